@@ -1,0 +1,58 @@
+"""quizapp: quizzes on AI video and deepfakes, every answer grounded in a source."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from quizapp.config import Config
+from quizapp.extensions import babel, csrf, db, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides settings (used by tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_object(Config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    from quizapp import models  # noqa: F401  (registers the tables)
+    from quizapp.i18n import init_app as init_i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    init_i18n(app, babel)
+    _configure_sqlite(app)
+
+    from quizapp import cli, errors, security
+    from quizapp.main import bp as main_bp
+    from quizapp.sources import bp as sources_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(sources_bp, url_prefix="/sources")
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Enforce foreign keys, use WAL and wait on locks, on every SQLite connection."""
+    timeout = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+    def on_connect(dbapi_connection, _record):
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
+        cursor.close()
+
+    with app.app_context():
+        event.listen(db.engine, "connect", on_connect)

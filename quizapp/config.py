@@ -1,0 +1,60 @@
+"""Configuration from the environment (every variable is listed in README.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE = "secret_key"
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: ``DATABASE_URL``, or a SQLite file under ``instance/``.
+
+    ``postgres://`` and driver-less ``postgresql://`` URLs (as hosting
+    platforms hand them out) are pointed at the psycopg 3 driver we install.
+    """
+    if not raw:
+        return f"sqlite:///{Path(instance_path) / 'quizapp.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw.removeprefix(prefix)
+    return raw
+
+
+def load_or_create_secret(instance_path: str) -> str:
+    """The secret key kept in ``instance/secret_key``, created on first use.
+
+    Written with mode 0600 and created exclusively, so two processes
+    starting at once agree on one key.
+    """
+    path = Path(instance_path) / SECRET_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings read from the environment when the app is created."""
+
+    def __init__(self, instance_path: str, environ: dict[str, str] | None = None):
+        env = os.environ if environ is None else environ
+        self.SECRET_KEY = env.get("SECRET_KEY") or load_or_create_secret(instance_path)
+        self.SQLALCHEMY_DATABASE_URI = database_url(env.get("DATABASE_URL"), instance_path)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.QUIZ_SEEDS_DIR = Path(env.get("QUIZ_SEEDS_DIR") or PROJECT_ROOT / "seeds")
+        self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
+        self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)
+        self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("QUIZ_SQLITE_BUSY_TIMEOUT_MS") or 5000)
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SECURE = env.get("QUIZ_SECURE_COOKIES", "") == "1"
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

@@ -1,0 +1,105 @@
+"""Anchoring a quote in a source: the W3C Web Annotation TextQuoteSelector.
+
+A selector is ``{exact, prefix?, suffix?}``; prefix and suffix are the text
+right before and after the quote and serve only to tell repeats apart. A
+selector anchors when exactly one occurrence of ``exact`` (folded, see
+:mod:`quizapp.domain.text`) has the given prefix before it and suffix after
+it. The result is a character range in the original text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from quizapp.domain.text import FoldedText, fold_text, line_and_column
+
+#: How much context to show around an occurrence in an error message.
+CONTEXT_CHARS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A TextQuoteSelector: the quote and optional context around it."""
+
+    exact: str
+    prefix: str | None = None
+    suffix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a quote sits in the original text: ``[start, end)``."""
+
+    start: int
+    end: int
+
+
+class AnchorError(ValueError):
+    """A selector that does not anchor exactly once; the message says why."""
+
+
+def _occurrences(haystack: str, needle: str) -> list[int]:
+    positions = []
+    at = haystack.find(needle)
+    while at != -1:
+        positions.append(at)
+        at = haystack.find(needle, at + 1)
+    return positions
+
+
+def _excerpt(original: str, start: int, end: int) -> str:
+    before = original[max(0, start - CONTEXT_CHARS) : start]
+    after = original[end : end + CONTEXT_CHARS]
+    body = f"…{before}[{original[start:end]}]{after}…"
+    return " ".join(body.split())
+
+
+def locate(folded: FoldedText, original: str, selector: Selector) -> Anchor:
+    """Anchor ``selector`` in ``original`` (whose folded form is ``folded``).
+
+    Raises :class:`AnchorError` when the quote is empty, absent, or found
+    more than once once prefix and suffix are applied.
+    """
+    exact = fold_text(selector.exact)
+    if not exact:
+        raise AnchorError("the quote is empty")
+    prefix = fold_text(selector.prefix or "")
+    suffix = fold_text(selector.suffix or "")
+    found = _occurrences(folded.text, exact)
+    if not found:
+        raise AnchorError(f"quote not found in the source; {suggest(folded, original, exact)}")
+    matching = [
+        at
+        for at in found
+        if folded.text[:at].endswith(prefix) and folded.text.startswith(suffix, at + len(exact))
+    ]
+    if len(matching) == 1:
+        start, end = folded.original_range(matching[0], matching[0] + len(exact))
+        return Anchor(start, end)
+    places = "; ".join(
+        "line {}: {}".format(
+            line_and_column(original, folded.origin[at])[0],
+            _excerpt(original, *folded.original_range(at, at + len(exact))),
+        )
+        for at in (matching or found)
+    )
+    if not matching:
+        raise AnchorError(
+            f"quote found {len(found)} time(s) but never with the given prefix/suffix ({places})"
+        )
+    raise AnchorError(
+        f"quote found {len(matching)} times; add a prefix or suffix to choose one ({places})"
+    )
+
+
+def suggest(folded: FoldedText, original: str, exact_folded: str) -> str:
+    """Describe the passage of the source closest to a quote that was not found."""
+    alignment = fuzz.partial_ratio_alignment(exact_folded, folded.text)
+    if alignment is None or alignment.dest_end <= alignment.dest_start:
+        return "nothing in the source resembles it"
+    start, end = folded.original_range(alignment.dest_start, alignment.dest_end)
+    line, column = line_and_column(original, start)
+    closest = " ".join(original[start:end].split())
+    return f"closest passage ({alignment.score:.0f}% similar) at line {line}:{column}: “{closest}”"

@@ -1,0 +1,274 @@
+"""The question bank format: reading, validating and normalising bank files.
+
+:func:`check_files` is what ``flask quiz check`` runs, what ``flask quiz
+import`` runs before touching the database, and what the web editor will
+run: one definition of a valid bank. A valid bank comes back as a
+:class:`BankSpec` whose questions are in canonical form (defaults filled in,
+text stripped, answers normalised), which is what gets stored, versioned
+and exported. The format is documented in ``questions/README.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp.domain.anchoring import Anchor, AnchorError, Selector
+from quizapp.domain.fields import FieldReader
+from quizapp.domain.problems import Problem
+from quizapp.domain.question_types import REGISTRY
+from quizapp.domain.sources import SourceCatalog, read_selector
+from quizapp.domain.yamlfile import DEFAULT_MAX_BYTES, load_yaml
+
+STATUSES = ("published", "draft", "retired")
+BANK_FIELDS = ("bank", "title", "description", "questions")
+QUESTION_REQUIRED = ("id", "type", "difficulty", "prompt", "answer", "explanation")
+QUESTION_OPTIONAL = ("status", "tags", "choices", "wrong_feedback", "source", "sources")
+MAX_QUESTIONS = 1000
+MAX_SOURCES = 5
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A question's reference to a passage: the selector and where it anchors."""
+
+    doc: str
+    selector: Selector
+    anchor: Anchor
+
+
+@dataclass
+class QuestionSpec:
+    """A valid question: its stable id, canonical content and citations."""
+
+    key: str
+    content: dict
+    citations: list[Citation]
+
+
+@dataclass
+class BankSpec:
+    """A valid bank read from ``file``."""
+
+    slug: str
+    title: dict
+    description: dict
+    questions: list[QuestionSpec]
+    file: str
+    line: int = 1
+
+
+@dataclass
+class CheckResult:
+    """What checking a set of bank files found."""
+
+    files: list[Path] = field(default_factory=list)
+    banks: list[BankSpec] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file has any problem."""
+        return not self.problems
+
+    @property
+    def question_count(self) -> int:
+        """How many questions the valid banks hold."""
+        return sum(len(bank.questions) for bank in self.banks)
+
+
+def _citations(reader: FieldReader, path, question: dict, catalog: SourceCatalog):
+    if "source" in question and "sources" in question:
+        reader.fail(path, "give either 'source' or 'sources', not both")
+        return None
+    if "source" in question:
+        entries, base = [question["source"]], (*path, "source")
+        paths = [base]
+    elif "sources" in question:
+        entries = reader.sequence((*path, "sources"), question["sources"], min_items=1,
+                                  max_items=MAX_SOURCES)
+        if entries is None:
+            return None
+        paths = [(*path, "sources", i) for i in range(len(entries))]
+    else:
+        reader.fail(path, "missing field 'source' (the passage that supports the answer)")
+        return None
+    citations = []
+    for entry_path, entry in zip(paths, entries, strict=True):
+        if not isinstance(entry, dict):
+            reader.fail(entry_path, "expected a mapping with doc and exact")
+            continue
+        doc_id = entry.get("doc")
+        if "doc" not in entry:
+            reader.fail(entry_path, "missing field 'doc'")
+        selector = read_selector(reader, entry_path, {k: v for k, v in entry.items() if k != "doc"})
+        if doc_id is None or selector is None:
+            continue
+        doc = catalog.get(doc_id) if isinstance(doc_id, str) else None
+        if doc is None:
+            known = ", ".join(sorted(catalog.docs)) or "none loaded"
+            reader.fail((*entry_path, "doc"), f"unknown source '{doc_id}' (known: {known})")
+            continue
+        try:
+            citations.append(Citation(doc.id, selector, doc.locate(selector)))
+        except AnchorError as error:
+            reader.fail((*entry_path, "exact"), f"in {doc.id}: {error}")
+    return citations if len(citations) == len(entries) else None
+
+
+def _choices(reader: FieldReader, path, question: dict, qtype) -> list[dict] | None:
+    if not qtype.uses_choices:
+        if "choices" in question:
+            reader.fail((*path, "choices"), f"{qtype.name} questions have no choices")
+        return []
+    if "choices" not in question:
+        reader.fail(path, f"missing field 'choices' ({qtype.name} questions need them)")
+        return None
+    items = reader.sequence((*path, "choices"), question["choices"],
+                            min_items=qtype.min_choices, max_items=qtype.max_choices)
+    if items is None:
+        return None
+    choices, seen = [], {}
+    for i, item in enumerate(items):
+        item_path = (*path, "choices", i)
+        if reader.mapping(item_path, item, ("id", "text"), ("feedback",)) is None:
+            continue
+        choice_id = reader.identifier((*item_path, "id"), item.get("id"))
+        if choice_id in seen:
+            reader.fail((*item_path, "id"), f"duplicate choice id '{choice_id}' "
+                        f"(first is choice {seen[choice_id] + 1})")
+            choice_id = None
+        elif choice_id is not None:
+            seen[choice_id] = i
+        choice = {"id": choice_id, "text": reader.bilingual((*item_path, "text"), item.get("text"))}
+        if "feedback" in item:
+            choice["feedback"] = reader.bilingual((*item_path, "feedback"), item["feedback"])
+        if None in choice.values():
+            continue
+        choices.append(choice)
+    return choices if len(choices) == len(items) else None
+
+
+def _tags(reader: FieldReader, path, value) -> list[str] | None:
+    items = reader.sequence(path, value, max_items=20)
+    if items is None:
+        return None
+    tags = [reader.identifier((*path, i), tag) for i, tag in enumerate(items)]
+    if None in tags:
+        return None
+    if len(set(tags)) != len(tags):
+        reader.fail(path, "lists a tag twice")
+        return None
+    return tags
+
+
+def read_question(reader: FieldReader, path, question, catalog: SourceCatalog):
+    """Validate one question; return a :class:`QuestionSpec` or ``None``."""
+    if reader.mapping(path, question, QUESTION_REQUIRED, QUESTION_OPTIONAL) is None:
+        return None
+    before = len(reader.problems)
+    key = reader.identifier((*path, "id"), question.get("id"))
+    qtype = REGISTRY.get(question.get("type"))
+    if qtype is None and "type" in question:
+        reader.fail((*path, "type"), f"unknown type '{question['type']}' "
+                    f"(known: {', '.join(REGISTRY)})")
+    content = {
+        "type": question.get("type"),
+        "status": reader.choice((*path, "status"), question.get("status", "published"), STATUSES),
+        "difficulty": reader.integer((*path, "difficulty"), question.get("difficulty"), 1, 3),
+        "tags": _tags(reader, (*path, "tags"), question.get("tags", [])),
+        "prompt": reader.bilingual((*path, "prompt"), question.get("prompt")),
+        "explanation": reader.bilingual((*path, "explanation"), question.get("explanation")),
+    }
+    if qtype is not None:
+        choices = _choices(reader, path, question, qtype)
+        if choices:
+            content["choices"] = choices
+        if choices is not None and "answer" in question:
+            ids = [choice["id"] for choice in choices]
+            content["answer"] = qtype.clean_answer(reader, (*path, "answer"),
+                                                   question["answer"], ids)
+        if "wrong_feedback" in question:
+            if qtype.uses_choices:
+                reader.fail((*path, "wrong_feedback"),
+                            "choice questions give feedback on each choice instead")
+            else:
+                content["wrong_feedback"] = reader.bilingual((*path, "wrong_feedback"),
+                                                             question["wrong_feedback"])
+    citations = _citations(reader, path, question, catalog)
+    if len(reader.problems) > before or key is None or citations is None:
+        return None
+    content["sources"] = [
+        {"doc": c.doc, "exact": c.selector.exact}
+        | ({"prefix": c.selector.prefix} if c.selector.prefix else {})
+        | ({"suffix": c.selector.suffix} if c.selector.suffix else {})
+        for c in citations
+    ]
+    return QuestionSpec(key, content, citations)
+
+
+def read_bank(raw: bytes, file: str, catalog: SourceCatalog,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[BankSpec | None, list[Problem]]:
+    """Parse and validate one bank file's bytes."""
+    located, problems = load_yaml(raw, file, max_bytes)
+    if located is None:
+        return None, problems
+    reader = FieldReader(located, file)
+    data = reader.mapping((), located.data, BANK_FIELDS)
+    if data is None:
+        return None, reader.problems
+    slug = reader.identifier(("bank",), data.get("bank"))
+    title = reader.bilingual(("title",), data.get("title"), max_length=200)
+    description = reader.bilingual(("description",), data.get("description"), max_length=2000)
+    entries = reader.sequence(("questions",), data.get("questions"), min_items=1,
+                              max_items=MAX_QUESTIONS) if "questions" in data else None
+    questions, first_line = [], {}
+    for index, entry in enumerate(entries or ()):
+        spec = read_question(reader, ("questions", index), entry, catalog)
+        if spec is None:
+            continue
+        line = located.where(("questions", index))[0]
+        if spec.key in first_line:
+            reader.fail(("questions", index, "id"),
+                        f"duplicate question id '{spec.key}' (first at line {first_line[spec.key]})")
+            continue
+        first_line[spec.key] = line
+        questions.append(spec)
+    if reader.problems or None in (slug, title, description) or entries is None:
+        return None, reader.problems
+    return BankSpec(slug, title, description, questions, file, located.where(("bank",))[0]), []
+
+
+def bank_files(paths: list[Path]) -> list[Path]:
+    """The bank files named by ``paths``: files as given, folders' ``*.yaml``/``*.yml``."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir()
+                                if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def check_files(paths: list[Path], catalog: SourceCatalog,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> CheckResult:
+    """Validate every bank file under ``paths``, and bank ids across them."""
+    result = CheckResult(files=bank_files(paths))
+    where_bank: dict[str, BankSpec] = {}
+    for path in result.files:
+        if not path.is_file():
+            result.problems.append(Problem(str(path), 1, 1, "no such file"))
+            continue
+        bank, problems = read_bank(path.read_bytes(), str(path), catalog, max_bytes)
+        result.problems.extend(problems)
+        if bank is None:
+            continue
+        if bank.slug in where_bank:
+            first = where_bank[bank.slug]
+            result.problems.append(Problem(bank.file, bank.line, 1, f"bank: duplicate bank id "
+                                           f"'{bank.slug}' (also in {first.file}:{first.line})"))
+            continue
+        where_bank[bank.slug] = bank
+        result.banks.append(bank)
+    return result

@@ -1,0 +1,175 @@
+"""Question types: a registry of classes keyed by the bank's ``type`` field.
+
+Each type knows the shape of its answer in a bank file and how to grade a
+response. Adding a type means adding one class here with ``@register``; the
+bank schema, the importer and the exporter find it through :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from quizapp.domain.fields import FieldReader
+from quizapp.domain.text import fold_text
+from quizapp.domain.yamlfile import Path
+
+REGISTRY: dict[str, QuestionType] = {}
+
+
+def register(cls: type[QuestionType]) -> type[QuestionType]:
+    """Class decorator: make ``cls`` available under ``cls.name``."""
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+class QuestionType:
+    """What every question type provides."""
+
+    name: ClassVar[str]
+    #: Whether questions of this type list ``choices``.
+    uses_choices: ClassVar[bool] = False
+    min_choices: ClassVar[int] = 2
+    max_choices: ClassVar[int] = 8
+
+    def clean_answer(
+        self, reader: FieldReader, path: Path, answer: Any, choice_ids: list[str]
+    ) -> Any:
+        """Check ``answer`` against the type (and choices); return its canonical form."""
+        raise NotImplementedError
+
+    def grade(self, answer: Any, response: Any) -> float:
+        """The share of full marks, 0.0 to 1.0, that ``response`` earns."""
+        raise NotImplementedError
+
+
+@register
+class SingleChoice(QuestionType):
+    """One correct choice among several."""
+
+    name = "single"
+    uses_choices = True
+
+    def clean_answer(self, reader, path, answer, choice_ids):
+        if not isinstance(answer, str):
+            reader.fail(path, "expected one choice id")
+            return None
+        if answer not in choice_ids:
+            reader.fail(path, f"'{answer}' is not among the choices ({', '.join(choice_ids)})")
+            return None
+        return answer
+
+    def grade(self, answer, response):
+        return 1.0 if response == answer else 0.0
+
+
+@register
+class MultipleChoice(QuestionType):
+    """Several correct choices; partial credit, wrong picks cancel right ones."""
+
+    name = "multiple"
+    uses_choices = True
+    min_choices = 3
+
+    def clean_answer(self, reader, path, answer, choice_ids):
+        if not isinstance(answer, list) or not answer:
+            reader.fail(path, "expected a list of one or more choice ids")
+            return None
+        unknown = [item for item in answer if item not in choice_ids]
+        if unknown:
+            listed = ", ".join(map(str, unknown))
+            reader.fail(path, f"{listed} not among the choices ({', '.join(choice_ids)})")
+            return None
+        if len(set(answer)) != len(answer):
+            reader.fail(path, "lists a choice twice")
+            return None
+        if len(answer) == len(choice_ids):
+            reader.fail(path, "every choice is correct; a learner could not go wrong")
+            return None
+        return [choice for choice in choice_ids if choice in answer]
+
+    def grade(self, answer, response):
+        picked = set(response or ())
+        right = len(picked & set(answer))
+        wrong = len(picked - set(answer))
+        return max(0.0, (right - wrong) / len(answer))
+
+
+@register
+class TrueFalse(QuestionType):
+    """A statement the learner judges true or false."""
+
+    name = "true_false"
+
+    def clean_answer(self, reader, path, answer, choice_ids):
+        if not isinstance(answer, bool):
+            reader.fail(path, "expected true or false")
+            return None
+        return answer
+
+    def grade(self, answer, response):
+        return 1.0 if response is answer else 0.0
+
+
+@register
+class Numeric(QuestionType):
+    """A number, right within a tolerance: ``{value: 60, tolerance: 0}``."""
+
+    name = "numeric"
+
+    def clean_answer(self, reader, path, answer, choice_ids):
+        if reader.mapping(path, answer, ("value",), ("tolerance", "unit")) is None:
+            return None
+        value = answer.get("value")
+        tolerance = answer.get("tolerance", 0)
+        ok = True
+        for key, number in (("value", value), ("tolerance", tolerance)):
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                reader.fail((*path, key), "expected a number")
+                ok = False
+            elif not math.isfinite(number):
+                reader.fail((*path, key), "must be a finite number")
+                ok = False
+        if ok and tolerance < 0:
+            reader.fail((*path, "tolerance"), "must not be negative")
+            ok = False
+        cleaned = {"value": value, "tolerance": tolerance}
+        if "unit" in answer:
+            cleaned["unit"] = reader.bilingual((*path, "unit"), answer["unit"], max_length=40)
+            ok = ok and cleaned["unit"] is not None
+        return cleaned if ok else None
+
+    def grade(self, answer, response):
+        if isinstance(response, bool) or not isinstance(response, (int, float)):
+            return 0.0
+        return 1.0 if abs(response - answer["value"]) <= answer["tolerance"] + 1e-9 else 0.0
+
+
+@register
+class ShortText(QuestionType):
+    """A short written answer matched against accepted strings.
+
+    Matching ignores white space, letter case and full-width/half-width
+    differences, so "６０秒" and "60 秒" are the same answer.
+    """
+
+    name = "short_text"
+
+    def clean_answer(self, reader, path, answer, choice_ids):
+        if not isinstance(answer, list) or not answer:
+            reader.fail(path, "expected a list of one or more accepted answers")
+            return None
+        cleaned = [reader.string((*path, i), item, max_length=200) for i, item in enumerate(answer)]
+        if None in cleaned:
+            return None
+        folded = [fold_text(item).casefold() for item in cleaned]
+        if len(set(folded)) != len(folded):
+            reader.fail(path, "lists the same accepted answer twice")
+            return None
+        return cleaned
+
+    def grade(self, answer, response):
+        if not isinstance(response, str):
+            return 0.0
+        given = fold_text(response).casefold()
+        return 1.0 if any(given == fold_text(item).casefold() for item in answer) else 0.0

@@ -1,0 +1,54 @@
+"""Interface language: Chinese (zh_Hans) or English, per browser.
+
+The language comes from the visitor's choice (a long-lived cookie set by the
+switch in the page header), else from the browser's Accept-Language, else
+English. Content is bilingual data (``{zh, en}``) picked with the ``tr``
+template filter; interface strings go through Flask-Babel.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import Babel, get_locale
+
+#: Our short language codes and the Babel locale behind each.
+LANGUAGES = {"zh": "zh_Hans", "en": "en"}
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+LANGUAGE_COOKIE = "lang"
+DEFAULT_LANGUAGE = "en"
+
+
+def select_locale() -> str:
+    """The Babel locale for this request."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen not in LANGUAGES:
+        chosen = request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
+    return LANGUAGES[chosen]
+
+
+def current_language() -> str:
+    """``"zh"`` or ``"en"`` for the current request."""
+    return "zh" if get_locale().language == "zh" else "en"
+
+
+def pick(text: dict | None, language: str | None = None) -> str:
+    """The ``language`` (default: current) version of bilingual ``text``."""
+    if not text:
+        return ""
+    language = language or current_language()
+    return text.get(language) or next(iter(text.values()), "")
+
+
+def init_app(app: Flask, babel: Babel) -> None:
+    """Bind Babel and make the helpers available to templates."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["tr"] = pick
+
+    @app.context_processor
+    def language_context():
+        language = current_language()
+        return {
+            "current_language": language,
+            "html_lang": "zh-Hans" if language == "zh" else "en",
+            "language_names": LANGUAGE_NAMES,
+        }

@@ -1,0 +1,35 @@
+"""Routes of the main area."""
+
+from flask import redirect, render_template
+
+from quizapp.i18n import LANGUAGE_COOKIE
+from quizapp.main import bp
+from quizapp.main.forms import LanguageForm
+from quizapp.services.content import bank_overview, source_overview
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a path on this site, else the home page."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+@bp.get("/")
+def home():
+    """The banks with their question counts, and the source articles."""
+    return render_template("main/home.html", banks=bank_overview(), sources=source_overview())
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen interface language and go back to the page."""
+    form = LanguageForm()
+    response = redirect(safe_next(form.next.data))
+    if form.validate_on_submit():
+        chosen = "zh" if form.zh.data else "en"
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax",
+                            httponly=True)
+    return response

@@ -1,0 +1,138 @@
+"""Sources, passages, banks, questions and their immutable versions.
+
+As in Moodle 4, a question is an entry whose content lives in versions:
+every change (an edit, an import of changed text, retiring) adds a version
+and never alters an old one, so anything that records an answer points at
+the exact version the learner saw. ``Question.current_version`` is the
+latest; its status says whether learners are offered it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (the database stores UTC)."""
+    return datetime.now(UTC)
+
+
+class Source(db.Model):
+    """A source article, stored on import from ``seeds/``."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    outlet: Mapped[dict] = mapped_column(JSON)
+    title: Mapped[dict] = mapped_column(JSON)
+    authors: Mapped[list] = mapped_column(JSON)
+    published: Mapped[str] = mapped_column(String(10))
+    date_note: Mapped[dict | None] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(16))
+    copy_note: Mapped[dict] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+    # Display rules (see quizapp.domain.sources.DisplayRules).
+    article_start: Mapped[int] = mapped_column(Integer)
+    article_end: Mapped[int] = mapped_column(Integer)
+    noise_pattern: Mapped[str | None] = mapped_column(String(500))
+    join_broken_lines: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    passages: Mapped[list[Passage]] = relationship(back_populates="source")
+
+
+class Passage(db.Model):
+    """A quoted range of a source: ``text[start:end]`` (a TextPositionSelector)."""
+
+    __table_args__ = (UniqueConstraint("source_id", "start", "end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("source.id"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    # The quoted text itself, so a passage stays readable whatever happens.
+    exact: Mapped[str] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship(back_populates="passages")
+
+
+class Bank(db.Model):
+    """A question bank, identified across imports by its ``slug``."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[dict] = mapped_column(JSON)
+    description: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="bank", order_by="Question.position"
+    )
+
+
+class Question(db.Model):
+    """A question entry: stable identity ``(bank, key)``, content in versions."""
+
+    __table_args__ = (UniqueConstraint("bank_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Questions and versions point at each other; the cycle is broken by
+    # adding this constraint after both tables exist.
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_version.id", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    bank: Mapped[Bank] = relationship(back_populates="questions")
+    current_version: Mapped[QuestionVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question",
+        foreign_keys="QuestionVersion.question_id",
+        order_by="QuestionVersion.number",
+    )
+
+
+class QuestionVersion(db.Model):
+    """One immutable state of a question. Never updated, never deleted."""
+
+    __table_args__ = (UniqueConstraint("question_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # type, status and difficulty are copied out of `content` so that
+    # listings can filter on them in SQL.
+    type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    difficulty: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+    # Where the version came from: "import", "editor", "restore", "retire".
+    origin: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    question: Mapped[Question] = relationship(
+        back_populates="versions", foreign_keys=[question_id]
+    )
+    citations: Mapped[list[Citation]] = relationship(order_by="Citation.position")
+
+
+class Citation(db.Model):
+    """A version's reference to a passage, in the order the bank lists them."""
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    passage_id: Mapped[int] = mapped_column(ForeignKey("passage.id"), index=True)
+
+    passage: Mapped[Passage] = relationship()

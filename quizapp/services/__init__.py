@@ -1,0 +1,1 @@
+"""Services: the domain applied to the database (imports, queries, reports)."""

@@ -1,0 +1,159 @@
+"""Importing banks into the database and exporting them back out.
+
+Imports merge by stable ids, never drop and recreate: a question is matched
+by ``(bank id, question id)``; changed content adds a version; a question
+missing from its file is retired by a new version, never deleted; banks not
+named in the import are left alone. The caller commits, so one import is
+one transaction: all of it or none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from quizapp.domain.banks import BankSpec, Citation
+from quizapp.domain.export import bank_document, content_digest
+from quizapp.domain.sources import SourceCatalog
+from quizapp.extensions import db
+from quizapp.models import Bank, Passage, Question, QuestionVersion
+from quizapp.models import Citation as CitationRow
+from quizapp.models.content import utcnow
+from quizapp.services.catalog import store_sources
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, question by question."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    banks_added: list[str] = field(default_factory=list)
+    banks_changed: list[str] = field(default_factory=list)
+    sources_changed: int = 0
+
+    def line(self) -> str:
+        """A one-line summary for people."""
+        return (f"{len(self.added)} added, {len(self.changed)} changed, "
+                f"{len(self.retired)} retired, {len(self.unchanged)} unchanged "
+                f"(banks: {len(self.banks_added)} added, {len(self.banks_changed)} changed; "
+                f"sources: {self.sources_changed} stored or updated)")
+
+    @property
+    def changes_anything(self) -> bool:
+        """True if the import altered the database."""
+        return bool(self.added or self.changed or self.retired or self.banks_added
+                    or self.banks_changed or self.sources_changed)
+
+
+class PassageCache:
+    """Finds or creates the passage row for each anchored citation, once."""
+
+    def __init__(self, catalog: SourceCatalog):
+        self.texts = {doc_id: doc.text for doc_id, doc in catalog.docs.items()}
+        self.rows: dict[tuple[str, int, int], Passage] = {}
+
+    def passage(self, citation: Citation) -> Passage:
+        """The passage row for ``citation``."""
+        start, end = citation.anchor.start, citation.anchor.end
+        key = (citation.doc, start, end)
+        if key not in self.rows:
+            row = db.session.scalar(select(Passage).filter_by(
+                source_id=citation.doc, start=start, end=end))
+            if row is None:
+                row = Passage(source_id=citation.doc, start=start, end=end,
+                              exact=self.texts[citation.doc][start:end])
+                db.session.add(row)
+            self.rows[key] = row
+        return self.rows[key]
+
+
+def add_version(question: Question, content: dict, passages: list[Passage],
+                origin: str) -> QuestionVersion:
+    """Append a new immutable version to ``question`` and make it current."""
+    number = (db.session.scalar(select(func.max(QuestionVersion.number))
+                                .where(QuestionVersion.question_id == question.id)) or 0) + 1
+    version = QuestionVersion(
+        question=question, number=number, type=content["type"], status=content["status"],
+        difficulty=content["difficulty"], content=content, digest=content_digest(content),
+        origin=origin,
+        citations=[CitationRow(position=i, passage=p) for i, p in enumerate(passages)],
+    )
+    db.session.add(version)
+    db.session.flush()
+    question.current_version = version
+    return version
+
+
+def retire(question: Question) -> QuestionVersion:
+    """Retire ``question`` with a new version keeping its content and passages."""
+    current = question.current_version
+    return add_version(question, {**current.content, "status": "retired"},
+                       [citation.passage for citation in current.citations], "retire")
+
+
+def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> None:
+    bank = db.session.scalar(select(Bank).filter_by(slug=spec.slug))
+    if bank is None:
+        bank = Bank(slug=spec.slug, title=spec.title, description=spec.description)
+        db.session.add(bank)
+        db.session.flush()
+        summary.banks_added.append(spec.slug)
+    elif (bank.title, bank.description) != (spec.title, spec.description):
+        bank.title, bank.description, bank.updated_at = spec.title, spec.description, utcnow()
+        summary.banks_changed.append(spec.slug)
+    existing = {q.key: q for q in db.session.scalars(select(Question).filter_by(bank_id=bank.id))}
+    for position, item in enumerate(spec.questions):
+        label = f"{spec.slug}/{item.key}"
+        question = existing.pop(item.key, None)
+        if question is None:
+            question = Question(bank=bank, key=item.key, position=position)
+            db.session.add(question)
+            db.session.flush()
+            add_version(question, item.content, [cache.passage(c) for c in item.citations],
+                        "import")
+            summary.added.append(label)
+            continue
+        question.position = position
+        if question.current_version.digest == content_digest(item.content):
+            summary.unchanged.append(label)
+        else:
+            add_version(question, item.content, [cache.passage(c) for c in item.citations],
+                        "import")
+            summary.changed.append(label)
+    for question in existing.values():
+        current = question.current_version
+        if current.status == "retired":
+            summary.unchanged.append(f"{spec.slug}/{question.key}")
+            continue
+        retire(question)
+        summary.retired.append(f"{spec.slug}/{question.key}")
+
+
+def import_banks(catalog: SourceCatalog, banks: list[BankSpec]) -> ImportSummary:
+    """Store the sources and merge ``banks`` (already checked) into the database."""
+    summary = ImportSummary(sources_changed=store_sources(catalog))
+    db.session.flush()
+    cache = PassageCache(catalog)
+    for spec in banks:
+        _sync_bank(spec, summary, cache)
+    return summary
+
+
+def export_documents(slugs: list[str] | None = None) -> dict[str, dict]:
+    """Every bank (or those in ``slugs``) as bank documents, keyed by slug.
+
+    Retired questions are included with ``status: retired`` so that the
+    files keep the whole history of which questions existed.
+    """
+    query = select(Bank).order_by(Bank.slug)
+    if slugs:
+        query = query.where(Bank.slug.in_(slugs))
+    documents = {}
+    for bank in db.session.scalars(query):
+        questions = [(q.key, q.current_version.content) for q in bank.questions]
+        documents[bank.slug] = bank_document(bank.slug, bank.title, bank.description, questions)
+    return documents

@@ -1,0 +1,96 @@
+"""Read-side queries: bank listings and source pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from quizapp.domain.display import ArticleLayout, lay_out
+from quizapp.domain.sources import DisplayRules
+from quizapp.extensions import db
+from quizapp.models import Bank, Citation, Passage, Question, QuestionVersion, Source
+
+
+@dataclass
+class BankSummary:
+    """A bank and how many questions learners are offered from it."""
+
+    bank: Bank
+    published: int
+
+
+def bank_overview() -> list[BankSummary]:
+    """Every bank with its count of published questions, in one query."""
+    published = (
+        select(Question.bank_id, func.count().label("n"))
+        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+        .where(QuestionVersion.status == "published")
+        .group_by(Question.bank_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Bank, func.coalesce(published.c.n, 0))
+        .outerjoin(published, published.c.bank_id == Bank.id)
+        .order_by(Bank.slug)
+    )
+    return [BankSummary(bank, count) for bank, count in rows]
+
+
+def cited_passages(source_id: str) -> list[Passage]:
+    """Passages of ``source_id`` cited by a current, not retired, question version."""
+    query = (
+        select(Passage)
+        .join(Citation, Citation.passage_id == Passage.id)
+        .join(QuestionVersion, Citation.version_id == QuestionVersion.id)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(Passage.source_id == source_id, QuestionVersion.status != "retired")
+        .distinct()
+        .order_by(Passage.start)
+    )
+    return list(db.session.scalars(query))
+
+
+def source_overview() -> list[tuple[Source, int]]:
+    """Every source with the number of distinct passages its questions cite."""
+    counts = (
+        select(Passage.source_id, func.count(func.distinct(Passage.id)).label("n"))
+        .join(Citation, Citation.passage_id == Passage.id)
+        .join(Question, Question.current_version_id == Citation.version_id)
+        .join(QuestionVersion, QuestionVersion.id == Citation.version_id)
+        .where(QuestionVersion.status != "retired")
+        .group_by(Passage.source_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Source, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.source_id == Source.id)
+        .order_by(Source.published, Source.id)
+    )
+    return list(rows)
+
+
+@dataclass
+class SourcePage:
+    """What the source viewer shows."""
+
+    source: Source
+    layout: ArticleLayout
+    target: Passage | None
+
+
+def source_page(source: Source, target_id: int | None) -> SourcePage:
+    """Lay out ``source`` with its cited passages marked and ``target_id`` highlighted.
+
+    The target is shown even if no current question cites it any more, so
+    links from old results keep working.
+    """
+    passages = {p.id: (p.start, p.end) for p in cited_passages(source.id)}
+    target = db.session.get(Passage, target_id) if target_id is not None else None
+    if target is not None and target.source_id != source.id:
+        target = None
+    if target is not None:
+        passages[target.id] = (target.start, target.end)
+    rules = DisplayRules(source.article_start, source.article_end, source.noise_pattern,
+                         source.join_broken_lines)
+    return SourcePage(source, lay_out(source.text, rules, passages), target)

@@ -1,0 +1,29 @@
+"""Routes of the source viewer."""
+
+from flask import Response, render_template, request
+
+from quizapp.extensions import db
+from quizapp.models import Source
+from quizapp.services.content import source_overview, source_page
+from quizapp.sources import bp
+
+
+@bp.get("/")
+def index():
+    """The list of source articles."""
+    return render_template("sources/index.html", sources=source_overview())
+
+
+@bp.get("/<source_id>")
+def show(source_id: str):
+    """An article as readable paragraphs; ``?passage=ID`` highlights a passage."""
+    source = db.get_or_404(Source, source_id)
+    target = request.args.get("passage", type=int)
+    return render_template("sources/show.html", page=source_page(source, target))
+
+
+@bp.get("/<source_id>/original")
+def original(source_id: str):
+    """The stored copy exactly as collected, as plain UTF-8 text."""
+    source = db.get_or_404(Source, source_id)
+    return Response(source.text, mimetype="text/plain; charset=utf-8")
