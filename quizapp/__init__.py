@@ -12,9 +12,13 @@ from quizapp.config import Config
 from quizapp.extensions import babel, csrf, db, migrate
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the application. ``config`` overrides settings (used by tests)."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` overrides settings and ``instance_path`` moves the folder for
+    the SQLite file and the generated secret key (both used by tests).
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_object(Config(app.instance_path))
     if config:

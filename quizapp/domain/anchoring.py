@@ -99,7 +99,11 @@ def suggest(folded: FoldedText, original: str, exact_folded: str) -> str:
     alignment = fuzz.partial_ratio_alignment(exact_folded, folded.text)
     if alignment is None or alignment.dest_end <= alignment.dest_start:
         return "nothing in the source resembles it"
-    start, end = folded.original_range(alignment.dest_start, alignment.dest_end)
-    line, column = line_and_column(original, start)
+    # Widen the window a little: the best-scoring window is as long as the
+    # quote and may cut off the words the author was after.
+    margin = max(2, len(exact_folded) // 5)
+    start, end = folded.original_range(max(0, alignment.dest_start - margin),
+                                       min(len(folded.text), alignment.dest_end + margin))
+    line, column = line_and_column(original, folded.origin[alignment.dest_start])
     closest = " ".join(original[start:end].split())
     return f"closest passage ({alignment.score:.0f}% similar) at line {line}:{column}: “{closest}”"

@@ -24,6 +24,8 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 
 Path = tuple[str | int, ...]
 
+PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
 
 @dataclass
 class Located:
@@ -55,6 +57,11 @@ class _Builder:
 
     def build(self, node: Node, path: Path) -> Any:
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, (MappingNode, SequenceNode)) and node.tag not in PLAIN_COLLECTIONS:
+            # Collections are built here, not by the constructor, so their
+            # tags must be refused here (e.g. !!python/object/apply).
+            self.problem(node, f"unsupported value: the tag '{node.tag}' is not allowed")
+            return None
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):

@@ -26,4 +26,4 @@ def show(source_id: str):
 def original(source_id: str):
     """The stored copy exactly as collected, as plain UTF-8 text."""
     source = db.get_or_404(Source, source_id)
-    return Response(source.text, mimetype="text/plain; charset=utf-8")
+    return Response(source.text, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Project tasks, needing nothing but Python 3.11+ and pip.
+
+    python3 tasks.py run             set up, migrate, import the banks, serve on :5000
+    python3 tasks.py test [ARGS]     set up and run the whole test suite (ARGS go to pytest)
+    python3 tasks.py test-postgres [ARGS]
+                                     the same suite against a throwaway PostgreSQL server
+    python3 tasks.py translations    re-extract interface strings into the catalogues
+
+Set-up creates .venv, installs the project with its test dependencies (again
+only when pyproject.toml changes) and compiles the translations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".setup-stamp"
+TRANSLATIONS = ROOT / "quizapp" / "translations"
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def run(*command, **kwargs) -> None:
+    """Run a command from the project root; stop on failure."""
+    print("+", " ".join(map(str, command)), flush=True)
+    subprocess.run([str(part) for part in command], cwd=ROOT, check=True, **kwargs)
+
+
+def flask(*args, env=None) -> None:
+    """Run a ``flask --app quizapp`` command inside the environment."""
+    run(BIN / "flask", "--app", "quizapp", *args, env=env)
+
+
+def setup() -> None:
+    """Create the virtual environment and install the project, if needed."""
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
+        STAMP.write_text(wanted)
+    run(BIN / "pybabel", "compile", "--use-fuzzy", "-d", TRANSLATIONS, "--statistics")
+
+
+def serve() -> None:
+    """Set up, bring the database up to date, import the banks and serve."""
+    setup()
+    flask("db", "upgrade")
+    flask("quiz", "import")
+    flask("run", "--host", "127.0.0.1", "--port", "5000")
+
+
+def test(args: list[str], env: dict | None = None) -> int:
+    """Set up and run pytest; return its exit status."""
+    setup()
+    return subprocess.run([BIN / "python", "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def postgres_server():
+    """A throwaway PostgreSQL server on a free local port; yields its URL.
+
+    initdb and pg_ctl refuse to run as root, so as root they run as the
+    `postgres` system user. The server and its files are removed on exit,
+    whatever happened.
+    """
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    workdir = Path(tempfile.mkdtemp(prefix="quizapp-pg-"))
+    if as_owner:
+        shutil.chown(workdir, "postgres")
+    data, port = workdir / "data", _free_port()
+    started = False
+    try:
+        run(*as_owner, PG_BIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust",
+            "--encoding=UTF8", "--no-locale", stdout=subprocess.DEVNULL)
+        # fsync off: this server holds nothing worth keeping.
+        options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        run(*as_owner, PG_BIN / "pg_ctl", "-D", data, "-l", workdir / "server.log", "-w",
+            "-o", options, "start")
+        started = True
+        run(*as_owner, PG_BIN / "createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres",
+            "quizapp_test")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/quizapp_test"
+    finally:
+        if started:
+            run(*as_owner, PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_postgres(args: list[str]) -> int:
+    """Run the suite with QUIZ_TEST_DATABASE_URL pointing at a throwaway server."""
+    setup()
+    with postgres_server() as url:
+        env = {**os.environ, "QUIZ_TEST_DATABASE_URL": url, "QUIZ_REQUIRE_POSTGRES": "1"}
+        return test(args, env=env)
+
+
+def translations() -> None:
+    """Extract interface strings and merge them into each language's catalogue."""
+    setup()
+    pot = TRANSLATIONS / "messages.pot"
+    run(BIN / "pybabel", "extract", "-F", "babel.cfg", "-k", "_l", "--no-location",
+        "--sort-output", "-o", pot, "quizapp")
+    run(BIN / "pybabel", "update", "-i", pot, "-d", TRANSLATIONS, "--no-fuzzy-matching",
+        "--ignore-obsolete")
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch ``argv`` to a task."""
+    task, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    if task == "run":
+        serve()
+    elif task == "test":
+        return test(rest)
+    elif task == "test-postgres":
+        return test_postgres(rest)
+    elif task == "translations":
+        translations()
+    elif task == "setup":
+        setup()
+    else:
+        print(__doc__)
+        return 0 if task == "help" else 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

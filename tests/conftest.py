@@ -1,0 +1,142 @@
+"""Fixtures shared by the whole suite.
+
+Every test gets a fresh database: a new SQLite file, or, when
+QUIZ_TEST_DATABASE_URL is set (``python3 tasks.py test-postgres``), the
+PostgreSQL test database emptied and recreated.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from quizapp import create_app
+from quizapp.domain.sources import load_catalog
+from quizapp.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+QUESTIONS = ROOT / "questions"
+TEST_DATABASE_URL = os.environ.get("QUIZ_TEST_DATABASE_URL")
+
+
+def pytest_sessionstart(session):
+    """On the PostgreSQL leg, refuse to run on SQLite by mistake."""
+    if os.environ.get("QUIZ_REQUIRE_POSTGRES") == "1" and not TEST_DATABASE_URL:
+        raise pytest.UsageError("QUIZ_REQUIRE_POSTGRES=1 but QUIZ_TEST_DATABASE_URL is not set")
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The shipped source catalogue (read once)."""
+    loaded, problems = load_catalog(SEEDS, 1024 * 1024)
+    assert problems == []
+    return loaded
+
+
+def database_url(tmp_path: Path) -> str:
+    """The database for one test."""
+    return TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An application with empty tables."""
+    application = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+         "QUIZ_QUESTIONS_DIR": QUESTIONS, "QUIZ_SEEDS_DIR": SEEDS},
+        instance_path=str(tmp_path / "instance"),
+    )
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for ``flask`` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def imported(app, runner):
+    """The application with the shipped banks imported."""
+    result = runner.invoke(args=["quiz", "import"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def make_question(**overrides) -> dict:
+    """A valid single-choice question citing the Global Times report."""
+    question = {
+        "id": "q1",
+        "type": "single",
+        "difficulty": 1,
+        "tags": ["sora-limits"],
+        "prompt": {"zh": "饼干怎么了?", "en": "What happened to the cookie?"},
+        "choices": [
+            {"id": "a", "text": {"zh": "没有咬痕", "en": "No bite mark"}},
+            {"id": "b", "text": {"zh": "变成了蛋糕", "en": "It became a cake"},
+             "feedback": {"zh": "文中没有这种说法。", "en": "The article says no such thing."}},
+        ],
+        "answer": "a",
+        "explanation": {"zh": "OpenAI 承认的局限。", "en": "A limit OpenAI admits."},
+        "source": {"doc": "huanqiu-2024-02", "exact": "例如,一个人咬了一口饼干,但之后饼干可能没有咬痕。"},
+    }
+    question.update(overrides)
+    return question
+
+
+def make_bank(slug: str = "test-bank", questions: list[dict] | None = None, **overrides) -> dict:
+    """A valid bank document."""
+    bank = {
+        "bank": slug,
+        "title": {"zh": "测试题库", "en": "Test bank"},
+        "description": {"zh": "用于测试。", "en": "For tests."},
+        "questions": questions if questions is not None else [make_question()],
+    }
+    bank.update(overrides)
+    return bank
+
+
+def dump(document: dict) -> str:
+    """YAML text for a bank document."""
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def bank_dir(tmp_path):
+    """An empty folder for bank files."""
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def write_bank(bank_dir):
+    """Write a bank file (text, bytes or a document) into ``bank_dir``; return its path."""
+
+    def write(content, name: str = "bank.yaml") -> Path:
+        path = bank_dir / name
+        if isinstance(content, dict):
+            content = dump(content)
+        if isinstance(content, str):
+            content = textwrap.dedent(content).encode("utf-8")
+        path.write_bytes(content)
+        return path
+
+    return write

@@ -1,0 +1,106 @@
+"""Validating bank files: every kind of mistake names its file and line."""
+
+import pytest
+
+from quizapp.domain.banks import check_files, read_bank
+from tests.bad_banks import CASES, VALID
+from tests.conftest import dump, make_bank, make_question
+
+
+def problems_in(text: str, catalog) -> list[str]:
+    _, problems = read_bank(text.encode("utf-8"), "b.yaml", catalog)
+    return [str(problem) for problem in problems]
+
+
+@pytest.mark.parametrize(("name", "raw", "line", "fragment"), CASES, ids=[c[0] for c in CASES])
+def test_each_kind_of_bad_bank_is_reported_at_its_line(catalog, name, raw, line, fragment):
+    bank, problems = read_bank(raw, "questions/bad.yaml", catalog)
+    assert bank is None
+    assert any(p.line == line and fragment in p.message for p in problems), problems
+    assert all(str(p).startswith("questions/bad.yaml:") for p in problems)
+
+
+def test_the_base_of_the_bad_banks_is_valid(catalog):
+    assert problems_in(VALID, catalog) == []
+
+
+def test_a_valid_bank_comes_back_in_canonical_form(catalog):
+    question = make_question(prompt={"zh": "  饼干怎么了?\n", "en": "What?  "})
+    del question["tags"]
+    bank, problems = read_bank(dump(make_bank(questions=[question])).encode(), "b.yaml", catalog)
+    assert problems == []
+    content = bank.questions[0].content
+    assert content["status"] == "published" and content["tags"] == []
+    assert content["prompt"] == {"zh": "饼干怎么了?", "en": "What?"}
+    assert content["sources"] == [{"doc": "huanqiu-2024-02", "exact": question["source"]["exact"]}]
+    citation = bank.questions[0].citations[0]
+    text = catalog.get("huanqiu-2024-02").text
+    assert text[citation.anchor.start:citation.anchor.end] == question["source"]["exact"]
+
+
+def test_multiple_choice_answers_are_kept_in_choice_order(catalog):
+    choices = [{"id": k, "text": {"zh": k, "en": k}} for k in "abcd"]
+    question = make_question(type="multiple", choices=choices, answer=["c", "a"])
+    bank, problems = read_bank(dump(make_bank(questions=[question])).encode(), "b.yaml", catalog)
+    assert problems == [] and bank.questions[0].content["answer"] == ["a", "c"]
+
+
+@pytest.mark.parametrize(("overrides", "fragment"), [
+    ({"type": "multiple", "answer": ["a", "b", "c"],
+      "choices": [{"id": k, "text": {"zh": k, "en": k}} for k in "abc"]}, "every choice is correct"),
+    ({"type": "numeric", "choices": None, "answer": {"value": 60, "tolerance": -1}},
+     "tolerance: must not be negative"),
+    ({"type": "numeric", "choices": None, "answer": 60}, "expected a mapping with value"),
+    ({"type": "short_text", "choices": None, "answer": ["Sora", " sora "]}, "same accepted answer twice"),
+    ({"type": "true_false", "answer": True}, "true_false questions have no choices"),
+    ({"type": "true_false", "choices": None, "answer": "yes"}, "expected true or false"),
+    ({"wrong_feedback": {"zh": "错", "en": "No"}}, "give feedback on each choice instead"),
+    ({"difficulty": 4}, "expected a whole number from 1 to 3"),
+    ({"tags": ["a", "a"]}, "lists a tag twice"),
+    ({"id": "Bad Id"}, "is not a valid id"),
+    ({"status": "hidden"}, "'hidden' is not one of: published, draft, retired"),
+    ({"promt": {"zh": "x", "en": "y"}}, "unknown field 'promt' (did you mean 'prompt'?)"),
+    ({"sources": [{"doc": "huanqiu-2024-02", "exact": "饼干"}]}, "either 'source' or 'sources'"),
+    ({"source": None}, "expected a mapping with doc and exact"),
+    ({"prompt": "只有中文"}, "needs both languages"),
+    ({"prompt": {"zh": "", "en": "x"}}, "must not be empty"),
+])
+def test_question_mistakes_are_explained(catalog, overrides, fragment):
+    question = make_question(**overrides)
+    for key in [k for k, v in overrides.items() if v is None and k != "source"]:
+        del question[key]
+    assert any(fragment in p for p in problems_in(dump(make_bank(questions=[question])), catalog))
+
+
+def test_an_unquoted_comma_in_text_gets_a_hint(catalog):
+    text = VALID.replace("text: {zh: 没有咬痕, en:", "text: {zh: 没有,咬痕, en:")
+    assert any("put the text in quotes" in p for p in problems_in(text, catalog))
+
+
+def test_several_sources_are_allowed(catalog):
+    question = make_question(sources=[
+        {"doc": "huanqiu-2024-02", "exact": "一个人咬了一口饼干"},
+        {"doc": "21jingji-2024-02", "exact": "一个人咬一口饼干之后,饼干可能没有咬痕。"},
+    ])
+    del question["source"]
+    bank, problems = read_bank(dump(make_bank(questions=[question])).encode(), "b.yaml", catalog)
+    assert problems == [] and len(bank.questions[0].citations) == 2
+
+
+def test_a_bank_id_used_by_two_files_is_refused(catalog, write_bank):
+    first = write_bank(make_bank(), "one.yaml")
+    write_bank(make_bank(), "two.yaml")
+    result = check_files([first.parent], catalog)
+    assert [p.message for p in result.problems] == [
+        f"bank: duplicate bank id 'test-bank' (also in {first}:1)"]
+    assert len(result.banks) == 1
+
+
+def test_a_missing_file_is_reported(catalog, tmp_path):
+    result = check_files([tmp_path / "nope.yaml"], catalog)
+    assert result.problems[0].message == "no such file"
+
+
+def test_every_problem_in_a_file_is_reported_in_one_pass(catalog):
+    text = VALID.replace("type: single", "type: essay").replace("doc: huanqiu-2024-02", "doc: x")
+    assert len(problems_in(text, catalog)) == 2
