@@ -64,8 +64,7 @@ def serve() -> None:
 
 
 def test(args: list[str], env: dict | None = None) -> int:
-    """Set up and run pytest; return its exit status."""
-    setup()
+    """Run pytest in the environment; return its exit status."""
     return subprocess.run([BIN / "python", "-m", "pytest", *args], cwd=ROOT, env=env).returncode
 
 
@@ -90,15 +89,44 @@ def postgres_server():
     data, port = workdir / "data", _free_port()
     started = False
     try:
-        run(*as_owner, PG_BIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust",
-            "--encoding=UTF8", "--no-locale", stdout=subprocess.DEVNULL)
+        run(
+            *as_owner,
+            PG_BIN / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            stdout=subprocess.DEVNULL,
+        )
         # fsync off: this server holds nothing worth keeping.
         options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        run(*as_owner, PG_BIN / "pg_ctl", "-D", data, "-l", workdir / "server.log", "-w",
-            "-o", options, "start")
+        run(
+            *as_owner,
+            PG_BIN / "pg_ctl",
+            "-D",
+            data,
+            "-l",
+            workdir / "server.log",
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
         started = True
-        run(*as_owner, PG_BIN / "createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres",
-            "quizapp_test")
+        run(
+            *as_owner,
+            PG_BIN / "createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            port,
+            "-U",
+            "postgres",
+            "quizapp_test",
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/quizapp_test"
     finally:
         if started:
@@ -118,10 +146,29 @@ def translations() -> None:
     """Extract interface strings and merge them into each language's catalogue."""
     setup()
     pot = TRANSLATIONS / "messages.pot"
-    run(BIN / "pybabel", "extract", "-F", "babel.cfg", "-k", "_l", "--no-location",
-        "--sort-output", "-o", pot, "quizapp")
-    run(BIN / "pybabel", "update", "-i", pot, "-d", TRANSLATIONS, "--no-fuzzy-matching",
-        "--ignore-obsolete")
+    run(
+        BIN / "pybabel",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        pot,
+        "quizapp",
+    )
+    run(
+        BIN / "pybabel",
+        "update",
+        "-i",
+        pot,
+        "-d",
+        TRANSLATIONS,
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -130,6 +177,7 @@ def main(argv: list[str]) -> int:
     if task == "run":
         serve()
     elif task == "test":
+        setup()
         return test(rest)
     elif task == "test-postgres":
         return test_postgres(rest)

@@ -36,8 +36,10 @@ def check_command(paths: tuple[Path, ...]) -> None:
     """Validate bank files (default: the questions folder) without touching the database."""
     _, result = check_banks(list(paths))
     _report(result)
-    summary = (f"{len(result.files)} file(s), {len(result.banks)} bank(s), "
-               f"{result.question_count} question(s): {len(result.problems)} problem(s)")
+    summary = (
+        f"{len(result.files)} file(s), {len(result.banks)} bank(s), "
+        f"{result.question_count} question(s): {len(result.problems)} problem(s)"
+    )
     click.echo(summary)
     if not result.ok:
         raise SystemExit(1)
@@ -57,8 +59,11 @@ def import_command(paths: tuple[Path, ...]) -> None:
         db.session.commit()
     except (OperationalError, ProgrammingError) as error:
         db.session.rollback()
-        click.echo(f"nothing imported: the database is not ready ({error.orig}); "
-                   "run 'flask db upgrade' first", err=True)
+        click.echo(
+            f"nothing imported: the database is not ready ({error.orig}); "
+            "run 'flask db upgrade' first",
+            err=True,
+        )
         raise SystemExit(1) from None
     except Exception:
         db.session.rollback()
@@ -70,8 +75,9 @@ def _files_by_bank(folder: Path) -> dict[str, Path]:
     """Which file in ``folder`` already holds each bank id, so export updates it in place."""
     found = {}
     for path in bank_files([folder]):
-        located, _ = load_yaml(path.read_bytes(), str(path),
-                               current_app.config["QUIZ_MAX_BANK_BYTES"])
+        located, _ = load_yaml(
+            path.read_bytes(), str(path), current_app.config["QUIZ_MAX_BANK_BYTES"]
+        )
         if located and isinstance(located.data, dict) and isinstance(located.data.get("bank"), str):
             found.setdefault(located.data["bank"], path)
     return found

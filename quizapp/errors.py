@@ -12,7 +12,10 @@ from quizapp.extensions import db
 
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def _render(status: int, title: str, message: str):
@@ -26,9 +29,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _render(400, _("This form has expired"),
-                       _("The page was open too long or came from elsewhere. "
-                         "Go back, reload the page and try again; nothing was changed."))
+        return _render(
+            400,
+            _("This form has expired"),
+            _(
+                "The page was open too long or came from elsewhere. "
+                "Go back, reload the page and try again; nothing was changed."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -39,5 +47,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error):
         db.session.rollback()
-        return _render(500, _("Something went wrong"),
-                       _("The error has been logged. Nothing you submitted was half-saved."))
+        return _render(
+            500,
+            _("Something went wrong"),
+            _("The error has been logged. Nothing you submitted was half-saved."),
+        )

@@ -44,20 +44,36 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_factory(tmp_path):
+    """Build applications on a database URL; their connections are closed afterwards."""
+    built = []
+
+    def build(url: str):
+        settings = {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "QUIZ_QUESTIONS_DIR": QUESTIONS,
+            "QUIZ_SEEDS_DIR": SEEDS,
+        }
+        application = create_app(settings, instance_path=str(tmp_path / "instance"))
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory, tmp_path):
     """An application with empty tables."""
-    application = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-         "QUIZ_QUESTIONS_DIR": QUESTIONS, "QUIZ_SEEDS_DIR": SEEDS},
-        instance_path=str(tmp_path / "instance"),
-    )
+    application = app_factory(database_url(tmp_path))
     with application.app_context():
         db.drop_all()
         db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return application
 
 
 @pytest.fixture
@@ -90,12 +106,18 @@ def make_question(**overrides) -> dict:
         "prompt": {"zh": "饼干怎么了?", "en": "What happened to the cookie?"},
         "choices": [
             {"id": "a", "text": {"zh": "没有咬痕", "en": "No bite mark"}},
-            {"id": "b", "text": {"zh": "变成了蛋糕", "en": "It became a cake"},
-             "feedback": {"zh": "文中没有这种说法。", "en": "The article says no such thing."}},
+            {
+                "id": "b",
+                "text": {"zh": "变成了蛋糕", "en": "It became a cake"},
+                "feedback": {"zh": "文中没有这种说法。", "en": "The article says no such thing."},
+            },
         ],
         "answer": "a",
         "explanation": {"zh": "OpenAI 承认的局限。", "en": "A limit OpenAI admits."},
-        "source": {"doc": "huanqiu-2024-02", "exact": "例如,一个人咬了一口饼干,但之后饼干可能没有咬痕。"},
+        "source": {
+            "doc": "huanqiu-2024-02",
+            "exact": "例如,一个人咬了一口饼干,但之后饼干可能没有咬痕。",
+        },
     }
     question.update(overrides)
     return question

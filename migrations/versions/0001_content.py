@@ -118,6 +118,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_citation_passage_id'))
 
     op.drop_table('citation')
+    # Break the question <-> version cycle so the tables can go one by one.
+    op.execute("UPDATE question SET current_version_id = NULL")
     if op.get_context().dialect.supports_alter:
         op.drop_constraint(op.f('fk_question_current_version_id_question_version'),
                            'question', type_='foreignkey')

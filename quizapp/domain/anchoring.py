@@ -56,6 +56,12 @@ def _excerpt(original: str, start: int, end: int) -> str:
     return " ".join(body.split())
 
 
+def _place(folded: FoldedText, original: str, at: int, length: int) -> str:
+    """``line N: …context[quote]context…`` for an occurrence at folded offset ``at``."""
+    start, end = folded.original_range(at, at + length)
+    return f"line {line_and_column(original, start)[0]}: {_excerpt(original, start, end)}"
+
+
 def locate(folded: FoldedText, original: str, selector: Selector) -> Anchor:
     """Anchor ``selector`` in ``original`` (whose folded form is ``folded``).
 
@@ -73,18 +79,12 @@ def locate(folded: FoldedText, original: str, selector: Selector) -> Anchor:
     matching = [
         at
         for at in found
-        if folded.text[:at].endswith(prefix) and folded.text.startswith(suffix, at + len(exact))
+        if folded.text.endswith(prefix, 0, at) and folded.text.startswith(suffix, at + len(exact))
     ]
     if len(matching) == 1:
         start, end = folded.original_range(matching[0], matching[0] + len(exact))
         return Anchor(start, end)
-    places = "; ".join(
-        "line {}: {}".format(
-            line_and_column(original, folded.origin[at])[0],
-            _excerpt(original, *folded.original_range(at, at + len(exact))),
-        )
-        for at in (matching or found)
-    )
+    places = "; ".join(_place(folded, original, at, len(exact)) for at in (matching or found))
     if not matching:
         raise AnchorError(
             f"quote found {len(found)} time(s) but never with the given prefix/suffix ({places})"
@@ -102,8 +102,9 @@ def suggest(folded: FoldedText, original: str, exact_folded: str) -> str:
     # Widen the window a little: the best-scoring window is as long as the
     # quote and may cut off the words the author was after.
     margin = max(2, len(exact_folded) // 5)
-    start, end = folded.original_range(max(0, alignment.dest_start - margin),
-                                       min(len(folded.text), alignment.dest_end + margin))
+    start, end = folded.original_range(
+        max(0, alignment.dest_start - margin), min(len(folded.text), alignment.dest_end + margin)
+    )
     line, column = line_and_column(original, folded.origin[alignment.dest_start])
     closest = " ".join(original[start:end].split())
     return f"closest passage ({alignment.score:.0f}% similar) at line {line}:{column}: “{closest}”"

@@ -85,8 +85,9 @@ def _citations(reader: FieldReader, path, question: dict, catalog: SourceCatalog
         entries, base = [question["source"]], (*path, "source")
         paths = [base]
     elif "sources" in question:
-        entries = reader.sequence((*path, "sources"), question["sources"], min_items=1,
-                                  max_items=MAX_SOURCES)
+        entries = reader.sequence(
+            (*path, "sources"), question["sources"], min_items=1, max_items=MAX_SOURCES
+        )
         if entries is None:
             return None
         paths = [(*path, "sources", i) for i in range(len(entries))]
@@ -124,8 +125,12 @@ def _choices(reader: FieldReader, path, question: dict, qtype) -> list[dict] | N
     if "choices" not in question:
         reader.fail(path, f"missing field 'choices' ({qtype.name} questions need them)")
         return None
-    items = reader.sequence((*path, "choices"), question["choices"],
-                            min_items=qtype.min_choices, max_items=qtype.max_choices)
+    items = reader.sequence(
+        (*path, "choices"),
+        question["choices"],
+        min_items=qtype.min_choices,
+        max_items=qtype.max_choices,
+    )
     if items is None:
         return None
     choices, seen = [], {}
@@ -135,8 +140,10 @@ def _choices(reader: FieldReader, path, question: dict, qtype) -> list[dict] | N
             continue
         choice_id = reader.identifier((*item_path, "id"), item.get("id"))
         if choice_id in seen:
-            reader.fail((*item_path, "id"), f"duplicate choice id '{choice_id}' "
-                        f"(first is choice {seen[choice_id] + 1})")
+            reader.fail(
+                (*item_path, "id"),
+                f"duplicate choice id '{choice_id}' (first is choice {seen[choice_id] + 1})",
+            )
             choice_id = None
         elif choice_id is not None:
             seen[choice_id] = i
@@ -170,8 +177,9 @@ def read_question(reader: FieldReader, path, question, catalog: SourceCatalog):
     key = reader.identifier((*path, "id"), question.get("id"))
     qtype = REGISTRY.get(question.get("type"))
     if qtype is None and "type" in question:
-        reader.fail((*path, "type"), f"unknown type '{question['type']}' "
-                    f"(known: {', '.join(REGISTRY)})")
+        reader.fail(
+            (*path, "type"), f"unknown type '{question['type']}' (known: {', '.join(REGISTRY)})"
+        )
     content = {
         "type": question.get("type"),
         "status": reader.choice((*path, "status"), question.get("status", "published"), STATUSES),
@@ -186,15 +194,19 @@ def read_question(reader: FieldReader, path, question, catalog: SourceCatalog):
             content["choices"] = choices
         if choices is not None and "answer" in question:
             ids = [choice["id"] for choice in choices]
-            content["answer"] = qtype.clean_answer(reader, (*path, "answer"),
-                                                   question["answer"], ids)
+            content["answer"] = qtype.clean_answer(
+                reader, (*path, "answer"), question["answer"], ids
+            )
         if "wrong_feedback" in question:
             if qtype.uses_choices:
-                reader.fail((*path, "wrong_feedback"),
-                            "choice questions give feedback on each choice instead")
+                reader.fail(
+                    (*path, "wrong_feedback"),
+                    "choice questions give feedback on each choice instead",
+                )
             else:
-                content["wrong_feedback"] = reader.bilingual((*path, "wrong_feedback"),
-                                                             question["wrong_feedback"])
+                content["wrong_feedback"] = reader.bilingual(
+                    (*path, "wrong_feedback"), question["wrong_feedback"]
+                )
     citations = _citations(reader, path, question, catalog)
     if len(reader.problems) > before or key is None or citations is None:
         return None
@@ -207,8 +219,9 @@ def read_question(reader: FieldReader, path, question, catalog: SourceCatalog):
     return QuestionSpec(key, content, citations)
 
 
-def read_bank(raw: bytes, file: str, catalog: SourceCatalog,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[BankSpec | None, list[Problem]]:
+def read_bank(
+    raw: bytes, file: str, catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[BankSpec | None, list[Problem]]:
     """Parse and validate one bank file's bytes."""
     located, problems = load_yaml(raw, file, max_bytes)
     if located is None:
@@ -220,8 +233,11 @@ def read_bank(raw: bytes, file: str, catalog: SourceCatalog,
     slug = reader.identifier(("bank",), data.get("bank"))
     title = reader.bilingual(("title",), data.get("title"), max_length=200)
     description = reader.bilingual(("description",), data.get("description"), max_length=2000)
-    entries = reader.sequence(("questions",), data.get("questions"), min_items=1,
-                              max_items=MAX_QUESTIONS) if "questions" in data else None
+    entries = (
+        reader.sequence(("questions",), data.get("questions"), min_items=1, max_items=MAX_QUESTIONS)
+        if "questions" in data
+        else None
+    )
     questions, first_line = [], {}
     for index, entry in enumerate(entries or ()):
         spec = read_question(reader, ("questions", index), entry, catalog)
@@ -229,8 +245,10 @@ def read_bank(raw: bytes, file: str, catalog: SourceCatalog,
             continue
         line = located.where(("questions", index))[0]
         if spec.key in first_line:
-            reader.fail(("questions", index, "id"),
-                        f"duplicate question id '{spec.key}' (first at line {first_line[spec.key]})")
+            reader.fail(
+                ("questions", index, "id"),
+                f"duplicate question id '{spec.key}' (first at line {first_line[spec.key]})",
+            )
             continue
         first_line[spec.key] = line
         questions.append(spec)
@@ -244,15 +262,17 @@ def bank_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir()
-                                if p.suffix in (".yaml", ".yml") and p.is_file()))
+            found.extend(
+                sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            )
         else:
             found.append(path)
     return found
 
 
-def check_files(paths: list[Path], catalog: SourceCatalog,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> CheckResult:
+def check_files(
+    paths: list[Path], catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
+) -> CheckResult:
     """Validate every bank file under ``paths``, and bank ids across them."""
     result = CheckResult(files=bank_files(paths))
     where_bank: dict[str, BankSpec] = {}
@@ -266,8 +286,14 @@ def check_files(paths: list[Path], catalog: SourceCatalog,
             continue
         if bank.slug in where_bank:
             first = where_bank[bank.slug]
-            result.problems.append(Problem(bank.file, bank.line, 1, f"bank: duplicate bank id "
-                                           f"'{bank.slug}' (also in {first.file}:{first.line})"))
+            result.problems.append(
+                Problem(
+                    bank.file,
+                    bank.line,
+                    1,
+                    f"bank: duplicate bank id '{bank.slug}' (also in {first.file}:{first.line})",
+                )
+            )
             continue
         where_bank[bank.slug] = bank
         result.banks.append(bank)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from quizapp.domain.sources import DisplayRules
 
@@ -95,8 +96,10 @@ def _spans(text: str, ranges, passages: dict[int, tuple[int, int]]) -> list[Span
         cuts = {start, end}
         cuts.update(p for s, e in passages.values() for p in (s, e) if start < p < end)
         ordered = sorted(cuts)
-        for s, e in zip(ordered, ordered[1:], strict=False):
-            covering = tuple(sorted(pid for pid, (ps, pe) in passages.items() if ps <= s and e <= pe))
+        for s, e in pairwise(ordered):
+            covering = tuple(
+                sorted(pid for pid, (ps, pe) in passages.items() if ps <= s and e <= pe)
+            )
             spans.append(Span(text[s:e], s, e, covering))
     return spans
 
@@ -111,8 +114,9 @@ def _region(kind, text, start, end, holes, passages, join) -> Region:
         else:
             paragraphs.append(list(visible))
     inside = {pid for pid, (s, e) in passages.items() if s < end and e > start}
-    return Region(kind, [Paragraph(_spans(text, ranges, passages)) for ranges in paragraphs],
-                  inside)
+    return Region(
+        kind, [Paragraph(_spans(text, ranges, passages)) for ranges in paragraphs], inside
+    )
 
 
 def lay_out(text: str, rules: DisplayRules, passages: dict[int, tuple[int, int]]) -> ArticleLayout:
@@ -125,8 +129,12 @@ def lay_out(text: str, rules: DisplayRules, passages: dict[int, tuple[int, int]]
             # quoted as it stands in the copy.
             if not overlaps and match.end() > match.start():
                 noise.append((match.start(), match.end()))
-    bounds = [("before", 0, rules.article_start), ("article", rules.article_start,
-              rules.article_end), ("after", rules.article_end, len(text))]
-    regions = [_region(kind, text, s, e, noise, passages, rules.join_broken_lines)
-               for kind, s, e in bounds]
+    bounds = [
+        ("before", 0, rules.article_start),
+        ("article", rules.article_start, rules.article_end),
+        ("after", rules.article_end, len(text)),
+    ]
+    regions = [
+        _region(kind, text, s, e, noise, passages, rules.join_broken_lines) for kind, s, e in bounds
+    ]
     return ArticleLayout(regions, len(noise))

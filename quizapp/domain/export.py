@@ -13,8 +13,19 @@ import json
 
 import yaml
 
-QUESTION_ORDER = ("id", "type", "status", "difficulty", "tags", "prompt", "choices", "answer",
-                  "explanation", "wrong_feedback", "sources")
+QUESTION_ORDER = (
+    "id",
+    "type",
+    "status",
+    "difficulty",
+    "tags",
+    "prompt",
+    "choices",
+    "answer",
+    "explanation",
+    "wrong_feedback",
+    "sources",
+)
 
 
 def content_digest(content: dict) -> str:
@@ -64,6 +75,12 @@ _BankDumper.add_representer(str, _represent_text)
 def dump_bank(document: dict) -> str:
     """The YAML text of a bank document."""
     header = "# Exported by quizapp. Format: questions/README.md\n"
-    body = yaml.dump(document, Dumper=_BankDumper, allow_unicode=True, sort_keys=False,
-                     width=10_000, default_flow_style=False)
+    body = yaml.dump(
+        document,
+        Dumper=_BankDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
+        default_flow_style=False,
+    )
     return header + body

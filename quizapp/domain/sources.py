@@ -81,8 +81,11 @@ def read_selector(reader: FieldReader, path, value) -> Selector | None:
     if reader.mapping(path, value, ("exact",), SELECTOR_FIELDS) is None:
         return None
     exact = reader.string((*path, "exact"), value.get("exact"), max_length=2000)
-    extra = {key: reader.string((*path, key), value[key], max_length=200)
-             for key in SELECTOR_FIELDS if key in value}
+    extra = {
+        key: reader.string((*path, key), value[key], max_length=200)
+        for key in SELECTOR_FIELDS
+        if key in value
+    }
     if exact is None or None in extra.values():
         return None
     return Selector(exact, extra.get("prefix"), extra.get("suffix"))
@@ -130,8 +133,18 @@ def _display(reader: FieldReader, path, value, doc_text: str) -> DisplayRules | 
     return DisplayRules(start, end, noise, join is True)
 
 
-META_REQUIRED = ("id", "file", "sha256", "outlet", "title", "authors", "published", "language",
-                 "copy", "display")
+META_REQUIRED = (
+    "id",
+    "file",
+    "sha256",
+    "outlet",
+    "title",
+    "authors",
+    "published",
+    "language",
+    "copy",
+    "display",
+)
 
 
 def _read_entry(reader: FieldReader, path, entry, seeds_dir: Path, max_bytes: int):
@@ -150,8 +163,10 @@ def _read_entry(reader: FieldReader, path, entry, seeds_dir: Path, max_bytes: in
     }
     authors = reader.sequence((*path, "authors"), entry.get("authors"), max_items=20)
     if authors is not None:
-        meta["authors"] = [reader.string((*path, "authors", i), name, max_length=100)
-                           for i, name in enumerate(authors)]
+        meta["authors"] = [
+            reader.string((*path, "authors", i), name, max_length=100)
+            for i, name in enumerate(authors)
+        ]
     if "date_note" in entry:
         meta["date_note"] = reader.bilingual((*path, "date_note"), entry["date_note"])
     file_name = meta["file"]
@@ -166,8 +181,11 @@ def _read_entry(reader: FieldReader, path, entry, seeds_dir: Path, max_bytes: in
     raw = location.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if meta["sha256"] is not None and digest != meta["sha256"]:
-        reader.fail((*path, "sha256"), f"{file_name} has changed (its SHA-256 is {digest}); "
-                    "the seed files are kept byte for byte")
+        reader.fail(
+            (*path, "sha256"),
+            f"{file_name} has changed (its SHA-256 is {digest}); "
+            "the seed files are kept byte for byte",
+        )
     if len(raw) > max_bytes:
         reader.fail((*path, "file"), f"{file_name} is larger than {max_bytes:,} bytes")
         return None

@@ -86,7 +86,10 @@ class _Builder:
             first_seen[key] = key_node.start_mark.line + 1
             # A field's position is where its key is written: that is the
             # line an author looks for, even when the value is a block.
-            self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.marks[(*path, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
             result[key] = self.build(value_node, (*path, key))
         return result
 
@@ -133,7 +136,9 @@ def load_yaml(
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
-                message = f"aliases (*{event.anchor}) are not allowed in this file; write the value out"
+                message = (
+                    f"aliases (*{event.anchor}) are not allowed in this file; write the value out"
+                )
                 problems.append(Problem(file, mark.line + 1, mark.column + 1, message))
         if problems:
             return None, problems

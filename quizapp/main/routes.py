@@ -30,6 +30,7 @@ def set_language():
     response = redirect(safe_next(form.next.data))
     if form.validate_on_submit():
         chosen = "zh" if form.zh.data else "en"
-        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax",
-                            httponly=True)
+        response.set_cookie(
+            LANGUAGE_COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax", httponly=True
+        )
     return response

@@ -122,9 +122,7 @@ class QuestionVersion(db.Model):
     origin: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    question: Mapped[Question] = relationship(
-        back_populates="versions", foreign_keys=[question_id]
-    )
+    question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
     citations: Mapped[list[Citation]] = relationship(order_by="Citation.position")
 
 

@@ -37,16 +37,24 @@ class ImportSummary:
 
     def line(self) -> str:
         """A one-line summary for people."""
-        return (f"{len(self.added)} added, {len(self.changed)} changed, "
-                f"{len(self.retired)} retired, {len(self.unchanged)} unchanged "
-                f"(banks: {len(self.banks_added)} added, {len(self.banks_changed)} changed; "
-                f"sources: {self.sources_changed} stored or updated)")
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.retired)} retired, {len(self.unchanged)} unchanged "
+            f"(banks: {len(self.banks_added)} added, {len(self.banks_changed)} changed; "
+            f"sources: {self.sources_changed} stored or updated)"
+        )
 
     @property
     def changes_anything(self) -> bool:
         """True if the import altered the database."""
-        return bool(self.added or self.changed or self.retired or self.banks_added
-                    or self.banks_changed or self.sources_changed)
+        return bool(
+            self.added
+            or self.changed
+            or self.retired
+            or self.banks_added
+            or self.banks_changed
+            or self.sources_changed
+        )
 
 
 class PassageCache:
@@ -61,24 +69,41 @@ class PassageCache:
         start, end = citation.anchor.start, citation.anchor.end
         key = (citation.doc, start, end)
         if key not in self.rows:
-            row = db.session.scalar(select(Passage).filter_by(
-                source_id=citation.doc, start=start, end=end))
+            row = db.session.scalar(
+                select(Passage).filter_by(source_id=citation.doc, start=start, end=end)
+            )
             if row is None:
-                row = Passage(source_id=citation.doc, start=start, end=end,
-                              exact=self.texts[citation.doc][start:end])
+                row = Passage(
+                    source_id=citation.doc,
+                    start=start,
+                    end=end,
+                    exact=self.texts[citation.doc][start:end],
+                )
                 db.session.add(row)
             self.rows[key] = row
         return self.rows[key]
 
 
-def add_version(question: Question, content: dict, passages: list[Passage],
-                origin: str) -> QuestionVersion:
+def add_version(
+    question: Question, content: dict, passages: list[Passage], origin: str
+) -> QuestionVersion:
     """Append a new immutable version to ``question`` and make it current."""
-    number = (db.session.scalar(select(func.max(QuestionVersion.number))
-                                .where(QuestionVersion.question_id == question.id)) or 0) + 1
+    number = (
+        db.session.scalar(
+            select(func.max(QuestionVersion.number)).where(
+                QuestionVersion.question_id == question.id
+            )
+        )
+        or 0
+    ) + 1
     version = QuestionVersion(
-        question=question, number=number, type=content["type"], status=content["status"],
-        difficulty=content["difficulty"], content=content, digest=content_digest(content),
+        question=question,
+        number=number,
+        type=content["type"],
+        status=content["status"],
+        difficulty=content["difficulty"],
+        content=content,
+        digest=content_digest(content),
         origin=origin,
         citations=[CitationRow(position=i, passage=p) for i, p in enumerate(passages)],
     )
@@ -91,8 +116,12 @@ def add_version(question: Question, content: dict, passages: list[Passage],
 def retire(question: Question) -> QuestionVersion:
     """Retire ``question`` with a new version keeping its content and passages."""
     current = question.current_version
-    return add_version(question, {**current.content, "status": "retired"},
-                       [citation.passage for citation in current.citations], "retire")
+    return add_version(
+        question,
+        {**current.content, "status": "retired"},
+        [citation.passage for citation in current.citations],
+        "retire",
+    )
 
 
 def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> None:
@@ -113,16 +142,18 @@ def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> N
             question = Question(bank=bank, key=item.key, position=position)
             db.session.add(question)
             db.session.flush()
-            add_version(question, item.content, [cache.passage(c) for c in item.citations],
-                        "import")
+            add_version(
+                question, item.content, [cache.passage(c) for c in item.citations], "import"
+            )
             summary.added.append(label)
             continue
         question.position = position
         if question.current_version.digest == content_digest(item.content):
             summary.unchanged.append(label)
         else:
-            add_version(question, item.content, [cache.passage(c) for c in item.citations],
-                        "import")
+            add_version(
+                question, item.content, [cache.passage(c) for c in item.citations], "import"
+            )
             summary.changed.append(label)
     for question in existing.values():
         current = question.current_version

@@ -39,11 +39,19 @@ def store_sources(catalog: SourceCatalog) -> int:
     changed = 0
     for doc in catalog.docs.values():
         values = {
-            "file_name": doc.file, "sha256": doc.sha256, "outlet": doc.outlet,
-            "title": doc.title, "authors": doc.authors, "published": doc.published,
-            "date_note": doc.date_note, "language": doc.language, "copy_note": doc.copy_note,
-            "text": doc.text, "article_start": doc.display.article_start,
-            "article_end": doc.display.article_end, "noise_pattern": doc.display.noise,
+            "file_name": doc.file,
+            "sha256": doc.sha256,
+            "outlet": doc.outlet,
+            "title": doc.title,
+            "authors": doc.authors,
+            "published": doc.published,
+            "date_note": doc.date_note,
+            "language": doc.language,
+            "copy_note": doc.copy_note,
+            "text": doc.text,
+            "article_start": doc.display.article_start,
+            "article_end": doc.display.article_end,
+            "noise_pattern": doc.display.noise,
             "join_broken_lines": doc.display.join_broken_lines,
         }
         source = existing.get(doc.id)

@@ -91,6 +91,7 @@ def source_page(source: Source, target_id: int | None) -> SourcePage:
         target = None
     if target is not None:
         passages[target.id] = (target.start, target.end)
-    rules = DisplayRules(source.article_start, source.article_end, source.noise_pattern,
-                         source.join_broken_lines)
+    rules = DisplayRules(
+        source.article_start, source.article_end, source.noise_pattern, source.join_broken_lines
+    )
     return SourcePage(source, lay_out(source.text, rules, passages), target)

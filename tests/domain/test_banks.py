@@ -35,7 +35,7 @@ def test_a_valid_bank_comes_back_in_canonical_form(catalog):
     assert content["sources"] == [{"doc": "huanqiu-2024-02", "exact": question["source"]["exact"]}]
     citation = bank.questions[0].citations[0]
     text = catalog.get("huanqiu-2024-02").text
-    assert text[citation.anchor.start:citation.anchor.end] == question["source"]["exact"]
+    assert text[citation.anchor.start : citation.anchor.end] == question["source"]["exact"]
 
 
 def test_multiple_choice_answers_are_kept_in_choice_order(catalog):
@@ -45,26 +45,43 @@ def test_multiple_choice_answers_are_kept_in_choice_order(catalog):
     assert problems == [] and bank.questions[0].content["answer"] == ["a", "c"]
 
 
-@pytest.mark.parametrize(("overrides", "fragment"), [
-    ({"type": "multiple", "answer": ["a", "b", "c"],
-      "choices": [{"id": k, "text": {"zh": k, "en": k}} for k in "abc"]}, "every choice is correct"),
-    ({"type": "numeric", "choices": None, "answer": {"value": 60, "tolerance": -1}},
-     "tolerance: must not be negative"),
-    ({"type": "numeric", "choices": None, "answer": 60}, "expected a mapping with value"),
-    ({"type": "short_text", "choices": None, "answer": ["Sora", " sora "]}, "same accepted answer twice"),
-    ({"type": "true_false", "answer": True}, "true_false questions have no choices"),
-    ({"type": "true_false", "choices": None, "answer": "yes"}, "expected true or false"),
-    ({"wrong_feedback": {"zh": "错", "en": "No"}}, "give feedback on each choice instead"),
-    ({"difficulty": 4}, "expected a whole number from 1 to 3"),
-    ({"tags": ["a", "a"]}, "lists a tag twice"),
-    ({"id": "Bad Id"}, "is not a valid id"),
-    ({"status": "hidden"}, "'hidden' is not one of: published, draft, retired"),
-    ({"promt": {"zh": "x", "en": "y"}}, "unknown field 'promt' (did you mean 'prompt'?)"),
-    ({"sources": [{"doc": "huanqiu-2024-02", "exact": "饼干"}]}, "either 'source' or 'sources'"),
-    ({"source": None}, "expected a mapping with doc and exact"),
-    ({"prompt": "只有中文"}, "needs both languages"),
-    ({"prompt": {"zh": "", "en": "x"}}, "must not be empty"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        (
+            {
+                "type": "multiple",
+                "answer": ["a", "b", "c"],
+                "choices": [{"id": k, "text": {"zh": k, "en": k}} for k in "abc"],
+            },
+            "every choice is correct",
+        ),
+        (
+            {"type": "numeric", "choices": None, "answer": {"value": 60, "tolerance": -1}},
+            "tolerance: must not be negative",
+        ),
+        ({"type": "numeric", "choices": None, "answer": 60}, "expected a mapping with value"),
+        (
+            {"type": "short_text", "choices": None, "answer": ["Sora", " sora "]},
+            "same accepted answer twice",
+        ),
+        ({"type": "true_false", "answer": True}, "true_false questions have no choices"),
+        ({"type": "true_false", "choices": None, "answer": "yes"}, "expected true or false"),
+        ({"wrong_feedback": {"zh": "错", "en": "No"}}, "give feedback on each choice instead"),
+        ({"difficulty": 4}, "expected a whole number from 1 to 3"),
+        ({"tags": ["a", "a"]}, "lists a tag twice"),
+        ({"id": "Bad Id"}, "is not a valid id"),
+        ({"status": "hidden"}, "'hidden' is not one of: published, draft, retired"),
+        ({"promt": {"zh": "x", "en": "y"}}, "unknown field 'promt' (did you mean 'prompt'?)"),
+        (
+            {"sources": [{"doc": "huanqiu-2024-02", "exact": "饼干"}]},
+            "either 'source' or 'sources'",
+        ),
+        ({"source": None}, "expected a mapping with doc and exact"),
+        ({"prompt": "只有中文"}, "needs both languages"),
+        ({"prompt": {"zh": "", "en": "x"}}, "must not be empty"),
+    ],
+)
 def test_question_mistakes_are_explained(catalog, overrides, fragment):
     question = make_question(**overrides)
     for key in [k for k, v in overrides.items() if v is None and k != "source"]:
@@ -78,10 +95,12 @@ def test_an_unquoted_comma_in_text_gets_a_hint(catalog):
 
 
 def test_several_sources_are_allowed(catalog):
-    question = make_question(sources=[
-        {"doc": "huanqiu-2024-02", "exact": "一个人咬了一口饼干"},
-        {"doc": "21jingji-2024-02", "exact": "一个人咬一口饼干之后,饼干可能没有咬痕。"},
-    ])
+    question = make_question(
+        sources=[
+            {"doc": "huanqiu-2024-02", "exact": "一个人咬了一口饼干"},
+            {"doc": "21jingji-2024-02", "exact": "一个人咬一口饼干之后,饼干可能没有咬痕。"},
+        ]
+    )
     del question["source"]
     bank, problems = read_bank(dump(make_bank(questions=[question])).encode(), "b.yaml", catalog)
     assert problems == [] and len(bank.questions[0].citations) == 2
@@ -92,7 +111,8 @@ def test_a_bank_id_used_by_two_files_is_refused(catalog, write_bank):
     write_bank(make_bank(), "two.yaml")
     result = check_files([first.parent], catalog)
     assert [p.message for p in result.problems] == [
-        f"bank: duplicate bank id 'test-bank' (also in {first}:1)"]
+        f"bank: duplicate bank id 'test-bank' (also in {first}:1)"
+    ]
     assert len(result.banks) == 1
 
 

@@ -12,9 +12,14 @@ from tests.conftest import dump, make_bank, make_question
 # Text an author might write, including YAML's special characters, quotes,
 # line breaks, CJK and full-width punctuation.
 TEXT = st.text(
-    alphabet=st.sampled_from(string.ascii_letters + string.digits + " \n:#-?!'\"{}[],&*|>%@`"
-                             + "测试伪造深度“”,。?!:\u00a0"),
-    min_size=1, max_size=40,
+    alphabet=st.sampled_from(
+        string.ascii_letters
+        + string.digits
+        + " \n:#-?!'\"{}[],&*|>%@`"
+        + "测试伪造深度“”,。?!:\u00a0"
+    ),
+    min_size=1,
+    max_size=40,
 ).filter(lambda s: s.strip())
 BILINGUAL = st.fixed_dictionaries({"zh": TEXT, "en": TEXT})
 QUOTES = ["一个人咬了一口饼干", "Sora并非毫无弱点", "盘和林认为", "“深度伪造”引发担忧\n\n“颠覆性”"]
@@ -23,11 +28,15 @@ QUOTES = ["一个人咬了一口饼干", "Sora并非毫无弱点", "盘和林认
 @st.composite
 def questions(draw, index):
     kind = draw(st.sampled_from(["single", "multiple", "true_false", "numeric", "short_text"]))
-    question = make_question(id=f"q{index}", type=kind, prompt=draw(BILINGUAL),
-                             explanation=draw(BILINGUAL), difficulty=draw(st.integers(1, 3)),
-                             status=draw(st.sampled_from(["published", "draft", "retired"])),
-                             source={"doc": "huanqiu-2024-02",
-                                     "exact": draw(st.sampled_from(QUOTES))})
+    question = make_question(
+        id=f"q{index}",
+        type=kind,
+        prompt=draw(BILINGUAL),
+        explanation=draw(BILINGUAL),
+        difficulty=draw(st.integers(1, 3)),
+        status=draw(st.sampled_from(["published", "draft", "retired"])),
+        source={"doc": "huanqiu-2024-02", "exact": draw(st.sampled_from(QUOTES))},
+    )
     if kind in ("single", "multiple"):
         count = draw(st.integers(3, 5))
         question["choices"] = [{"id": f"c{i}", "text": draw(BILINGUAL)} for i in range(count)]
@@ -38,8 +47,10 @@ def questions(draw, index):
         question.pop("choices")
         question["answer"] = {
             "true_false": draw(st.booleans()),
-            "numeric": {"value": draw(st.integers(-10_000, 10_000)),
-                        "tolerance": draw(st.sampled_from([0, 0.5, 2]))},
+            "numeric": {
+                "value": draw(st.integers(-10_000, 10_000)),
+                "tolerance": draw(st.sampled_from([0, 0.5, 2])),
+            },
             "short_text": ["深度伪造", draw(TEXT.filter(lambda s: s.strip() != "深度伪造"))],
         }[kind]
         if draw(st.booleans()):
@@ -50,8 +61,11 @@ def questions(draw, index):
 @st.composite
 def banks(draw):
     count = draw(st.integers(1, 4))
-    return make_bank(questions=[draw(questions(i)) for i in range(count)],
-                     title=draw(BILINGUAL), description=draw(BILINGUAL))
+    return make_bank(
+        questions=[draw(questions(i)) for i in range(count)],
+        title=draw(BILINGUAL),
+        description=draw(BILINGUAL),
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -59,21 +73,44 @@ def banks(draw):
 def test_an_exported_bank_reads_back_as_the_same_content(catalog, document):
     first, problems = read_bank(dump(document).encode(), "in.yaml", catalog)
     assert problems == []
-    exported = dump_bank(bank_document(first.slug, first.title, first.description,
-                                       [(q.key, q.content) for q in first.questions]))
+    exported = dump_bank(
+        bank_document(
+            first.slug,
+            first.title,
+            first.description,
+            [(q.key, q.content) for q in first.questions],
+        )
+    )
     again, problems = read_bank(exported.encode(), "out.yaml", catalog)
     assert problems == []
-    assert (again.slug, again.title, again.description) == (first.slug, first.title,
-                                                            first.description)
+    assert (again.slug, again.title, again.description) == (
+        first.slug,
+        first.title,
+        first.description,
+    )
     assert [(q.key, q.content) for q in again.questions] == [
-        (q.key, q.content) for q in first.questions]
+        (q.key, q.content) for q in first.questions
+    ]
 
 
 def test_defaults_are_left_out_of_exported_questions():
-    content = {"type": "true_false", "status": "published", "difficulty": 1, "tags": [],
-               "prompt": {"zh": "a", "en": "a"}, "answer": True,
-               "explanation": {"zh": "b", "en": "b"},
-               "sources": [{"doc": "d", "exact": "e"}]}
+    content = {
+        "type": "true_false",
+        "status": "published",
+        "difficulty": 1,
+        "tags": [],
+        "prompt": {"zh": "a", "en": "a"},
+        "answer": True,
+        "explanation": {"zh": "b", "en": "b"},
+        "sources": [{"doc": "d", "exact": "e"}],
+    }
     document = question_document("q", content)
-    assert list(document) == ["id", "type", "difficulty", "prompt", "answer", "explanation",
-                              "source"]
+    assert list(document) == [
+        "id",
+        "type",
+        "difficulty",
+        "prompt",
+        "answer",
+        "explanation",
+        "source",
+    ]

@@ -15,7 +15,8 @@ def visible(region) -> list[str]:
 
 def test_the_catalogue_lists_all_five_seed_files(catalog):
     assert sorted(doc.file for doc in catalog.docs.values()) == sorted(
-        path.name for path in SEEDS.glob("*.txt"))
+        path.name for path in SEEDS.glob("*.txt")
+    )
 
 
 @pytest.fixture
@@ -37,8 +38,13 @@ def test_a_changed_seed_file_is_refused(seeds_copy):
 def test_an_article_boundary_that_is_not_unique_is_refused(seeds_copy):
     catalogue = seeds_copy / "sources.yaml"
     text = catalogue.read_text(encoding="utf-8")
-    catalogue.write_text(text.replace("article_end: {exact: 在数据要素市场繁荣和数据安危之间找平衡。}",
-                                      "article_end: {exact: 盘和林}"), encoding="utf-8")
+    catalogue.write_text(
+        text.replace(
+            "article_end: {exact: 在数据要素市场繁荣和数据安危之间找平衡。}",
+            "article_end: {exact: 盘和林}",
+        ),
+        encoding="utf-8",
+    )
     _, problems = load_catalog(seeds_copy, 1 << 20)
     assert any("display.article_end.exact: quote found" in p.message for p in problems)
 
@@ -66,8 +72,10 @@ def test_scraper_noise_is_hidden_but_the_sentences_it_was_glued_to_stay(catalog)
 
 def test_sentences_broken_across_blank_lines_are_rejoined(catalog):
     _, shown = layout(catalog, "qingnianbao-2024")
-    assert any("两个字符之间没有模态意义上的连续\n\n性" not in p and "连续性。" in p.replace("\n", "")
-               for p in visible(shown.region("article")))
+    assert any(
+        "两个字符之间没有模态意义上的连续\n\n性" not in p and "连续性。" in p.replace("\n", "")
+        for p in visible(shown.region("article"))
+    )
     assert "将改变影视传媒等行业" in visible(shown.region("article"))  # a heading stays alone
 
 
@@ -80,10 +88,15 @@ def test_unrelated_trailing_headlines_are_outside_the_article(catalog):
 def test_cited_passages_are_cut_into_marked_spans(catalog):
     doc = catalog.get("21jingji-2024-02")
     start = doc.text.index("左右混淆")
-    _, shown = layout(catalog, "21jingji-2024-02", {7: (start, start + 4), 8: (start + 2, start + 9)})
+    _, shown = layout(
+        catalog, "21jingji-2024-02", {7: (start, start + 4), 8: (start + 2, start + 9)}
+    )
     spans = [s for p in shown.region("article").paragraphs for s in p.spans if s.passages]
     assert [(s.text, s.passages) for s in spans] == [
-        ("左右", (7,)), ("混淆", (7, 8)), (",人类在朝", (8,))]
+        ("左右", (7,)),
+        ("混淆", (7, 8)),
+        (",人类在朝", (8,)),
+    ]
     assert shown.region("article").passages == {7, 8}
 
 

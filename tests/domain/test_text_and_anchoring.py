@@ -27,13 +27,13 @@ def test_line_and_column_are_one_based():
 def test_a_quote_broken_across_lines_anchors_to_the_original_range():
     text = "前文。两个字符之间没有模态意义上的连续\n\n性。后文"
     found = anchor(text, "没有模态意义上的连续性。")
-    assert text[found.start:found.end] == "没有模态意义上的连续\n\n性。"
+    assert text[found.start : found.end] == "没有模态意义上的连续\n\n性。"
 
 
 def test_a_quote_matches_across_no_break_spaces():
     text = "【环球时报记者\u00a0丁雅栀\u00a0环球时报】"
     found = anchor(text, "环球时报记者 丁雅栀")
-    assert text[found.start:found.end] == "环球时报记者\u00a0丁雅栀"
+    assert text[found.start : found.end] == "环球时报记者\u00a0丁雅栀"
 
 
 def test_a_quote_found_twice_is_refused_with_both_places():
