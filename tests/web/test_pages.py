@@ -47,7 +47,7 @@ def test_the_viewer_hides_wrapper_text_but_says_so_and_links_the_original(import
     assert '<details class="wrapper">' in text and "Text after the article (not part of it)" in text
     assert 'href="/sources/nandu-2024-02-20/original"' in text
     hidden = client.get("/sources/aitechreview-2024-03", headers={"Accept-Language": "en"})
-    assert re.search(r"and \d+ runs of scraper noise are hidden", hidden.get_data(as_text=True))
+    assert re.search(r"and \d+ runs of scraper noise are hidden\.", hidden.get_data(as_text=True))
 
 
 def test_a_passage_in_the_wrapper_opens_it(imported, client):

@@ -1,0 +1,66 @@
+"""The source viewer and the language switch, in a real Chromium."""
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Passage
+
+HIGHLIGHT = "rgb(255, 201, 77)"  # --target in style.css
+
+
+def passage_id(app, source_id: str, contains: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(Passage.id).where(
+                Passage.source_id == source_id, Passage.exact.contains(contains)
+            )
+        )
+
+
+def test_a_passage_link_opens_the_article_scrolled_to_the_highlighted_passage(
+    imported, live_server, new_page
+):
+    target = passage_id(imported, "21jingji-2024-02", "跑步机")
+    page = new_page()
+    page.goto(f"{live_server}/sources/21jingji-2024-02?passage={target}#passage-{target}")
+    mark = page.locator(f"#passage-{target}")
+    expect(mark).to_be_in_viewport()
+    expect(mark).to_have_text("例如,左右混淆,人类在朝着跑步机的尾部跑步。")
+    expect(mark).to_have_css("background-color", HIGHLIGHT)
+    assert page.evaluate("window.scrollY") > 500  # the passage is far down the article
+
+
+def test_a_passage_in_the_text_around_the_article_is_shown_open(imported, live_server, new_page):
+    target = passage_id(imported, "nandu-2024-02-20", "快照生成时间")
+    page = new_page()
+    page.goto(f"{live_server}/sources/nandu-2024-02-20?passage={target}#passage-{target}")
+    expect(page.locator(f"#passage-{target}")).to_be_in_viewport()
+    expect(page.locator("details.wrapper[open]")).to_have_count(1)
+
+
+def test_the_language_switch_is_remembered_across_pages(imported, live_server, new_page):
+    page = new_page(locale="en-US")
+    page.goto(live_server)
+    expect(page.locator("h1")).to_have_text("Learn to read AI video with the evidence in hand")
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("h1")).to_have_text("拿着证据,学会看懂 AI 视频")
+    page.get_by_role("link", name="原文").click()
+    expect(page.locator("h1")).to_have_text("原始报道")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+
+
+def test_an_article_fits_a_360_pixel_phone(imported, live_server, new_page):
+    page = new_page(locale="zh-CN", width=360, height=740)
+    page.goto(f"{live_server}/sources/aitechreview-2024-03")
+    expect(page.locator(".article-body p").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_skip_link_reaches_the_content_by_keyboard(imported, live_server, new_page):
+    page = new_page()
+    page.goto(f"{live_server}/sources/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
