@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from quizapp.domain.banks import BankSpec, Citation
 from quizapp.domain.export import bank_document, content_digest
@@ -62,24 +63,23 @@ class PassageCache:
 
     def __init__(self, catalog: SourceCatalog):
         self.texts = {doc_id: doc.text for doc_id, doc in catalog.docs.items()}
-        self.rows: dict[tuple[str, int, int], Passage] = {}
+        # All passages at once: there are a few hundred, and an import touches most.
+        self.rows: dict[tuple[str, int, int], Passage] = {
+            (row.source_id, row.start, row.end): row for row in db.session.scalars(select(Passage))
+        }
 
     def passage(self, citation: Citation) -> Passage:
-        """The passage row for ``citation``."""
+        """The passage row for ``citation``, created if new."""
         start, end = citation.anchor.start, citation.anchor.end
         key = (citation.doc, start, end)
         if key not in self.rows:
-            row = db.session.scalar(
-                select(Passage).filter_by(source_id=citation.doc, start=start, end=end)
+            row = Passage(
+                source_id=citation.doc,
+                start=start,
+                end=end,
+                exact=self.texts[citation.doc][start:end],
             )
-            if row is None:
-                row = Passage(
-                    source_id=citation.doc,
-                    start=start,
-                    end=end,
-                    exact=self.texts[citation.doc][start:end],
-                )
-                db.session.add(row)
+            db.session.add(row)
             self.rows[key] = row
         return self.rows[key]
 
@@ -88,14 +88,8 @@ def add_version(
     question: Question, content: dict, passages: list[Passage], origin: str
 ) -> QuestionVersion:
     """Append a new immutable version to ``question`` and make it current."""
-    number = (
-        db.session.scalar(
-            select(func.max(QuestionVersion.number)).where(
-                QuestionVersion.question_id == question.id
-            )
-        )
-        or 0
-    ) + 1
+    current = question.current_version
+    number = current.number + 1 if current is not None else 1
     version = QuestionVersion(
         question=question,
         number=number,
@@ -134,7 +128,14 @@ def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> N
     elif (bank.title, bank.description) != (spec.title, spec.description):
         bank.title, bank.description, bank.updated_at = spec.title, spec.description, utcnow()
         summary.banks_changed.append(spec.slug)
-    existing = {q.key: q for q in db.session.scalars(select(Question).filter_by(bank_id=bank.id))}
+    existing = {
+        q.key: q
+        for q in db.session.scalars(
+            select(Question)
+            .filter_by(bank_id=bank.id)
+            .options(selectinload(Question.current_version))
+        )
+    }
     for position, item in enumerate(spec.questions):
         label = f"{spec.slug}/{item.key}"
         question = existing.pop(item.key, None)
