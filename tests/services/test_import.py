@@ -1,12 +1,16 @@
 """Importing banks: merge by stable ids, version changes, never lose anything."""
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from quizapp.domain.banks import check_files
+from quizapp.domain.banks import check_files, read_bank
+from quizapp.domain.export import dump_bank
 from quizapp.extensions import db
 from quizapp.models import Bank, Citation, Passage, Question, QuestionVersion
 from quizapp.services.banks import export_documents, import_banks
-from tests.conftest import make_bank, make_question
+from tests.conftest import dump, make_bank, make_question
+from tests.strategies import banks
 
 
 def import_file(app, catalog, path):
@@ -100,3 +104,26 @@ def test_import_then_export_gives_back_the_same_content(app, catalog, imported):
         assert [q["id"] for q in exported["questions"]] == [q.key for q in bank.questions]
         assert (exported["title"], exported["description"]) == (bank.title, bank.description)
     assert len(documents) == len(result.banks)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(document=banks(), suffix=st.uuids())
+def test_a_generated_bank_imported_then_exported_is_the_same_bank(app, catalog, document, suffix):
+    # The database outlives one example: each example gets a bank of its own.
+    slug = f"generated-{suffix.hex[:12]}"
+    first, problems = read_bank(dump({**document, "bank": slug}).encode(), "in.yaml", catalog)
+    assert problems == []
+    with app.app_context():
+        import_banks(catalog, [first])
+        db.session.commit()
+        exported = export_documents([slug])[slug]
+    again, problems = read_bank(dump_bank(exported).encode(), "out.yaml", catalog)
+    assert problems == []
+    assert (again.title, again.description) == (first.title, first.description)
+    assert [(q.key, q.content) for q in again.questions] == [
+        (q.key, q.content) for q in first.questions
+    ]
