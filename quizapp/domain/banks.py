@@ -82,8 +82,7 @@ def _citations(reader: FieldReader, path, question: dict, catalog: SourceCatalog
         reader.fail(path, "give either 'source' or 'sources', not both")
         return None
     if "source" in question:
-        entries, base = [question["source"]], (*path, "source")
-        paths = [base]
+        entries, paths = [question["source"]], [(*path, "source")]
     elif "sources" in question:
         entries = reader.sequence(
             (*path, "sources"), question["sources"], min_items=1, max_items=MAX_SOURCES

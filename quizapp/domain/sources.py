@@ -14,7 +14,6 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from quizapp.domain.anchoring import Anchor, AnchorError, Selector, locate
@@ -41,7 +40,7 @@ class DisplayRules:
 class SourceDoc:
     """One source article: its metadata and its untouched text."""
 
-    def __init__(self, meta: dict, text: str, display: DisplayRules):
+    def __init__(self, meta: dict, text: str, folded: FoldedText, display: DisplayRules):
         self.id: str = meta["id"]
         self.file: str = meta["file"]
         self.sha256: str = meta["sha256"]
@@ -53,12 +52,9 @@ class SourceDoc:
         self.language: str = meta["language"]
         self.copy_note: dict = meta["copy"]
         self.text = text
+        #: The folded text (see quizapp.domain.text), computed once per load.
+        self.folded = folded
         self.display = display
-
-    @cached_property
-    def folded(self) -> FoldedText:
-        """The folded text, computed once per document."""
-        return fold(self.text)
 
     def locate(self, selector: Selector) -> Anchor:
         """Anchor a quote in this document (see :func:`anchoring.locate`)."""
@@ -100,11 +96,12 @@ def _published(reader: FieldReader, path, value) -> str | None:
     return value
 
 
-def _display(reader: FieldReader, path, value, doc_text: str) -> DisplayRules | None:
+def _display(
+    reader: FieldReader, path, value, doc_text: str, folded: FoldedText
+) -> DisplayRules | None:
     fields = ("article_start", "article_end")
     if reader.mapping(path, value, fields, ("noise", "join_broken_lines")) is None:
         return None
-    folded = fold(doc_text)
     anchors = {}
     for key in fields:
         selector = read_selector(reader, (*path, key), value.get(key))
@@ -194,10 +191,11 @@ def _read_entry(reader: FieldReader, path, entry, seeds_dir: Path, max_bytes: in
     except UnicodeDecodeError:
         reader.fail((*path, "file"), f"{file_name} is not valid UTF-8")
         return None
-    display = _display(reader, (*path, "display"), entry.get("display"), text)
+    folded = fold(text)
+    display = _display(reader, (*path, "display"), entry.get("display"), text, folded)
     if len(reader.problems) > problems_before or display is None:
         return None
-    return SourceDoc(meta, text, display)
+    return SourceDoc(meta, text, folded, display)
 
 
 def load_catalog(seeds_dir: Path, max_bytes: int) -> tuple[SourceCatalog, list[Problem]]:

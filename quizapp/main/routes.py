@@ -1,6 +1,6 @@
 """Routes of the main area."""
 
-from flask import redirect, render_template
+from flask import redirect, render_template, request
 
 from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.main import bp
@@ -15,6 +15,12 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/"
+
+
+@bp.app_context_processor
+def language_switch() -> dict:
+    """Give every page the language switch form, returning to the same page."""
+    return {"language_form": LanguageForm(next=request.full_path.rstrip("?"))}
 
 
 @bp.get("/")

@@ -37,15 +37,21 @@ def bank_overview() -> list[BankSummary]:
     return [BankSummary(bank, count) for bank, count in rows]
 
 
-def cited_passages(source_id: str) -> list[Passage]:
-    """Passages of ``source_id`` cited by a current, not retired, question version."""
-    query = (
-        select(Passage)
-        .join(Citation, Citation.passage_id == Passage.id)
+def _cited_passage_ids():
+    """Ids of passages cited by the current, not retired, version of a question."""
+    return (
+        select(Citation.passage_id)
         .join(QuestionVersion, Citation.version_id == QuestionVersion.id)
         .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Passage.source_id == source_id, QuestionVersion.status != "retired")
-        .distinct()
+        .where(QuestionVersion.status != "retired")
+    )
+
+
+def cited_passages(source_id: str) -> list[Passage]:
+    """The cited passages of ``source_id``, in text order."""
+    query = (
+        select(Passage)
+        .where(Passage.source_id == source_id, Passage.id.in_(_cited_passage_ids()))
         .order_by(Passage.start)
     )
     return list(db.session.scalars(query))
@@ -54,11 +60,8 @@ def cited_passages(source_id: str) -> list[Passage]:
 def source_overview() -> list[tuple[Source, int]]:
     """Every source with the number of distinct passages its questions cite."""
     counts = (
-        select(Passage.source_id, func.count(func.distinct(Passage.id)).label("n"))
-        .join(Citation, Citation.passage_id == Passage.id)
-        .join(Question, Question.current_version_id == Citation.version_id)
-        .join(QuestionVersion, QuestionVersion.id == Citation.version_id)
-        .where(QuestionVersion.status != "retired")
+        select(Passage.source_id, func.count().label("n"))
+        .where(Passage.id.in_(_cited_passage_ids()))
         .group_by(Passage.source_id)
         .subquery()
     )
