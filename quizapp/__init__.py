@@ -33,13 +33,16 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     init_i18n(app, babel)
     _configure_sqlite(app)
 
-    from quizapp import cli, errors, security
+    from quizapp import cli, errors, learners, security
     from quizapp.main import bp as main_bp
     from quizapp.sources import bp as sources_bp
+    from quizapp.study import bp as study_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(sources_bp, url_prefix="/sources")
+    app.register_blueprint(study_bp, url_prefix="/study")
     errors.init_app(app)
+    learners.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     return app

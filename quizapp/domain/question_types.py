@@ -8,6 +8,8 @@ bank schema, the importer and the exporter find it through :data:`REGISTRY`.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from typing import Any, ClassVar
 
 from quizapp.domain.fields import FieldReader
@@ -15,6 +17,22 @@ from quizapp.domain.text import fold_text
 from quizapp.domain.yamlfile import Path
 
 REGISTRY: dict[str, QuestionType] = {}
+
+#: The longest written answer accepted from a learner.
+MAX_RESPONSE_LENGTH = 200
+
+
+class ResponseError(ValueError):
+    """A learner's response that cannot be graded; ``code`` says why.
+
+    The interface turns the code into a message in the learner's language:
+    ``missing`` (nothing given), ``unknown_choice`` (not one of the choices
+    shown), ``not_a_number`` and ``too_long``.
+    """
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
 
 
 def register(cls: type[QuestionType]) -> type[QuestionType]:
@@ -42,6 +60,27 @@ class QuestionType:
         """The share of full marks, 0.0 to 1.0, that ``response`` earns."""
         raise NotImplementedError
 
+    def read_response(self, values: list[str], content: dict) -> Any:
+        """Turn the submitted form values into a response ``grade`` accepts.
+
+        Raises :class:`ResponseError` when the values cannot be a response
+        to this question; nothing is graded or stored then.
+        """
+        raise NotImplementedError
+
+
+def _one_value(values: list[str]) -> str:
+    text = values[0].strip() if values else ""
+    if not text:
+        raise ResponseError("missing")
+    if len(text) > MAX_RESPONSE_LENGTH:
+        raise ResponseError("too_long")
+    return text
+
+
+def _choice_ids(content: dict) -> list[str]:
+    return [choice["id"] for choice in content.get("choices", ())]
+
 
 @register
 class SingleChoice(QuestionType):
@@ -61,6 +100,12 @@ class SingleChoice(QuestionType):
 
     def grade(self, answer, response):
         return 1.0 if response == answer else 0.0
+
+    def read_response(self, values, content):
+        picked = _one_value(values)
+        if picked not in _choice_ids(content):
+            raise ResponseError("unknown_choice")
+        return picked
 
 
 @register
@@ -94,6 +139,15 @@ class MultipleChoice(QuestionType):
         wrong = len(picked - set(answer))
         return max(0.0, (right - wrong) / len(answer))
 
+    def read_response(self, values, content):
+        picked = {value.strip() for value in values if value.strip()}
+        if not picked:
+            raise ResponseError("missing")
+        ids = _choice_ids(content)
+        if not picked <= set(ids):
+            raise ResponseError("unknown_choice")
+        return [choice for choice in ids if choice in picked]
+
 
 @register
 class TrueFalse(QuestionType):
@@ -109,6 +163,12 @@ class TrueFalse(QuestionType):
 
     def grade(self, answer, response):
         return 1.0 if response is answer else 0.0
+
+    def read_response(self, values, content):
+        given = _one_value(values)
+        if given not in ("true", "false"):
+            raise ResponseError("unknown_choice")
+        return given == "true"
 
 
 @register
@@ -144,6 +204,24 @@ class Numeric(QuestionType):
             return 0.0
         return 1.0 if abs(response - answer["value"]) <= answer["tolerance"] + 1e-9 else 0.0
 
+    # A number, optionally followed by its unit: "60", "６０", "1,000", "60 秒".
+    NUMBER = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)")
+
+    def read_response(self, values, content):
+        text = unicodedata.normalize("NFKC", _one_value(values))
+        text = re.sub(r"[\s,_]", "", text).replace("\u2212", "-")
+        match = self.NUMBER.fullmatch(text)
+        if match is None:
+            raise ResponseError("not_a_number")
+        rest = match.group(2).casefold()
+        units = content["answer"].get("unit", {}).values()
+        if rest and rest not in {re.sub(r"\s", "", unit).casefold() for unit in units}:
+            raise ResponseError("not_a_number")
+        number = float(match.group(1))
+        if not math.isfinite(number):
+            raise ResponseError("not_a_number")
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
 
 @register
 class ShortText(QuestionType):
@@ -173,3 +251,6 @@ class ShortText(QuestionType):
             return 0.0
         given = fold_text(response).casefold()
         return 1.0 if any(given == fold_text(item).casefold() for item in answer) else 0.0
+
+    def read_response(self, values, content):
+        return _one_value(values)

@@ -3,9 +3,11 @@
 from flask import redirect, render_template, request
 
 from quizapp.i18n import LANGUAGE_COOKIE
+from quizapp.learners import learner_key
 from quizapp.main import bp
 from quizapp.main.forms import LanguageForm
 from quizapp.services.content import bank_overview, source_overview
+from quizapp.services.progress import last_scores, latest_unfinished
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -25,8 +27,15 @@ def language_switch() -> dict:
 
 @bp.get("/")
 def home():
-    """The banks with their question counts, and the source articles."""
-    return render_template("main/home.html", banks=bank_overview(), sources=source_overview())
+    """The banks with question counts and the learner's last scores, and the sources."""
+    learner = learner_key()
+    return render_template(
+        "main/home.html",
+        banks=bank_overview(),
+        sources=source_overview(),
+        scores=last_scores(learner),
+        unfinished=latest_unfinished(learner),
+    )
 
 
 @bp.post("/language")

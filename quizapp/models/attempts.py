@@ -36,6 +36,10 @@ class Attempt(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     # Who: the id in an anonymous learner's signed cookie.
     learner_key: Mapped[str] = mapped_column(String(64), index=True)
+    # The one-time token of the form that started the attempt: a double
+    # click or a resubmitted form finds the attempt it already started
+    # instead of starting a second one.
+    request_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     mode: Mapped[str] = mapped_column(String(16))  # "practice" or "test"
     confidence_enabled: Mapped[bool] = mapped_column(default=True)
     # What was asked for: banks, length; kept to offer "the same again".

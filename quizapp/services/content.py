@@ -98,3 +98,29 @@ def source_page(source: Source, target_id: int | None) -> SourcePage:
         source.article_start, source.article_end, source.noise_pattern, source.join_broken_lines
     )
     return SourcePage(source, lay_out(source.text, rules, passages), target)
+
+
+@dataclass
+class Quote:
+    """A passage a question version cites, with the words its author quoted."""
+
+    passage: Passage
+    exact: str
+
+    @property
+    def source(self) -> Source:
+        """The article the passage is in."""
+        return self.passage.source
+
+
+def quotes_of(version: QuestionVersion) -> list[Quote]:
+    """The passages ``version`` cites, in the order its author listed them.
+
+    The quoted words come from the version's own selectors (as the author
+    wrote them, tidy), the range from the stored passage.
+    """
+    selectors = version.content.get("sources", ())
+    return [
+        Quote(citation.passage, selector["exact"])
+        for citation, selector in zip(version.citations, selectors, strict=False)
+    ]

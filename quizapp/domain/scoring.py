@@ -1,0 +1,162 @@
+"""Marks for answers, and the summary of an attempt.
+
+A question type grades a response as a *fraction* of full marks (0 to 1).
+With confidence on, the fraction becomes a certainty-based mark
+(Gardner-Medwin; the table Moodle uses too): being sure and right earns
+more, being sure and wrong costs more, so guessing boldly does not pay.
+
+    confidence       1 (not sure)   2 (fairly sure)   3 (very sure)
+    right               1               2                 3
+    wrong               0              -2                -6
+
+A partly right answer (``multiple``) earns its fraction of the "right" mark,
+as Moodle does; only a fraction of 0 takes the "wrong" mark. The best
+choice is 1 below 67 % sure, 2 from 67 % and 3 from 80 %, which is what the
+calibration advice compares against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+CONFIDENCE_LEVELS = (1, 2, 3)
+CBM_RIGHT = {1: 1.0, 2: 2.0, 3: 3.0}
+CBM_WRONG = {1: 0.0, 2: -2.0, 3: -6.0}
+#: The lowest share of right answers at which each level pays off.
+CBM_BREAK_EVEN = {1: 0.0, 2: 2 / 3, 3: 0.8}
+_EPSILON = 1e-9
+
+
+def is_right(fraction: float) -> bool:
+    """Whether a fraction is full marks (partial credit is not "right")."""
+    return fraction >= 1 - _EPSILON
+
+
+def certainty_mark(fraction: float, confidence: int) -> float:
+    """The certainty-based mark for ``fraction`` given with ``confidence`` 1–3."""
+    if confidence not in CONFIDENCE_LEVELS:
+        raise ValueError(f"confidence must be 1, 2 or 3, not {confidence!r}")
+    if fraction <= _EPSILON:
+        return CBM_WRONG[confidence]
+    return CBM_RIGHT[confidence] * fraction
+
+
+def points_for(fraction: float, confidence: int | None) -> float:
+    """The points an answer earns: its CBM mark with confidence, else its fraction."""
+    return fraction if confidence is None else certainty_mark(fraction, confidence)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One item of an attempt as the summary sees it.
+
+    ``fraction`` is None for an item not answered; ``statement`` is the
+    correct answer of a true/false item (None for other types), used to
+    report how the learner judged true and false statements separately.
+    """
+
+    fraction: float | None
+    confidence: int | None = None
+    statement: bool | None = None
+    response: object = None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How often the learner was right at one confidence level."""
+
+    confidence: int
+    answered: int
+    right: int
+
+    @property
+    def share(self) -> float:
+        """Share of these answers that were right."""
+        return self.right / self.answered if self.answered else 0.0
+
+    @property
+    def advice(self) -> str | None:
+        """``"bolder"``, ``"humbler"`` or None, judged by the CBM break-even points.
+
+        "humbler" when this level cost marks (right less often than it needs);
+        "bolder" when a higher level would have paid more. Advice needs at
+        least three answers at the level, or it is noise.
+        """
+        if self.answered < 3:
+            return None
+        if self.share < CBM_BREAK_EVEN[self.confidence] - _EPSILON:
+            return "humbler"
+        higher = self.confidence + 1
+        if higher in CBM_BREAK_EVEN and self.share > CBM_BREAK_EVEN[higher] + _EPSILON:
+            return "bolder"
+        return None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How a learner judged statements whose truth is ``truth``."""
+
+    truth: bool
+    judged: int
+    judged_correctly: int
+
+
+@dataclass
+class Summary:
+    """The scores of an attempt."""
+
+    items: int
+    answered: int
+    score: float  # sum of fractions
+    right: int
+    cbm_total: float | None  # None when confidence was off
+    calibration: list[Calibration] = field(default_factory=list)
+    judgements: list[Judgement] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        """The score as a whole percentage of the items (unanswered count as 0)."""
+        return round(100 * self.score / self.items) if self.items else 0
+
+    @property
+    def cbm_average(self) -> float | None:
+        """CBM points per item, on the −6 to 3 scale (3 is the best possible)."""
+        if self.cbm_total is None or not self.items:
+            return None
+        return self.cbm_total / self.items
+
+    @property
+    def missed(self) -> int:
+        """Items not answered fully right."""
+        return self.items - self.right
+
+
+def summarise(outcomes: Iterable[Outcome], confidence_enabled: bool) -> Summary:
+    """Score, certainty-based score, calibration and true/false judgement of an attempt."""
+    outcomes = list(outcomes)
+    answered = [o for o in outcomes if o.fraction is not None]
+    calibration = []
+    cbm_total = None
+    if confidence_enabled:
+        cbm_total = sum(points_for(o.fraction, o.confidence) for o in answered if o.confidence)
+        for level in CONFIDENCE_LEVELS:
+            at_level = [o for o in answered if o.confidence == level]
+            if at_level:
+                right = sum(is_right(o.fraction) for o in at_level)
+                calibration.append(Calibration(level, len(at_level), right))
+    judgements = []
+    for truth in (True, False):
+        statements = [o for o in answered if o.statement is truth]
+        if statements:
+            correct = sum(o.response is truth for o in statements)
+            judgements.append(Judgement(truth, len(statements), correct))
+    return Summary(
+        items=len(outcomes),
+        answered=len(answered),
+        score=sum(o.fraction for o in answered),
+        right=sum(is_right(o.fraction) for o in answered),
+        cbm_total=cbm_total,
+        calibration=calibration,
+        judgements=judgements,
+    )

@@ -1,0 +1,330 @@
+"""Self-study attempts: drawing questions, recording answers in order.
+
+The database is the only state: an attempt's items fix the versions and
+choice orders shown, and the first unanswered item is the current question.
+Answers are inserted, never updated; the unique constraint on (attempt,
+position) decides which of two simultaneous submissions counts, so the
+check before the insert is only a shortcut, never the guarantee.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from quizapp.domain.presentation import Review, choice_order, question_view, review
+from quizapp.domain.question_types import REGISTRY, ResponseError
+from quizapp.domain.scoring import CONFIDENCE_LEVELS, Outcome, Summary, points_for, summarise
+from quizapp.extensions import db
+from quizapp.models import (
+    Answer,
+    Attempt,
+    AttemptItem,
+    Bank,
+    Citation,
+    Passage,
+    Question,
+    QuestionVersion,
+)
+from quizapp.models.content import utcnow
+
+MODES = ("practice", "test")
+
+
+class NothingToDraw(Exception):
+    """The chosen banks offer no published question."""
+
+
+class NotCurrent(Exception):
+    """An answer to a question that is not the current one."""
+
+    def __init__(self, current: int | None):
+        super().__init__(f"the current position is {current}")
+        self.current = current
+
+
+def published_versions(bank_slugs: list[str]) -> list[QuestionVersion]:
+    """The current versions of the published questions in the named banks."""
+    query = (
+        select(QuestionVersion)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .join(Bank, Bank.id == Question.bank_id)
+        .where(Bank.slug.in_(bank_slugs), QuestionVersion.status == "published")
+        .order_by(Bank.slug, Question.position)
+    )
+    return list(db.session.scalars(query))
+
+
+def _attempt_by_token(token: str | None) -> Attempt | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Attempt).where(Attempt.request_token == token))
+
+
+def _create(
+    learner_key: str,
+    versions: list[QuestionVersion],
+    *,
+    mode: str,
+    confidence_enabled: bool,
+    settings: dict,
+    request_token: str | None,
+    rng: random.Random,
+) -> Attempt:
+    """Store a new attempt over ``versions`` in a shuffled order.
+
+    A ``request_token`` already used returns the attempt it started, so
+    resubmitting the same form never starts two attempts.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    existing = _attempt_by_token(request_token)
+    if existing is not None:
+        if existing.learner_key == learner_key:
+            return existing
+        request_token = None  # someone else's token: it starts nothing of theirs
+    attempt = Attempt(
+        public_id=secrets.token_hex(16),
+        learner_key=learner_key,
+        request_token=request_token,
+        mode=mode,
+        confidence_enabled=confidence_enabled,
+        settings=settings,
+    )
+    drawn = list(versions)
+    rng.shuffle(drawn)
+    for position, version in enumerate(drawn):
+        attempt.items.append(
+            AttemptItem(
+                position=position,
+                question_version=version,
+                choice_order=choice_order(version.content, rng),
+            )
+        )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same form, submitted twice at once: the other request won.
+        db.session.rollback()
+        existing = _attempt_by_token(request_token)
+        if existing is None or existing.learner_key != learner_key:
+            raise
+        return existing
+    return attempt
+
+
+def start_attempt(
+    learner_key: str,
+    bank_slugs: list[str],
+    *,
+    length: int | None = None,
+    mode: str = "practice",
+    confidence_enabled: bool = True,
+    request_token: str | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Draw ``length`` questions (all if None) from the banks and start an attempt."""
+    rng = rng or random.SystemRandom()
+    versions = published_versions(bank_slugs)
+    if not versions:
+        raise NothingToDraw(", ".join(bank_slugs))
+    if length is not None and length < len(versions):
+        versions = rng.sample(versions, length)
+    settings = {"banks": sorted(set(bank_slugs)), "length": length}
+    return _create(
+        learner_key,
+        versions,
+        mode=mode,
+        confidence_enabled=confidence_enabled,
+        settings=settings,
+        request_token=request_token,
+        rng=rng,
+    )
+
+
+def retry_missed(
+    attempt: Attempt, request_token: str | None = None, rng: random.Random | None = None
+) -> Attempt:
+    """A new attempt on the questions ``attempt`` did not get fully right.
+
+    Each question comes back in its current version (a corrected question is
+    re-tested as corrected); questions no longer published are left out.
+    """
+    missed = [
+        item.question_version.question
+        for item in attempt.items
+        if item.answer is None or item.answer.fraction < 1
+    ]
+    versions = [
+        question.current_version
+        for question in missed
+        if question.current_version is not None and question.current_version.status == "published"
+    ]
+    if not versions:
+        raise NothingToDraw(attempt.public_id)
+    settings = dict(attempt.settings, length=None, retry_of=attempt.public_id)
+    return _create(
+        attempt.learner_key,
+        versions,
+        mode=attempt.mode,
+        confidence_enabled=attempt.confidence_enabled,
+        settings=settings,
+        request_token=request_token,
+        rng=rng or random.SystemRandom(),
+    )
+
+
+def find_attempt(public_id: str, learner_key: str | None) -> Attempt | None:
+    """The learner's attempt ``public_id``, with everything its pages show.
+
+    Someone else's attempt is None, exactly like one that does not exist.
+    """
+    if not learner_key:
+        return None
+    items = selectinload(Attempt.items)
+    version = items.selectinload(AttemptItem.question_version)
+    query = (
+        select(Attempt)
+        .where(Attempt.public_id == public_id, Attempt.learner_key == learner_key)
+        .options(
+            items.selectinload(AttemptItem.answer),
+            version.selectinload(QuestionVersion.citations)
+            .selectinload(Citation.passage)
+            .selectinload(Passage.source),
+            version.selectinload(QuestionVersion.question),
+        )
+    )
+    return db.session.scalar(query)
+
+
+def current_position(attempt: Attempt) -> int | None:
+    """The first position without an answer; None when every item is answered."""
+    for item in attempt.items:
+        if item.answer is None:
+            return item.position
+    return None
+
+
+def item_at(attempt: Attempt, position: int) -> AttemptItem | None:
+    """The item at ``position``, or None if there is no such position."""
+    if 0 <= position < len(attempt.items):
+        return attempt.items[position]
+    return None
+
+
+@dataclass
+class Submission:
+    """The answer that stands for an item, and whether this request recorded it."""
+
+    answer: Answer
+    recorded: bool
+    #: For a repeat: whether it repeated the recorded response exactly.
+    same_response: bool = True
+
+
+def _read_response(item: AttemptItem, values: list[str]) -> Any:
+    content = item.question_version.content
+    return REGISTRY[content["type"]].read_response(values, content)
+
+
+def _repeat(item: AttemptItem, answer: Answer, values: list[str]) -> Submission:
+    try:
+        same = _read_response(item, values) == answer.response
+    except ResponseError:
+        same = False
+    return Submission(answer, recorded=False, same_response=same)
+
+
+def submit_answer(
+    attempt: Attempt,
+    position: int,
+    values: list[str],
+    confidence: int | None,
+    time_taken_ms: int | None = None,
+) -> Submission:
+    """Grade and record an answer to the item at ``position``.
+
+    An item already answered keeps its first answer, which is returned
+    (a double click or a resubmitted form shows the same result). Raises
+    :class:`NotCurrent` for an unanswered item that is not the current one,
+    and :class:`ResponseError` for values that are not an answer (including
+    a missing confidence when the attempt asks for it).
+    """
+    item = item_at(attempt, position)
+    if item is None:
+        raise LookupError(position)
+    if item.answer is not None:
+        return _repeat(item, item.answer, values)
+    current = current_position(attempt)
+    if position != current:
+        raise NotCurrent(current)
+    response = _read_response(item, values)
+    if attempt.confidence_enabled:
+        if confidence not in CONFIDENCE_LEVELS:
+            raise ResponseError("no_confidence")
+    else:
+        confidence = None
+    content = item.question_version.content
+    fraction = REGISTRY[content["type"]].grade(content["answer"], response)
+    answer = Answer(
+        attempt_id=attempt.id,
+        position=position,
+        response=response,
+        fraction=fraction,
+        points=points_for(fraction, confidence),
+        confidence=confidence,
+        time_taken_ms=time_taken_ms,
+    )
+    if all(other.answer is not None for other in attempt.items if other is not item):
+        attempt.finished_at = utcnow()
+    db.session.add(answer)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request answered this item between our check and insert.
+        db.session.rollback()
+        first = db.session.scalar(
+            select(Answer).where(Answer.attempt_id == attempt.id, Answer.position == position)
+        )
+        if first is None:
+            raise
+        return _repeat(item, first, values)
+    return Submission(answer, recorded=True)
+
+
+def item_review(item: AttemptItem) -> Review | None:
+    """The marked review of an answered item (None while unanswered)."""
+    if item.answer is None:
+        return None
+    content = item.question_version.content
+    return review(content, item.choice_order, item.answer.response, item.answer.fraction)
+
+
+def item_view(item: AttemptItem):
+    """What may be shown of an item before it is answered."""
+    return question_view(item.question_version.content, item.choice_order)
+
+
+def attempt_summary(attempt: Attempt) -> Summary:
+    """Scores, calibration and true/false judgement of ``attempt``."""
+    outcomes = []
+    for item in attempt.items:
+        content = item.question_version.content
+        statement = content["answer"] if content["type"] == "true_false" else None
+        answer = item.answer
+        outcomes.append(
+            Outcome(
+                fraction=answer.fraction if answer else None,
+                confidence=answer.confidence if answer else None,
+                statement=statement,
+                response=answer.response if answer else None,
+            )
+        )
+    return summarise(outcomes, attempt.confidence_enabled)

@@ -1,0 +1,261 @@
+"""Routes of self-study. Thin: the attempts service does the work.
+
+Every page works without JavaScript: plain forms, Post/Redirect/Get. An
+attempt is found by its random public id *and* the learner's cookie, so a
+guessed or foreign id is a 404, the same as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from quizapp.domain.presentation import QuestionView
+from quizapp.domain.question_types import ResponseError
+from quizapp.i18n import pick
+from quizapp.learners import ensure_learner_key, learner_key
+from quizapp.models import Attempt, AttemptItem
+from quizapp.services.attempts import (
+    NotCurrent,
+    NothingToDraw,
+    attempt_summary,
+    current_position,
+    find_attempt,
+    item_at,
+    item_review,
+    item_view,
+    retry_missed,
+    start_attempt,
+    submit_answer,
+)
+from quizapp.services.content import bank_overview, quotes_of
+from quizapp.services.progress import learner_attempts
+from quizapp.study import bp
+from quizapp.study.forms import AnswerForm, RetryForm, StartForm
+from quizapp.study.timing import shown_note, time_taken_ms
+
+
+def response_messages() -> dict[str, str]:
+    """What to tell the learner for each ResponseError code."""
+    return {
+        "missing": _("Choose or enter an answer first."),
+        "unknown_choice": _("That answer is not one of the choices. Choose one of them."),
+        "not_a_number": _("Enter a number, such as 60."),
+        "too_long": _("That answer is too long."),
+        "no_confidence": _("Say how sure you are."),
+    }
+
+
+def answer_options(view: QuestionView) -> list[tuple[str, str]]:
+    """The (value, label) pairs a choice-like question offers, labels translated."""
+    if view.type == "true_false":
+        return [("true", _("True")), ("false", _("False"))]
+    return [(choice.id, pick(choice.text)) for choice in view.choices]
+
+
+def _own_attempt(public_id: str) -> Attempt:
+    attempt = find_attempt(public_id, learner_key())
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _go_to_current(attempt: Attempt):
+    position = current_position(attempt)
+    if position is None:
+        return redirect(url_for(".results", public_id=attempt.public_id))
+    return redirect(url_for(".question", public_id=attempt.public_id, number=position + 1))
+
+
+@bp.route("/start", methods=["GET", "POST"])
+def start():
+    """Choose banks, length and mode; a valid choice starts an attempt."""
+    offered = [summary for summary in bank_overview() if summary.published]
+    form = StartForm()
+    form.banks.choices = [(summary.bank.slug, summary.bank.title) for summary in offered]
+    if request.method == "GET":
+        asked = request.args.getlist("bank")
+        form.banks.data = asked or [slug for slug, _title in form.banks.choices][:1]
+        form.token.data = secrets.token_urlsafe(16)
+    elif form.validate_on_submit():
+        length = None if form.length.data == "all" else int(form.length.data)
+        try:
+            attempt = start_attempt(
+                ensure_learner_key(),
+                form.banks.data,
+                length=length,
+                mode=form.mode.data,
+                confidence_enabled=form.confidence.data,
+                request_token=form.token.data or None,
+            )
+        except NothingToDraw:
+            form.banks.errors.append(_("These banks have no questions yet."))
+        else:
+            return redirect(url_for(".attempt", public_id=attempt.public_id))
+    status = 422 if form.errors else 200
+    return render_template("study/start.html", form=form, offered=offered), status
+
+
+@bp.get("/<public_id>")
+def attempt(public_id: str):
+    """Continue an attempt where it was left: its current question, or its results."""
+    return _go_to_current(_own_attempt(public_id))
+
+
+def _render_question(
+    attempt: Attempt,
+    item: AttemptItem,
+    values: list[str] = (),
+    confidence: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+):
+    """The question form, before the item is answered: no answer key in it."""
+    form = AnswerForm()
+    form.shown.data = shown_note(attempt.public_id, item.position)
+    view = item_view(item)
+    page = render_template(
+        "study/question.html",
+        attempt=attempt,
+        item=item,
+        view=view,
+        options=answer_options(view),
+        form=form,
+        values=list(values),
+        confidence=confidence,
+        error=error,
+    )
+    return page, status
+
+
+def _render_answered(attempt: Attempt, item: AttemptItem):
+    """An answered item: its review in practice mode or once finished, else a note."""
+    reveal = attempt.mode == "practice" or attempt.finished_at is not None
+    next_position = current_position(attempt)
+    return render_template(
+        "study/answered.html",
+        attempt=attempt,
+        item=item,
+        review=item_review(item) if reveal else None,
+        view=item_view(item),
+        quotes=quotes_of(item.question_version) if reveal else [],
+        next_number=None if next_position is None else next_position + 1,
+    )
+
+
+@bp.get("/<public_id>/<int:number>")
+def question(public_id: str, number: int):
+    """Question ``number`` (from 1): the form if current, its result if answered."""
+    attempt = _own_attempt(public_id)
+    item = item_at(attempt, number - 1) or abort(404)
+    if item.answer is not None:
+        return _render_answered(attempt, item)
+    if item.position != current_position(attempt):
+        flash(_("Answer the questions in order; this is where you are."), "info")
+        return _go_to_current(attempt)
+    return _render_question(attempt, item)
+
+
+@bp.post("/<public_id>/<int:number>")
+def answer(public_id: str, number: int):
+    """Record an answer (once), then show its feedback or go on (test mode)."""
+    attempt = _own_attempt(public_id)
+    item = item_at(attempt, number - 1) or abort(404)
+    form = AnswerForm()
+    values = request.form.getlist("answer")
+    confidence = request.form.get("confidence")
+    try:
+        submission = submit_answer(
+            attempt,
+            item.position,
+            values,
+            int(confidence) if confidence and confidence.isdigit() else None,
+            time_taken_ms(form.shown.data, attempt.public_id, item.position),
+        )
+    except NotCurrent as refused:
+        if refused.current is None:
+            flash(_("This quiz is finished; that answer was not recorded."), "error")
+        else:
+            flash(
+                _(
+                    "That answer was not recorded: question %(number)d is not the current "
+                    "question. You are on question %(current)d.",
+                    number=number,
+                    current=refused.current + 1,
+                ),
+                "error",
+            )
+        return _go_to_current(attempt)
+    except ResponseError as problem:
+        message = response_messages()[problem.code]
+        return _render_question(attempt, item, values, confidence, message, 422)
+    if not submission.recorded and not submission.same_response:
+        flash(_("You had already answered this question; your first answer stands."), "info")
+    if attempt.mode == "test":  # no feedback yet: straight on to the next question
+        return _go_to_current(attempt)
+    return redirect(url_for(".question", public_id=public_id, number=number))
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """A stale answer form: show the question again with the answer still filled in."""
+    args = request.view_args or {}
+    if request.endpoint == "study.answer":
+        attempt = find_attempt(args.get("public_id", ""), learner_key())
+        item = item_at(attempt, args.get("number", 0) - 1) if attempt else None
+        if item is not None and item.answer is None:
+            message = _(
+                "This page was open so long that its security check expired. "
+                "Your answer is still filled in: check it and submit again."
+            )
+            values = request.form.getlist("answer")
+            return _render_question(
+                attempt, item, values, request.form.get("confidence"), message, 400
+            )
+    message = _("The page was open too long. Go back, reload it and try again; nothing changed.")
+    title = _("This form has expired")
+    return render_template("error.html", status=400, title=title, message=message), 400
+
+
+@bp.get("/<public_id>/results")
+def results(public_id: str):
+    """Score, certainty-based score, calibration, and a review of every question."""
+    attempt = _own_attempt(public_id)
+    if attempt.finished_at is None:
+        flash(_("Answer every question to see your results."), "info")
+        return _go_to_current(attempt)
+    reviews = [
+        (item, item_review(item), quotes_of(item.question_version)) for item in attempt.items
+    ]
+    form = RetryForm(token=secrets.token_urlsafe(16))
+    return render_template(
+        "study/results.html",
+        attempt=attempt,
+        summary=attempt_summary(attempt),
+        reviews=reviews,
+        form=form,
+    )
+
+
+@bp.post("/<public_id>/retry")
+def retry(public_id: str):
+    """Start a new attempt on the questions this one missed."""
+    attempt = _own_attempt(public_id)
+    form = RetryForm()
+    if attempt.finished_at is None or not form.validate_on_submit():
+        return _go_to_current(attempt)
+    try:
+        again = retry_missed(attempt, request_token=form.token.data or None)
+    except NothingToDraw:
+        flash(_("There is nothing to retry: every question was answered right."), "info")
+        return redirect(url_for(".results", public_id=public_id))
+    return redirect(url_for(".attempt", public_id=again.public_id))
+
+
+@bp.get("/progress")
+def progress():
+    """The attempts made in this browser, newest first, unfinished ones resumable."""
+    return render_template("study/progress.html", attempts=learner_attempts(learner_key()))
