@@ -2,12 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
-
-LENGTHS = ("all", "5", "10", "20")
-
 
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (a multiple select is hard to use on a phone)."""
@@ -22,16 +20,21 @@ class StartForm(FlaskForm):
     banks = MultiCheckboxField(
         _l("Question banks"), validators=[DataRequired(_l("Choose at least one bank."))]
     )
-    length = SelectField(
+    length = IntegerField(
         _l("Number of questions"),
-        choices=[("all", _l("All of them")), ("5", "5"), ("10", "10"), ("20", "20")],
-        default="10",
+        validators=[
+            Optional(),
+            NumberRange(1, 1000, _l("Choose a number from 1 to %(max)s, or leave it empty.")),
+        ],
+        default=10,
     )
     mode = RadioField(
         _l("Mode"),
         choices=[
-            ("practice", _l("Practice: see the answer and its source after each question")),
-            ("test", _l("Test: answers and sources at the end")),
+            SelectChoice(
+                "practice", _l("Practice: see the answer and its source after each question")
+            ),
+            SelectChoice("test", _l("Test: answers and sources at the end")),
         ],
         default="practice",
     )

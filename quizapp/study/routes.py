@@ -12,6 +12,7 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from wtforms.fields.choices import SelectChoice
 
 from quizapp.domain.presentation import QuestionView
 from quizapp.domain.question_types import ResponseError
@@ -75,18 +76,17 @@ def start():
     """Choose banks, length and mode; a valid choice starts an attempt."""
     offered = [summary for summary in bank_overview() if summary.published]
     form = StartForm()
-    form.banks.choices = [(summary.bank.slug, summary.bank.title) for summary in offered]
+    slugs = [summary.bank.slug for summary in offered]
+    form.banks.choices = [SelectChoice(slug) for slug in slugs]
     if request.method == "GET":
-        asked = request.args.getlist("bank")
-        form.banks.data = asked or [slug for slug, _title in form.banks.choices][:1]
+        form.banks.data = request.args.getlist("bank") or slugs[:1]
         form.token.data = secrets.token_urlsafe(16)
     elif form.validate_on_submit():
-        length = None if form.length.data == "all" else int(form.length.data)
         try:
             attempt = start_attempt(
                 ensure_learner_key(),
                 form.banks.data,
-                length=length,
+                length=form.length.data,
                 mode=form.mode.data,
                 confidence_enabled=form.confidence.data,
                 request_token=form.token.data or None,

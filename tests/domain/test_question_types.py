@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizapp.domain.question_types import REGISTRY, QuestionType, register
+from quizapp.domain.question_types import REGISTRY, QuestionType, ResponseError, register
 
 
 def test_the_registry_has_the_five_bank_types():
@@ -43,3 +43,58 @@ def test_registering_a_class_adds_a_type():
 )
 def test_grading(kind, answer, response, expected):
     assert REGISTRY[kind].grade(answer, response) == expected
+
+
+CHOICES = {"choices": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "values", "expected"),
+    [
+        ("single", CHOICES, ["b"], "b"),
+        ("multiple", CHOICES, ["c", "a"], ["a", "c"]),
+        ("multiple", CHOICES, ["a", "a"], ["a"]),
+        ("true_false", {}, ["true"], True),
+        ("true_false", {}, ["false"], False),
+        ("numeric", {"answer": {"value": 60, "tolerance": 0}}, ["60"], 60),
+        ("numeric", {"answer": {"value": 60, "tolerance": 0}}, ["６０"], 60),
+        ("numeric", {"answer": {"value": 1, "tolerance": 0}}, [" 1,000.5 "], 1000.5),
+        ("numeric", {"answer": {"value": 1, "tolerance": 0}}, ["−3"], -3),
+        (
+            "numeric",
+            {"answer": {"value": 60, "tolerance": 0, "unit": {"zh": "秒", "en": "seconds"}}},
+            ["60 秒"],
+            60,
+        ),
+        (
+            "numeric",
+            {"answer": {"value": 60, "tolerance": 0, "unit": {"zh": "秒", "en": "seconds"}}},
+            ["60 Seconds"],
+            60,
+        ),
+        ("short_text", {}, ["  深度伪造 "], "深度伪造"),
+    ],
+)
+def test_reading_a_submitted_response(kind, content, values, expected):
+    assert REGISTRY[kind].read_response(values, content) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "values", "code"),
+    [
+        ("single", CHOICES, [], "missing"),
+        ("single", CHOICES, ["  "], "missing"),
+        ("single", CHOICES, ["z"], "unknown_choice"),
+        ("multiple", CHOICES, [], "missing"),
+        ("multiple", CHOICES, ["a", "z"], "unknown_choice"),
+        ("true_false", {}, ["maybe"], "unknown_choice"),
+        ("numeric", {"answer": {"value": 1, "tolerance": 0}}, ["sixty"], "not_a_number"),
+        ("numeric", {"answer": {"value": 1, "tolerance": 0}}, ["60 minutes"], "not_a_number"),
+        ("numeric", {"answer": {"value": 1, "tolerance": 0}}, ["1e999"], "not_a_number"),
+        ("short_text", {}, ["x" * 201], "too_long"),
+    ],
+)
+def test_a_response_that_is_not_an_answer_is_refused_with_a_reason(kind, content, values, code):
+    with pytest.raises(ResponseError) as refused:
+        REGISTRY[kind].read_response(values, content)
+    assert refused.value.code == code

@@ -1,0 +1,30 @@
+"""Form values that answer a question right or wrong, for driving attempts in tests."""
+
+
+def right_values(content: dict) -> list[str]:
+    """Submitted values that earn full marks."""
+    answer = content["answer"]
+    kind = content["type"]
+    if kind == "multiple":
+        return list(answer)
+    if kind == "true_false":
+        return ["true" if answer else "false"]
+    if kind == "numeric":
+        return [str(answer["value"])]
+    if kind == "short_text":
+        return [answer[0]]
+    return [answer]
+
+
+def wrong_values(content: dict) -> list[str]:
+    """Submitted values that earn nothing."""
+    answer = content["answer"]
+    kind = content["type"]
+    if kind in ("single", "multiple"):
+        right = set(answer) if kind == "multiple" else {answer}
+        return [next(c["id"] for c in content["choices"] if c["id"] not in right)]
+    if kind == "true_false":
+        return ["false" if answer else "true"]
+    if kind == "numeric":
+        return [str(answer["value"] + answer["tolerance"] + 1000)]
+    return ["certainly not this"]

@@ -1,0 +1,73 @@
+"""A learner driving the study pages through the test client."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptItem
+
+EN = {"Accept-Language": "en"}
+
+
+def hidden(page: str, name: str) -> str:
+    """The value of the hidden input ``name`` in ``page``."""
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+
+
+class Learner:
+    """One browser: a test client with its cookies, speaking ``headers``' language."""
+
+    def __init__(self, app, headers=EN):
+        self.app = app
+        self.client = app.test_client()
+        self.headers = headers
+
+    def get(self, path: str):
+        return self.client.get(path, headers=self.headers)
+
+    def text(self, path: str) -> str:
+        return self.get(path).get_data(as_text=True)
+
+    def post(self, path: str, data: dict):
+        return self.client.post(path, data=data, headers=self.headers)
+
+    def start(self, banks=("starter",), length="", mode="practice", confidence=True) -> str:
+        """Start an attempt through the form; return its public id."""
+        page = self.text("/study/start")
+        data = {
+            "csrf_token": hidden(page, "csrf_token"),
+            "token": hidden(page, "token"),
+            "banks": list(banks),
+            "length": length,
+            "mode": mode,
+        }
+        if confidence:
+            data["confidence"] = "y"
+        response = self.post("/study/start", data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response.headers["Location"].rsplit("/", 1)[1]
+
+    def content(self, public_id: str, number: int) -> dict:
+        """The question content behind item ``number`` (read from the database)."""
+        with self.app.app_context():
+            item = db.session.scalar(
+                select(AttemptItem)
+                .join(Attempt)
+                .where(Attempt.public_id == public_id, AttemptItem.position == number - 1)
+            )
+            return item.question_version.content
+
+    def form_for(self, public_id: str, number: int) -> dict:
+        """The hidden fields of question ``number``'s form, as served."""
+        page = self.text(f"/study/{public_id}/{number}")
+        return {"csrf_token": hidden(page, "csrf_token"), "shown": hidden(page, "shown")}
+
+    def answer(self, public_id: str, number: int, values, confidence="2", form=None):
+        """Submit ``values`` to question ``number``; return the response."""
+        data = dict(form or self.form_for(public_id, number), answer=list(values))
+        if confidence is not None:
+            data["confidence"] = confidence
+        return self.post(f"/study/{public_id}/{number}", data)
