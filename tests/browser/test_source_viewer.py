@@ -44,7 +44,7 @@ def test_the_language_switch_is_remembered_across_pages(imported, live_server, n
     page.goto(live_server)
     expect(page.locator("h1")).to_have_text("Learn to read AI video with the evidence in hand")
     page.get_by_role("button", name="中文").click()
-    expect(page.locator("h1")).to_have_text("拿着证据,学会看懂 AI 视频")
+    expect(page.locator("h1")).to_have_text("拿着证据，学会看懂 AI 视频")
     page.get_by_role("link", name="原文").click()
     expect(page.locator("h1")).to_have_text("原始报道")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")

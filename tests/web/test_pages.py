@@ -77,7 +77,7 @@ def test_an_unknown_source_is_a_404(imported, client):
 
 
 def test_the_browser_language_chooses_the_interface(client):
-    assert "<h1>拿着证据,学会看懂 AI 视频</h1>" in client.get(
+    assert "<h1>拿着证据，学会看懂 AI 视频</h1>" in client.get(
         "/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}
     ).get_data(as_text=True)
     english = client.get("/", headers={"Accept-Language": "fr, en;q=0.5"}).get_data(as_text=True)
