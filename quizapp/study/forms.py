@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (a multiple select is hard to use on a phone)."""
 

@@ -7,6 +7,7 @@ QUIZ_REQUIRE_BROWSER=1 (set by CI), where they fail instead.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -81,3 +82,47 @@ def new_page(browser, request):
             name = f"{request.node.name}-{index}-{number}.png"
             page.screenshot(path=str(ARTIFACTS / name), full_page=False)
         context.close()
+
+
+# axe-core rule impacts that fail a page; "minor" and "moderate" are reported
+# in the saved results but do not fail the test.
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture
+def axe_check(request):
+    """Run axe-core on a page; fail on serious or critical violations.
+
+    Every run's violations are saved under tests/artifacts as JSON, named
+    after the test and the step, so a failure can be read after CI.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, step: str):
+        results = axe.run(page).response
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}-axe-{step}.json"
+        path.write_text(json.dumps(results["violations"], indent=1, ensure_ascii=False))
+        failing = [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in results["violations"]
+            if v["impact"] in FAILING_IMPACTS
+        ]
+        assert failing == [], f"axe on {step} ({page.url}):\n" + "\n".join(failing)
+        return results
+
+    return check
+
+
+@pytest.fixture
+def snap(request):
+    """Save a screenshot of a step of the flow under tests/artifacts."""
+
+    def save(page, step: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{step}.png"), full_page=True)
+
+    return save

@@ -43,12 +43,18 @@ def assert_reveals_nothing(page: str, content: dict, has_form: bool = True):
     assert "correct" not in main.lower() and "data-" not in main
     if not has_form:
         return
-    blocks = re.findall(r'<div class="choice">\s*<input type="(?:radio|checkbox)" name="answer".*?</div>', main, re.S)
+    blocks = re.findall(
+        r'<div class="choice">\s*<input type="(?:radio|checkbox)" name="answer".*?</div>',
+        main,
+        re.S,
+    )
     if content["type"] in ("single", "multiple"):
         assert len(blocks) == len(content["choices"])
         # Apart from the id, value and label, every choice is marked up alike.
         shapes = {
-            re.sub(r'(id|value|for)="[^"]*"|<label[^>]*>.*?</label>|\s(required|checked)', "", block)
+            re.sub(
+                r'(id|value|for)="[^"]*"|<label[^>]*>.*?</label>|\s(required|checked)', "", block
+            )
             for block in blocks
         }
         assert len(shapes) == 1, shapes
@@ -188,8 +194,13 @@ def test_a_stale_form_shows_the_question_again_with_the_answer_filled_in(importe
     assert "security check expired" in page and "still filled in" in page
     assert re.search(r'value="3"\s+checked', page)
     assert answers_stored(imported) == []
-    retry = learner.answer(public_id, 1, right_values(content), confidence="3", form={
-        "csrf_token": hidden(page, "csrf_token"), "shown": hidden(page, "shown")})
+    retry = learner.answer(
+        public_id,
+        1,
+        right_values(content),
+        confidence="3",
+        form={"csrf_token": hidden(page, "csrf_token"), "shown": hidden(page, "shown")},
+    )
     assert retry.status_code == 302 and len(answers_stored(imported)) == 1
 
 
@@ -279,9 +290,7 @@ def test_test_mode_gives_feedback_only_at_the_end(imported):
     assert learner.get(f"/study/{public_id}/results").headers["Location"].endswith("/2")
     learner.answer(public_id, 2, right_values(learner.content(public_id, 2)))
     assert "Score: 2 of 2 (100 %)" in learner.text(f"/study/{public_id}/results")
-    assert str(escape(content["explanation"]["en"])) in learner.text(
-        f"/study/{public_id}/1"
-    )
+    assert str(escape(content["explanation"]["en"])) in learner.text(f"/study/{public_id}/1")
 
 
 def test_without_confidence_there_is_no_confidence_question_and_marks_are_plain(imported):

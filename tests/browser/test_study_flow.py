@@ -1,0 +1,259 @@
+"""A learner practising in a real Chromium: the whole flow, in both languages.
+
+Every page of the flow is checked with axe-core (no serious or critical
+violations) and photographed into tests/artifacts.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Answer
+from tests.answers import right_values, wrong_values
+from tests.web.study_client import Learner
+
+HIGHLIGHT = "rgb(255, 201, 77)"  # --target in style.css
+QUESTION_URL = re.compile(r".*/study/([0-9a-f]{32})/(\d+)$")
+
+TEXT = {
+    "en": {
+        "practise": "Practise this bank",
+        "start": "Start",
+        "length": "Number of questions",
+        "fairly": "Fairly sure",
+        "submit": "Submit answer",
+        "next": "Next question",
+        "results": "See your results",
+        "read": "Read it in the article",
+        "right": "Right.",
+        "wrong": "Not right.",
+        "score": "Score: 2 of 3 (67 %)",
+        "progress": "My progress",
+        "continue": "Continue where you left off",
+    },
+    "zh": {
+        "practise": "练习这个题库",
+        "start": "开始",
+        "length": "题目数量",
+        "fairly": "比较有把握",
+        "submit": "提交答案",
+        "next": "下一题",
+        "results": "查看成绩",
+        "read": "在原文中阅读",
+        "right": "答对了。",
+        "wrong": "答错了。",
+        "score": "得分：2 / 3（67%）",
+        "progress": "我的进度",
+        "continue": "从上次停下的地方继续",
+    },
+}
+LOCALES = {"en": "en-US", "zh": "zh-CN"}
+
+
+def item_content(app, url: str) -> dict:
+    """The question content behind a question page's URL."""
+    public_id, number = QUESTION_URL.match(url).groups()
+    return Learner(app).content(public_id, int(number))
+
+
+def fill_in(page, content: dict, values: list[str]):
+    """Answer through the page's own inputs, as a learner would."""
+    if content["type"] in ("numeric", "short_text"):
+        page.locator("#answer").fill(values[0])
+    else:
+        for value in values:
+            page.locator(f'input[name="answer"][value="{value}"]').check()
+
+
+def start_quiz(page, base: str, words: dict, length: str, axe_check=None, snap=None):
+    page.goto(base + "/")
+    if axe_check:
+        axe_check(page, "home")
+    page.get_by_role("link", name=words["practise"]).first.click()
+    if axe_check:
+        axe_check(page, "start")
+        snap(page, "start")
+    page.get_by_label(words["length"]).fill(length)
+    page.get_by_role("button", name=words["start"], exact=True).click()
+    expect(page).to_have_url(QUESTION_URL)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_learner_completes_a_practice_quiz_and_reads_the_sources(
+    imported, live_server, new_page, axe_check, snap, language
+):
+    words = TEXT[language]
+    page = new_page(locale=LOCALES[language])
+    start_quiz(page, live_server, words, "3", axe_check, snap)
+    for number in (1, 2, 3):
+        expect(page.locator(".progress-line")).to_contain_text(f"{number} / 3")
+        axe_check(page, f"question-{number}")
+        snap(page, f"question-{number}")
+        content = item_content(imported, page.url)
+        values = wrong_values(content) if number == 2 else right_values(content)
+        fill_in(page, content, values)
+        page.get_by_label(words["fairly"]).check()
+        page.get_by_role("button", name=words["submit"]).click()
+
+        verdict = page.locator(".verdict")
+        expect(verdict).to_contain_text(words["wrong"] if number == 2 else words["right"])
+        expect(page.locator(".explanation")).to_have_text(content["explanation"][language])
+        expect(page.locator("blockquote").first).to_have_text(content["sources"][0]["exact"])
+        axe_check(page, f"feedback-{number}")
+        snap(page, f"feedback-{number}")
+
+        # The passage, highlighted in its article, then back to the quiz.
+        feedback_url = page.url
+        page.get_by_role("link", name=words["read"]).first.click()
+        target = page.locator("mark.target")
+        expect(target).to_be_in_viewport()
+        expect(target).to_have_css("background-color", HIGHLIGHT)
+        if number == 1:
+            axe_check(page, "source")
+            snap(page, "source")
+        page.goto(feedback_url)
+        link = words["results"] if number == 3 else words["next"]
+        page.get_by_role("link", name=link).click()
+
+    expect(page.locator(".score")).to_have_text(words["score"])
+    expect(page.locator(".review-item")).to_have_count(3)
+    axe_check(page, "results")
+    snap(page, "results")
+    page.get_by_role("navigation").get_by_role("link", name=words["progress"]).click()
+    expect(page.locator("table.attempts tbody tr")).to_have_count(1)
+    axe_check(page, "progress")
+    with imported.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 3
+
+
+def test_closing_the_page_and_coming_back_continues_the_quiz(imported, live_server, new_page, snap):
+    words = TEXT["en"]
+    page = new_page()
+    start_quiz(page, live_server, words, "3")
+    content = item_content(imported, page.url)
+    fill_in(page, content, right_values(content))
+    page.get_by_label(words["fairly"]).check()
+    page.get_by_role("button", name=words["submit"]).click()
+    expect(page.locator(".verdict")).to_be_visible()
+    context = page.context
+    page.close()
+
+    again = context.new_page()  # same browser, cookies kept; the tab was closed
+    again.goto(live_server + "/")
+    again.get_by_role("link", name=words["continue"]).click()
+    expect(again).to_have_url(re.compile(r"/2$"))
+    expect(again.locator(".progress-line")).to_contain_text("2 / 3")
+    snap(again, "resumed")
+
+
+def test_a_double_click_on_submit_records_one_answer(imported, live_server, new_page):
+    words = TEXT["en"]
+    page = new_page()
+    start_quiz(page, live_server, words, "2")
+    content = item_content(imported, page.url)
+    fill_in(page, content, right_values(content))
+    page.get_by_label(words["fairly"]).check()
+    page.get_by_role("button", name=words["submit"]).dblclick()
+    expect(page.locator(".verdict")).to_contain_text(words["right"])
+    with imported.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+
+
+def test_the_quiz_can_be_done_with_the_keyboard_alone(imported, live_server, new_page):
+    words = TEXT["en"]
+    page = new_page()
+    start_quiz(page, live_server, words, "2")
+    for _question in (1, 2):
+        content = item_content(imported, page.url)
+        values = right_values(content)
+        if content["type"] in ("numeric", "short_text"):
+            tab_to(page, "#answer")
+            page.keyboard.type(values[0])
+        else:
+            for value in values:
+                tab_to(page, f'input[name="answer"][value="{value}"]', arrows=True)
+                page.keyboard.press("Space")
+        tab_to(page, "#confidence-2", arrows=True)
+        page.keyboard.press("Space")
+        tab_to(page, "button[type=submit]")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none"  # the focus is visible
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator(".verdict")).to_contain_text(words["right"])
+        tab_to(page, "a.button.primary")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    expect(page.locator(".score")).to_contain_text("Score: 2 of 2")
+
+
+def tab_to(page, selector: str, arrows: bool = False, limit: int = 60):
+    """Press Tab (and, inside a radio group, arrow keys) until ``selector`` has focus."""
+    for _ in range(limit):
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
+            return
+        in_radio_group = page.evaluate(
+            "s => { const a = document.activeElement, t = document.querySelector(s);"
+            " return a?.type === 'radio' && t.type === 'radio' && a.name === t.name; }",
+            selector,
+        )
+        page.keyboard.press("ArrowDown" if arrows and in_radio_group else "Tab")
+    raise AssertionError(f"could not reach {selector} with the keyboard")
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def test_every_page_fits_a_360_pixel_phone(imported, live_server, new_page, snap):
+    words = TEXT["zh"]
+    page = new_page(locale="zh-CN", **PHONE)
+
+    def fits(step):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{step} is {width}px wide"
+        snap(page, f"phone-{step}")
+
+    start_quiz(page, live_server, words, "2")
+    fits("question")
+    for number in (1, 2):
+        content = item_content(imported, page.url)
+        fill_in(page, content, right_values(content))
+        page.get_by_label(words["fairly"]).check()
+        page.get_by_role("button", name=words["submit"]).click()
+        fits(f"feedback-{number}")
+        if number == 1:
+            page.get_by_role("link", name=words["next"]).click()
+            fits("question-2")
+    page.get_by_role("link", name=words["results"]).click()
+    fits("results")
+    page.goto(live_server + "/study/progress")
+    fits("progress")
+
+
+def test_the_quiz_works_with_javascript_off(imported, browser, live_server):
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    try:
+        page = context.new_page()
+        start_quiz(page, live_server, TEXT["en"], "1")
+        content = item_content(imported, page.url)
+        fill_in(page, content, right_values(content))
+        page.get_by_label(TEXT["en"]["fairly"]).check()
+        page.get_by_role("button", name=TEXT["en"]["submit"]).click()
+        expect(page.locator(".verdict")).to_contain_text("Right.")
+        page.get_by_role("link", name=TEXT["en"]["results"]).click()
+        expect(page.locator(".score")).to_have_text("Score: 1 of 1 (100 %)")
+    finally:
+        context.close()
+
+
+def test_the_accessibility_check_catches_a_broken_page(new_page, axe_check):
+    page = new_page()
+    page.set_content(
+        '<html><body><img src="x.png"><input type="text">'
+        '<button></button><p style="color:#eee;background:#fff">faint</p></body></html>'
+    )
+    with pytest.raises(AssertionError, match="button-name"):
+        axe_check(page, "broken-on-purpose")
