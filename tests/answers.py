@@ -28,3 +28,16 @@ def wrong_values(content: dict) -> list[str]:
     if kind == "numeric":
         return [str(answer["value"] + answer["tolerance"] + 1000)]
     return ["certainly not this"]
+
+
+def secrets_of(content: dict) -> list[str]:
+    """Texts that would give the answer away if shown before answering."""
+    texts = list(content["explanation"].values())
+    texts += list(content.get("wrong_feedback", {}).values())
+    for choice in content.get("choices", ()):
+        texts += list(choice.get("feedback", {}).values())
+    texts += [source["exact"] for source in content["sources"]]
+    if content["type"] == "short_text":
+        shown = str(content["prompt"])
+        texts += [accepted for accepted in content["answer"] if accepted not in shown]
+    return texts

@@ -68,6 +68,17 @@ def fill_in(page, content: dict, values: list[str]):
             page.locator(f'input[name="answer"][value="{value}"]').check()
 
 
+def answer_here(page, app, words: dict, right: bool = True, double_click: bool = False) -> dict:
+    """Answer the question on the page (right or wrong), fairly sure; return its content."""
+    content = item_content(app, page.url)
+    fill_in(page, content, right_values(content) if right else wrong_values(content))
+    page.get_by_label(words["fairly"]).check()
+    button = page.get_by_role("button", name=words["submit"])
+    button.dblclick() if double_click else button.click()
+    expect(page.locator(".verdict")).to_be_visible()
+    return content
+
+
 def start_quiz(page, base: str, words: dict, length: str, axe_check=None, snap=None):
     page.goto(base + "/")
     if axe_check:
@@ -92,12 +103,7 @@ def test_a_learner_completes_a_practice_quiz_and_reads_the_sources(
         expect(page.locator(".progress-line")).to_contain_text(f"{number} / 3")
         axe_check(page, f"question-{number}")
         snap(page, f"question-{number}")
-        content = item_content(imported, page.url)
-        values = wrong_values(content) if number == 2 else right_values(content)
-        fill_in(page, content, values)
-        page.get_by_label(words["fairly"]).check()
-        page.get_by_role("button", name=words["submit"]).click()
-
+        content = answer_here(page, imported, words, right=number != 2)
         verdict = page.locator(".verdict")
         expect(verdict).to_contain_text(words["wrong"] if number == 2 else words["right"])
         expect(page.locator(".explanation")).to_have_text(content["explanation"][language])
@@ -133,11 +139,7 @@ def test_closing_the_page_and_coming_back_continues_the_quiz(imported, live_serv
     words = TEXT["en"]
     page = new_page()
     start_quiz(page, live_server, words, "3")
-    content = item_content(imported, page.url)
-    fill_in(page, content, right_values(content))
-    page.get_by_label(words["fairly"]).check()
-    page.get_by_role("button", name=words["submit"]).click()
-    expect(page.locator(".verdict")).to_be_visible()
+    answer_here(page, imported, words)
     context = page.context
     page.close()
 
@@ -153,10 +155,7 @@ def test_a_double_click_on_submit_records_one_answer(imported, live_server, new_
     words = TEXT["en"]
     page = new_page()
     start_quiz(page, live_server, words, "2")
-    content = item_content(imported, page.url)
-    fill_in(page, content, right_values(content))
-    page.get_by_label(words["fairly"]).check()
-    page.get_by_role("button", name=words["submit"]).dblclick()
+    answer_here(page, imported, words, double_click=True)
     expect(page.locator(".verdict")).to_contain_text(words["right"])
     with imported.app_context():
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
@@ -219,10 +218,7 @@ def test_every_page_fits_a_360_pixel_phone(imported, live_server, new_page, snap
     start_quiz(page, live_server, words, "2")
     fits("question")
     for number in (1, 2):
-        content = item_content(imported, page.url)
-        fill_in(page, content, right_values(content))
-        page.get_by_label(words["fairly"]).check()
-        page.get_by_role("button", name=words["submit"]).click()
+        answer_here(page, imported, words)
         fits(f"feedback-{number}")
         if number == 1:
             page.get_by_role("link", name=words["next"]).click()
@@ -238,10 +234,7 @@ def test_the_quiz_works_with_javascript_off(imported, browser, live_server):
     try:
         page = context.new_page()
         start_quiz(page, live_server, TEXT["en"], "1")
-        content = item_content(imported, page.url)
-        fill_in(page, content, right_values(content))
-        page.get_by_label(TEXT["en"]["fairly"]).check()
-        page.get_by_role("button", name=TEXT["en"]["submit"]).click()
+        answer_here(page, imported, TEXT["en"])
         expect(page.locator(".verdict")).to_contain_text("Right.")
         page.get_by_role("link", name=TEXT["en"]["results"]).click()
         expect(page.locator(".score")).to_have_text("Score: 1 of 1 (100 %)")

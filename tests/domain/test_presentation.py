@@ -7,6 +7,7 @@ import pytest
 
 from quizapp.domain.banks import check_files
 from quizapp.domain.presentation import choice_order, question_view, review
+from tests.answers import secrets_of
 from tests.conftest import QUESTIONS
 
 
@@ -15,16 +16,6 @@ def shipped(catalog):
     result = check_files([QUESTIONS], catalog)
     assert result.ok
     return [question.content for bank in result.banks for question in bank.questions]
-
-
-def secrets_of(content: dict) -> list[str]:
-    """Every text that would give the answer away before answering."""
-    texts = list(content["explanation"].values())
-    texts += [t for key in ("wrong_feedback",) for t in content.get(key, {}).values()]
-    for choice in content.get("choices", ()):
-        texts += list(choice.get("feedback", {}).values())
-    texts += [source["exact"] for source in content["sources"]]
-    return texts
 
 
 def test_the_view_before_answering_holds_no_answer_feedback_or_source(shipped):

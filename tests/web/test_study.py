@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Bank
-from tests.answers import right_values, wrong_values
+from tests.answers import right_values, secrets_of, wrong_values
 from tests.web.study_client import EN, Learner, hidden
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -21,19 +21,6 @@ def answers_stored(app) -> list[Answer]:
 
 def main_part(page: str) -> str:
     return page[page.index("<main") :]
-
-
-def secrets_of(content: dict) -> list[str]:
-    """Texts that would give the answer away before the question is answered."""
-    texts = list(content["explanation"].values())
-    texts += list(content.get("wrong_feedback", {}).values())
-    for choice in content.get("choices", ()):
-        texts += list(choice.get("feedback", {}).values())
-    texts += [source["exact"] for source in content["sources"]]
-    if content["type"] == "short_text":
-        shown = str(content["prompt"])
-        texts += [accepted for accepted in content["answer"] if accepted not in shown]
-    return texts
 
 
 def assert_reveals_nothing(page: str, content: dict, has_form: bool = True):
@@ -127,11 +114,16 @@ def test_feedback_is_in_chinese_with_the_quote_in_its_original(imported):
     assert "报道，" in feedback and "在原文中阅读" in feedback
 
 
-def test_a_double_submit_records_one_answer_and_shows_the_same_result(imported):
+@pytest.fixture
+def on_first_question(imported):
+    """A learner on question 1 of 3: (learner, attempt id, its content, its form)."""
     learner = Learner(imported)
     public_id = learner.start(length="3")
-    content = learner.content(public_id, 1)
-    form = learner.form_for(public_id, 1)
+    return learner, public_id, learner.content(public_id, 1), learner.form_for(public_id, 1)
+
+
+def test_a_double_submit_records_one_answer_and_shows_the_same_result(imported, on_first_question):
+    learner, public_id, content, form = on_first_question
     first = learner.answer(public_id, 1, right_values(content), form=form)
     second = learner.answer(public_id, 1, right_values(content), form=form)
     assert first.headers["Location"] == second.headers["Location"]
@@ -140,11 +132,8 @@ def test_a_double_submit_records_one_answer_and_shows_the_same_result(imported):
     assert "Right." in page and "first answer stands" not in page
 
 
-def test_a_changed_resubmission_keeps_the_first_answer_and_says_so(imported):
-    learner = Learner(imported)
-    public_id = learner.start(length="3")
-    content = learner.content(public_id, 1)
-    form = learner.form_for(public_id, 1)
+def test_a_changed_resubmission_keeps_the_first_answer_and_says_so(imported, on_first_question):
+    learner, public_id, content, form = on_first_question
     learner.answer(public_id, 1, wrong_values(content), form=form)
     again = learner.answer(public_id, 1, right_values(content), confidence="3", form=form)
     page = learner.text(again.headers["Location"])
@@ -154,10 +143,10 @@ def test_a_changed_resubmission_keeps_the_first_answer_and_says_so(imported):
     assert stored.fraction == 0 and stored.confidence == 2
 
 
-def test_an_answer_to_a_question_that_is_not_current_is_refused_clearly(imported):
-    learner = Learner(imported)
-    public_id = learner.start(length="3")
-    form = learner.form_for(public_id, 1)
+def test_an_answer_to_a_question_that_is_not_current_is_refused_clearly(
+    imported, on_first_question
+):
+    learner, public_id, _first, form = on_first_question
     content = learner.content(public_id, 3)
     response = learner.answer(public_id, 3, right_values(content), form=form)
     assert response.headers["Location"] == f"/study/{public_id}/1"
