@@ -31,12 +31,27 @@ def test_a_passage_link_opens_the_article_scrolled_to_the_highlighted_passage(
     assert page.evaluate("window.scrollY") > 500  # the passage is far down the article
 
 
-def test_a_passage_in_the_text_around_the_article_is_shown_open(imported, live_server, new_page):
+def test_a_passage_in_the_text_around_the_article_is_shown_open(
+    imported, live_server, new_page, axe_check
+):
     target = passage_id(imported, "nandu-2024-02-20", "快照生成时间")
     page = new_page()
     page.goto(f"{live_server}/sources/nandu-2024-02-20?passage={target}#passage-{target}")
     expect(page.locator(f"#passage-{target}")).to_be_in_viewport()
     expect(page.locator("details.wrapper[open]")).to_have_count(1)
+    axe_check(page, "highlight-in-wrapper")  # muted wrapper text on the highlight
+
+
+def test_every_source_page_passes_axe_with_its_passages_marked(
+    imported, live_server, new_page, axe_check
+):
+    page = new_page()
+    with imported.app_context():
+        sources = db.session.scalars(select(Passage.source_id).distinct()).all()
+    for source_id in sorted(sources):
+        page.goto(f"{live_server}/sources/{source_id}")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        axe_check(page, source_id)
 
 
 def test_the_language_switch_is_remembered_across_pages(imported, live_server, new_page):
