@@ -57,4 +57,6 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SECURE = env.get("QUIZ_SECURE_COOKIES", "") == "1"
         self.BABEL_DEFAULT_LOCALE = "en"
+        # Times are stored in UTC and shown in this zone (an IANA name).
+        self.BABEL_DEFAULT_TIMEZONE = env.get("QUIZ_TIMEZONE") or "UTC"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

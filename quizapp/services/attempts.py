@@ -42,9 +42,9 @@ class NothingToDraw(Exception):
 
 
 class NotCurrent(Exception):
-    """An answer to a question that is not the current one."""
+    """An answer to a question that is not the current one (``current`` is)."""
 
-    def __init__(self, current: int | None):
+    def __init__(self, current: int):
         super().__init__(f"the current position is {current}")
         self.current = current
 

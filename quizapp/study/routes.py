@@ -176,18 +176,15 @@ def answer(public_id: str, number: int):
             time_taken_ms(form.shown.data, attempt.public_id, item.position),
         )
     except NotCurrent as refused:
-        if refused.current is None:
-            flash(_("This quiz is finished; that answer was not recorded."), "error")
-        else:
-            flash(
-                _(
-                    "That answer was not recorded: question %(number)d is not the current "
-                    "question. You are on question %(current)d.",
-                    number=number,
-                    current=refused.current + 1,
-                ),
-                "error",
-            )
+        flash(
+            _(
+                "That answer was not recorded: question %(number)d is not the current "
+                "question. You are on question %(current)d.",
+                number=number,
+                current=refused.current + 1,
+            ),
+            "error",
+        )
         return _go_to_current(attempt)
     except ResponseError as problem:
         message = response_messages()[problem.code]

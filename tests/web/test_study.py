@@ -1,6 +1,7 @@
 """Self-study through HTTP: the flow, the guarantees, and the bad inputs."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from markupsafe import escape
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Bank
 from tests.answers import right_values, secrets_of, wrong_values
+from tests.conftest import database_url
 from tests.web.study_client import EN, Learner, hidden
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -355,3 +357,19 @@ def test_study_pages_work_without_javascript(imported):
         assert "<script" not in page
         for form in re.findall(r"<form[^>]*>", page):
             assert 'method="post"' in form and "action=" in form
+
+
+def test_times_are_shown_in_the_configured_time_zone(monkeypatch, app_factory, tmp_path):
+    monkeypatch.setenv("QUIZ_TIMEZONE", "Asia/Shanghai")
+    app = app_factory(database_url(tmp_path))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    assert app.test_cli_runner().invoke(args=["quiz", "import"]).exit_code == 0
+    learner = Learner(app)
+    learner.start(length="1")
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        attempt.created_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+        db.session.commit()
+    assert "3/2/26, 7:30" in learner.text("/study/progress")  # 07:30 the next day in Shanghai
