@@ -1,6 +1,7 @@
-"""The ``flask quiz`` commands: check, import and export question banks.
+"""The ``flask quiz`` commands: check, import, export and measure question banks.
 
-These names are an interface other tools use; their output formats
+``coverage`` reports how the banks cover the sources against the content
+bar. These names are an interface other tools use; their output formats
 (``file:line:column: message`` and the summary line) are tested.
 """
 
@@ -14,6 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from quizapp.domain.banks import CheckResult, bank_files
+from quizapp.domain.coverage import Thresholds, measure, report
 from quizapp.domain.export import dump_bank
 from quizapp.domain.yamlfile import load_yaml
 from quizapp.extensions import db
@@ -69,6 +71,31 @@ def import_command(paths: tuple[Path, ...]) -> None:
         db.session.rollback()
         raise
     click.echo(f"imported {len(result.banks)} bank(s): {summary.line()}")
+
+
+@quiz_cli.command("coverage")
+@PATHS
+@click.option(
+    "--strict", is_flag=True, help="Exit with status 1 if a content threshold is not met."
+)
+def coverage_command(paths: tuple[Path, ...], strict: bool) -> None:
+    """Report how the banks (default: the questions folder) cover the sources.
+
+    Per source: questions citing it, distinct passages, share of its article's
+    paragraphs cited. Per bank: counts by type, difficulty and tag, and the
+    true/false balance. Then the thresholds of the content bar.
+    """
+    catalog, result = check_banks(list(paths))
+    if not result.ok:
+        _report(result)
+        click.echo(f"coverage not measured: {len(result.problems)} problem(s)")
+        raise SystemExit(1)
+    bar = Thresholds()
+    coverage = measure(result.banks, catalog)
+    for line in report(coverage, bar):
+        click.echo(line)
+    if strict and coverage.shortfalls(bar):
+        raise SystemExit(1)
 
 
 def _files_by_bank(folder: Path) -> dict[str, Path]:

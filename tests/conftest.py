@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from quizapp import create_app
+from quizapp.domain.banks import check_files
 from quizapp.domain.sources import load_catalog
 from quizapp.extensions import db
 
@@ -36,6 +37,19 @@ def catalog():
     loaded, problems = load_catalog(SEEDS, 1024 * 1024)
     assert problems == []
     return loaded
+
+
+@pytest.fixture(scope="session")
+def shipped(catalog):
+    """The shipped banks in ``questions/``, checked (read once)."""
+    result = check_files([QUESTIONS], catalog)
+    assert result.problems == []
+    return result
+
+
+def bank_size(result, slug: str) -> int:
+    """How many questions the checked bank ``slug`` holds."""
+    return len(next(bank for bank in result.banks if bank.slug == slug).questions)
 
 
 def database_url(tmp_path: Path) -> str:

@@ -1,17 +1,90 @@
-"""The shipped banks and the format documentation are valid."""
+"""The shipped banks meet the content bar, and the format documentation is valid.
+
+These are the thresholds of the content issue, asserted so they cannot
+silently regress: counts (via ``quizapp.domain.coverage``, the same code as
+``flask quiz coverage``) and the per-question rules a reviewer would check
+first.
+"""
 
 import re
 
-from quizapp.domain.banks import check_files, read_bank
+from quizapp.domain.banks import read_bank
+from quizapp.domain.coverage import Thresholds, measure
 from tests.conftest import QUESTIONS
 
+SKILL_TAGS = {
+    "spot-a-physics-error",
+    "check-the-source",
+    "separate-fact-from-opinion",
+    "who-is-speaking",
+    "read-the-numbers",
+    "spot-a-rewrite",
+    "find-the-date",
+    "tell-article-from-wrapper",
+    "weigh-the-evidence",
+}
+# A Chinese character, then ASCII punctuation that Chinese text writes full-width.
+ASCII_PUNCTUATION_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][,;:?!]|[,;:?!](?=[\u4e00-\u9fff])")
 
-def test_the_shipped_banks_pass_check_with_a_mix_of_types(catalog):
-    result = check_files([QUESTIONS], catalog)
-    assert result.problems == []
-    types = {q.content["type"] for bank in result.banks for q in bank.questions}
-    assert result.question_count >= 10
-    assert types == {"single", "multiple", "true_false", "numeric", "short_text"}
+
+def questions(result):
+    for bank in result.banks:
+        for question in bank.questions:
+            yield f"{bank.slug}/{question.key}", question.content
+
+
+def test_the_shipped_banks_meet_the_content_bar(shipped, catalog):
+    coverage = measure(shipped.banks, catalog)
+    assert coverage.shortfalls(Thresholds()) == []
+    assert len(shipped.banks) >= 6
+
+
+def test_every_type_and_every_difficulty_is_used_in_every_big_bank(shipped):
+    for bank in shipped.banks:
+        types = {q.content["type"] for q in bank.questions}
+        levels = {q.content["difficulty"] for q in bank.questions}
+        assert levels == {1, 2, 3}, bank.slug
+        if len(bank.questions) >= 20:
+            assert types == {"single", "multiple", "true_false", "numeric", "short_text"}, bank.slug
+
+
+def test_every_wrong_answer_gets_feedback(shipped):
+    for name, content in questions(shipped):
+        if "choices" in content:
+            right = (
+                content["answer"] if isinstance(content["answer"], list) else [content["answer"]]
+            )
+            for choice in content["choices"]:
+                if choice["id"] not in right:
+                    assert choice.get("feedback"), f"{name}: choice {choice['id']} has no feedback"
+        else:
+            assert content.get("wrong_feedback"), f"{name} has no wrong_feedback"
+
+
+def test_no_catch_all_choices(shipped):
+    for name, content in questions(shipped):
+        for choice in content.get("choices", ()):
+            text = choice["text"]["en"].lower() + choice["text"]["zh"]
+            assert "all of the above" not in text and "none of the above" not in text, name
+            assert "以上都" not in text and "以上皆" not in text, name
+
+
+def test_every_question_has_a_skill_or_topic_tag_a_teacher_can_filter_on(shipped):
+    skills = set()
+    for name, content in questions(shipped):
+        assert content["tags"], f"{name} has no tags"
+        skills |= SKILL_TAGS & set(content["tags"])
+    assert len(skills) >= 6
+
+
+def test_chinese_text_uses_full_width_punctuation(shipped):
+    for name, content in questions(shipped):
+        texts = [content["prompt"]["zh"], content["explanation"]["zh"]]
+        texts += [content.get("wrong_feedback", {}).get("zh", "")]
+        for choice in content.get("choices", ()):
+            texts += [choice["text"]["zh"], choice.get("feedback", {}).get("zh", "")]
+        for text in texts:
+            assert not ASCII_PUNCTUATION_IN_CHINESE.search(text), f"{name}: {text}"
 
 
 def test_the_example_in_the_format_documentation_is_a_valid_bank(catalog):

@@ -31,11 +31,12 @@ def test_check_reports_file_line_and_column_and_fails(runner, write_bank):
     assert "1 file(s), 0 bank(s), 0 question(s): 1 problem(s)" in result.output
 
 
-def test_import_prints_a_summary(runner, app):
+def test_import_prints_a_summary(runner, app, shipped):
     result = runner.invoke(args=["quiz", "import"])
     assert result.exit_code == 0
-    assert "12 added, 0 changed, 0 retired, 0 unchanged" in result.output
-    assert database_state(app)[:3] == (5, 1, 12)
+    total = shipped.question_count
+    assert f"{total} added, 0 changed, 0 retired, 0 unchanged" in result.output
+    assert database_state(app)[:3] == (5, len(shipped.banks), total)
 
 
 @pytest.mark.parametrize(("name", "raw", "line", "fragment"), CASES, ids=[c[0] for c in CASES])
@@ -80,3 +81,29 @@ def test_export_updates_the_file_that_already_holds_the_bank(
 def test_export_of_an_unknown_bank_fails(imported, runner, tmp_path):
     result = runner.invoke(args=["quiz", "export", str(tmp_path), "--bank", "nope"])
     assert result.exit_code == 1 and "no such bank: nope" in result.output
+
+
+def test_coverage_reports_sources_banks_and_the_thresholds(runner):
+    result = runner.invoke(args=["quiz", "coverage", "--strict"])
+    assert result.exit_code == 0, result.output
+    for source in ("huanqiu-2024-02", "aitechreview-2024-03", "qingnianbao-2024"):
+        assert f"  {source} " in result.output
+    assert "true/false:" in result.output and "types:" in result.output
+    assert result.output.rstrip().endswith("all met")
+
+
+def test_coverage_below_the_bar_says_what_is_missing_and_strict_fails(runner, write_bank):
+    path = write_bank(make_bank())
+    relaxed = runner.invoke(args=["quiz", "coverage", str(path)])
+    assert relaxed.exit_code == 0
+    assert "  not met: 1 questions, fewer than 150" in relaxed.output
+    strict = runner.invoke(args=["quiz", "coverage", "--strict", str(path)])
+    assert strict.exit_code == 1
+
+
+def test_coverage_of_an_invalid_bank_lists_its_problems(runner, write_bank):
+    path = write_bank(VALID.replace("answer: a", "answer: z"))
+    result = runner.invoke(args=["quiz", "coverage", str(path)])
+    assert result.exit_code == 1
+    assert "is not among the choices" in result.output
+    assert "coverage not measured: 1 problem(s)" in result.output

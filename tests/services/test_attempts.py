@@ -15,6 +15,7 @@ from quizapp.services.attempts import (
     attempt_summary,
     current_position,
     find_attempt,
+    published_versions,
     retry_missed,
     start_attempt,
     submit_answer,
@@ -52,8 +53,9 @@ def test_an_attempt_draws_the_asked_number_of_published_questions(imported):
                 assert sorted(item.choice_order) == sorted(c["id"] for c in choices)
             else:
                 assert item.choice_order is None
-        assert start(length=None).items.__len__() == 12
-        assert start(length=50).items.__len__() == 12
+        starter = len(published_versions(["starter"]))
+        assert len(start(length=None).items) == starter
+        assert len(start(length=starter + 1).items) == starter
 
 
 def test_drafts_and_retired_questions_are_not_drawn(app, runner, write_bank, bank_dir):
@@ -248,8 +250,9 @@ def test_the_summary_of_a_finished_attempt(imported):
         attempt = start(length=None)
         answer_all(attempt, wrong_values, confidence=1)
         summary = attempt_summary(attempt)
-        assert summary.items == summary.answered == 12
+        items = len(attempt.items)
+        assert summary.items == summary.answered == items > 0
         assert summary.score == 0 and summary.cbm_total == 0
-        assert summary.calibration[0].answered == 12 and summary.calibration[0].right == 0
+        assert summary.calibration[0].answered == items and summary.calibration[0].right == 0
         true_false = [i for i in attempt.items if i.question_version.type == "true_false"]
         assert sum(j.judged for j in summary.judgements) == len(true_false) > 0
