@@ -31,13 +31,18 @@ def wrong_values(content: dict) -> list[str]:
 
 
 def secrets_of(content: dict) -> list[str]:
-    """Texts that would give the answer away if shown before answering."""
+    """Texts that would give the answer away if shown before answering.
+
+    A text the question shows anyway (quoted in its prompt or a choice, as
+    questions about a document's wording do) is not a secret.
+    """
     texts = list(content["explanation"].values())
     texts += list(content.get("wrong_feedback", {}).values())
     for choice in content.get("choices", ()):
         texts += list(choice.get("feedback", {}).values())
     texts += [source["exact"] for source in content["sources"]]
     if content["type"] == "short_text":
-        shown = str(content["prompt"])
-        texts += [accepted for accepted in content["answer"] if accepted not in shown]
-    return texts
+        texts += content["answer"]
+    shown = [*content["prompt"].values()]
+    shown += [text for choice in content.get("choices", ()) for text in choice["text"].values()]
+    return [text for text in texts if not any(text in visible for visible in shown)]

@@ -29,7 +29,8 @@ def assert_reveals_nothing(page: str, content: dict, has_form: bool = True):
     main = main_part(page)
     for secret in secrets_of(content):
         assert secret not in main, (content["prompt"]["en"], secret)
-    assert "correct" not in main.lower() and "data-" not in main
+    markup = " ".join(re.findall(r"<[^>]+>", main))  # tags and attributes, not text
+    assert "correct" not in markup.lower() and "data-" not in markup
     if not has_form:
         return
     blocks = re.findall(
