@@ -122,6 +122,11 @@ def _syntax_problem(file: str, error: yaml.YAMLError) -> Problem:
     return Problem(file, line, column, f"YAML syntax error: {detail or error}")
 
 
+# libyaml's parser when PyYAML was built with it: the same events, nodes and
+# marks, ten times faster (the shipped banks take seconds in pure Python).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(
     raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[Located | None, list[Problem]]:
@@ -133,7 +138,7 @@ def load_yaml(
     if text is None:
         return None, problems
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 message = (
@@ -142,7 +147,7 @@ def load_yaml(
                 problems.append(Problem(file, mark.line + 1, mark.column + 1, message))
         if problems:
             return None, problems
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         return None, [_syntax_problem(file, error)]
     if node is None:

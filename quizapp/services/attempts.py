@@ -181,25 +181,30 @@ def retry_missed(
     )
 
 
-def find_attempt(public_id: str, learner_key: str | None) -> Attempt | None:
-    """The learner's attempt ``public_id``, with everything its pages show.
+def find_attempt(public_id: str, learner_key: str | None, whole: bool = False) -> Attempt | None:
+    """The learner's attempt ``public_id``; someone else's is None, like a missing one.
 
-    Someone else's attempt is None, exactly like one that does not exist.
+    Items and their answers are always loaded (the current question depends
+    on them); a page showing one item loads that item's question lazily.
+    ``whole`` also loads every item's question, citations and sources, for
+    pages that show them all (results).
     """
     if not learner_key:
         return None
     items = selectinload(Attempt.items)
-    version = items.selectinload(AttemptItem.question_version)
-    query = (
-        select(Attempt)
-        .where(Attempt.public_id == public_id, Attempt.learner_key == learner_key)
-        .options(
-            items.selectinload(AttemptItem.answer),
+    options = [items.selectinload(AttemptItem.answer)]
+    if whole:
+        version = items.selectinload(AttemptItem.question_version)
+        options += [
             version.selectinload(QuestionVersion.citations)
             .selectinload(Citation.passage)
             .selectinload(Passage.source),
             version.selectinload(QuestionVersion.question),
-        )
+        ]
+    query = (
+        select(Attempt)
+        .where(Attempt.public_id == public_id, Attempt.learner_key == learner_key)
+        .options(*options)
     )
     return db.session.scalar(query)
 

@@ -57,8 +57,8 @@ def answer_options(view: QuestionView) -> list[tuple[str, str]]:
     return [(choice.id, pick(choice.text)) for choice in view.choices]
 
 
-def _own_attempt(public_id: str) -> Attempt:
-    attempt = find_attempt(public_id, learner_key())
+def _own_attempt(public_id: str, whole: bool = False) -> Attempt:
+    attempt = find_attempt(public_id, learner_key(), whole)
     if attempt is None:
         abort(404)
     return attempt
@@ -220,7 +220,7 @@ def expired_form(error):
 @bp.get("/<public_id>/results")
 def results(public_id: str):
     """Score, certainty-based score, calibration, and a review of every question."""
-    attempt = _own_attempt(public_id)
+    attempt = _own_attempt(public_id, whole=True)
     if attempt.finished_at is None:
         flash(_("Answer every question to see your results."), "info")
         return _go_to_current(attempt)
