@@ -16,13 +16,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 LONGEST_MS = 24 * 3600 * 1000
 
 
-def _serializer() -> URLSafeSerializer:
+def serializer() -> URLSafeSerializer:
+    """The signer of "shown" notes (bound to the secret key and its own salt)."""
     return URLSafeSerializer(current_app.secret_key, salt="quizapp.shown")
 
 
 def shown_note(public_id: str, position: int) -> str:
     """A signed note that the item at ``position`` was shown now."""
-    return _serializer().dumps([public_id, position, time.time()])
+    return serializer().dumps([public_id, position, time.time()])
 
 
 def time_taken_ms(note: str | None, public_id: str, position: int) -> int | None:
@@ -30,7 +31,7 @@ def time_taken_ms(note: str | None, public_id: str, position: int) -> int | None
     if not note:
         return None
     try:
-        noted_id, noted_position, shown_at = _serializer().loads(note)
+        noted_id, noted_position, shown_at = serializer().loads(note)
     except (BadSignature, ValueError, TypeError):
         return None
     if noted_id != public_id or noted_position != position:
