@@ -8,6 +8,8 @@ first.
 
 import re
 
+import pytest
+
 from quizapp.domain.banks import read_bank
 from quizapp.domain.coverage import Thresholds, measure
 from tests.conftest import QUESTIONS
@@ -67,6 +69,32 @@ def test_no_catch_all_choices(shipped):
             text = choice["text"]["en"].lower() + choice["text"]["zh"]
             assert "all of the above" not in text and "none of the above" not in text, name
             assert "以上都" not in text and "以上皆" not in text, name
+
+
+def stands_out_by_length(content: dict, language: str) -> str | None:
+    """ "longest" or "shortest" if the right choice(s) are, strictly; else None."""
+    right = content["answer"] if isinstance(content["answer"], list) else [content["answer"]]
+    length = {c["id"]: len(c["text"][language]) for c in content["choices"]}
+    right_lengths = [length[choice_id] for choice_id in right]
+    wrong = [n for choice_id, n in length.items() if choice_id not in right]
+    if min(right_lengths) > max(wrong):
+        return "longest"
+    if max(right_lengths) < min(wrong):
+        return "shortest"
+    return None
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_length_does_not_give_the_answer_away(shipped, language):
+    # By chance the right one of 3-4 choices is the longest (or the shortest)
+    # about a quarter of the time. Much more is a cue test-wise learners use;
+    # much less ("never the longest") is a cue too.
+    choice_questions = [c for _, c in questions(shipped) if "choices" in c]
+    found = [stands_out_by_length(c, language) for c in choice_questions]
+    longest = found.count("longest") / len(found)
+    shortest = found.count("shortest") / len(found)
+    assert 0.1 <= longest <= 0.3, f"right choice longest in {longest:.0%}"
+    assert shortest <= 0.3, f"right choice shortest in {shortest:.0%}"
 
 
 def test_every_question_has_a_skill_or_topic_tag_a_teacher_can_filter_on(shipped):
