@@ -214,8 +214,12 @@ class Numeric(QuestionType):
         if match is None:
             raise ResponseError("not_a_number")
         rest = match.group(2).casefold()
-        units = content["answer"].get("unit", {}).values()
-        if rest and rest not in {re.sub(r"\s", "", unit).casefold() for unit in units}:
+        units = [
+            re.sub(r"\s", "", unit).casefold()
+            for unit in content["answer"].get("unit", {}).values()
+        ]
+        # The unit as written, or its start ("2000亿" for the unit "亿美元").
+        if rest and not any(unit.startswith(rest) for unit in units):
             raise ResponseError("not_a_number")
         number = float(match.group(1))
         if not math.isfinite(number):

@@ -72,6 +72,18 @@ CHOICES = {"choices": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}
             ["60 Seconds"],
             60,
         ),
+        (
+            "numeric",
+            {
+                "answer": {
+                    "value": 2000,
+                    "tolerance": 0,
+                    "unit": {"zh": "亿美元", "en": "亿 US dollars"},
+                }
+            },
+            ["2000亿"],
+            2000,
+        ),
         ("short_text", {}, ["  深度伪造 "], "深度伪造"),
     ],
 )
