@@ -24,19 +24,24 @@ def _render(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def expired_form_page():
+    """The answer to a form whose CSRF token is missing, stale or foreign."""
+    return _render(
+        400,
+        _("This form has expired"),
+        _(
+            "The page was open too long or came from elsewhere. "
+            "Go back, reload the page and try again; nothing was changed."
+        ),
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _render(
-            400,
-            _("This form has expired"),
-            _(
-                "The page was open too long or came from elsewhere. "
-                "Go back, reload the page and try again; nothing was changed."
-            ),
-        )
+        return expired_form_page()
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

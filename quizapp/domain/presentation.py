@@ -47,10 +47,8 @@ def choice_order(content: dict, rng: random.Random) -> list[str] | None:
 
 def _ordered_choices(content: dict, order: list[str] | None) -> list[dict]:
     choices = {choice["id"]: choice for choice in content.get("choices", ())}
-    # A version never changes, so the stored order names exactly its choices;
-    # the fallback only matters for items written before orders were kept.
-    ids = order if order and set(order) == set(choices) else list(choices)
-    return [choices[choice_id] for choice_id in ids]
+    # A version never changes, so the stored order names exactly its choices.
+    return [choices[choice_id] for choice_id in order or choices]
 
 
 def question_view(content: dict, order: list[str] | None) -> QuestionView:

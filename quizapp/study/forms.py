@@ -56,6 +56,6 @@ class AnswerForm(FlaskForm):
 
 
 class RetryForm(FlaskForm):
-    """ "Retry the ones I missed"."""
+    """The "retry the ones I missed" button, with its one-time token."""
 
     token = HiddenField()

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from quizapp.domain.presentation import QuestionView
 from quizapp.domain.question_types import ResponseError
+from quizapp.errors import expired_form_page
 from quizapp.i18n import pick
 from quizapp.learners import ensure_learner_key, learner_key
 from quizapp.models import Attempt, AttemptItem
@@ -74,12 +75,14 @@ def _go_to_current(attempt: Attempt):
 @bp.route("/start", methods=["GET", "POST"])
 def start():
     """Choose banks, length and mode; a valid choice starts an attempt."""
-    offered = [summary for summary in bank_overview() if summary.published]
+    banks = bank_overview()
+    offered = [summary for summary in banks if summary.published]
     form = StartForm()
-    slugs = [summary.bank.slug for summary in offered]
-    form.banks.choices = [SelectChoice(slug) for slug in slugs]
+    # Every bank is a valid choice, so a bank emptied since the form was
+    # shown gets our own message (NothingToDraw), not "not a valid choice".
+    form.banks.choices = [SelectChoice(summary.bank.slug) for summary in banks]
     if request.method == "GET":
-        form.banks.data = request.args.getlist("bank") or slugs[:1]
+        form.banks.data = request.args.getlist("bank") or [s.bank.slug for s in offered][:1]
         form.token.data = secrets.token_urlsafe(16)
     elif form.validate_on_submit():
         try:
@@ -212,9 +215,7 @@ def expired_form(error):
             return _render_question(
                 attempt, item, values, request.form.get("confidence"), message, 400
             )
-    message = _("The page was open too long. Go back, reload it and try again; nothing changed.")
-    title = _("This form has expired")
-    return render_template("error.html", status=400, title=title, message=message), 400
+    return expired_form_page()
 
 
 @bp.get("/<public_id>/results")
@@ -240,7 +241,7 @@ def results(public_id: str):
 @bp.post("/<public_id>/retry")
 def retry(public_id: str):
     """Start a new attempt on the questions this one missed."""
-    attempt = _own_attempt(public_id)
+    attempt = _own_attempt(public_id, whole=True)
     form = RetryForm()
     if attempt.finished_at is None or not form.validate_on_submit():
         return _go_to_current(attempt)

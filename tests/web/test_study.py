@@ -381,3 +381,28 @@ def test_times_are_shown_in_the_configured_time_zone(monkeypatch, app_factory, t
         attempt.created_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
         db.session.commit()
     assert "3/2/26, 7:30" in learner.text("/study/progress")  # 07:30 the next day in Shanghai
+
+
+def test_starting_a_bank_whose_questions_were_all_withdrawn_says_so(imported):
+    learner = Learner(imported)
+    page = learner.text("/study/start")
+    with imported.app_context():  # the starter withdrawn after the form was shown
+        starter = db.session.scalar(select(Bank).where(Bank.slug == "starter"))
+        for question in starter.questions:
+            question.current_version.status = "draft"
+        db.session.commit()
+    data = {"csrf_token": hidden(page, "csrf_token"), "token": hidden(page, "token")}
+    response = learner.post("/study/start", dict(data, banks=["starter"], length="5", mode="test"))
+    assert response.status_code == 422
+    assert "These banks have no questions yet." in response.get_data(as_text=True)
+    with imported.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+
+
+def test_a_stale_form_elsewhere_gets_the_expired_form_page(imported):
+    learner = Learner(imported)
+    public_id = learner.start(length="1")
+    learner.answer(public_id, 1, right_values(learner.content(public_id, 1)))
+    response = learner.post(f"/study/{public_id}/retry", {"csrf_token": "stale", "token": "t"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
