@@ -33,18 +33,27 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     init_i18n(app, babel)
     _configure_sqlite(app)
 
-    from quizapp import cli, errors, learners, security
+    from quizapp import accounts_cli, cli, errors, learners, security
+    from quizapp.auth import access
+    from quizapp.auth import bp as auth_bp
+    from quizapp.classroom import bp as classroom_bp
     from quizapp.main import bp as main_bp
+    from quizapp.play import bp as play_bp
     from quizapp.sources import bp as sources_bp
     from quizapp.study import bp as study_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(sources_bp, url_prefix="/sources")
     app.register_blueprint(study_bp, url_prefix="/study")
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(classroom_bp, url_prefix="/classroom")
+    app.register_blueprint(play_bp, url_prefix="/play")
+    access.init_app(app)
     errors.init_app(app)
     learners.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    accounts_cli.init_app(app)
     return app
 
 

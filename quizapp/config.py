@@ -52,6 +52,11 @@ class Config:
         self.QUIZ_SEEDS_DIR = Path(env.get("QUIZ_SEEDS_DIR") or PROJECT_ROOT / "seeds")
         self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
         self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)
+        # Words no classroom nickname may contain (a YAML list under `words`).
+        self.QUIZ_NICKNAME_DENYLIST = Path(
+            env.get("QUIZ_NICKNAME_DENYLIST")
+            or Path(__file__).parent / "classroom" / "nickname-denylist.yaml"
+        )
         self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("QUIZ_SQLITE_BUSY_TIMEOUT_MS") or 5000)
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,8 @@
 """The database models. Importing this package registers every table."""
 
+from quizapp.models.accounts import User
 from quizapp.models.attempts import Answer, Attempt, AttemptItem
+from quizapp.models.classroom import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import Bank, Citation, Passage, Question, QuestionVersion, Source
 
 __all__ = [
@@ -9,8 +11,13 @@ __all__ = [
     "AttemptItem",
     "Bank",
     "Citation",
+    "ClassSession",
     "Passage",
+    "Player",
+    "PlayerAnswer",
     "Question",
     "QuestionVersion",
+    "SessionItem",
     "Source",
+    "User",
 ]

@@ -22,6 +22,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """``moment`` as an aware UTC time: SQLite hands stored times back naive."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 class Source(db.Model):
     """A source article, stored on import from ``seeds/``."""
 

@@ -124,3 +124,17 @@ def quotes_of(version: QuestionVersion) -> list[Quote]:
         Quote(citation.passage, selector["exact"])
         for citation, selector in zip(version.citations, selectors, strict=False)
     ]
+
+
+def published_by_bank() -> dict[int, list[QuestionVersion]]:
+    """The current published versions of every bank's questions, by bank id, in bank order."""
+    rows = db.session.execute(
+        select(Question.bank_id, QuestionVersion)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(QuestionVersion.status == "published")
+        .order_by(Question.bank_id, Question.position)
+    )
+    grouped: dict[int, list[QuestionVersion]] = {}
+    for bank_id, version in rows:
+        grouped.setdefault(bank_id, []).append(version)
+    return grouped

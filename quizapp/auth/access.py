@@ -1,0 +1,47 @@
+"""Who may do what: Flask-Login set-up and the role check for staff routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+
+from quizapp.extensions import db
+from quizapp.models import User
+
+login_manager = LoginManager()
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login: unknown visitors of staff pages go to the log-in page."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in as a teacher to see that page.")
+    login_manager.login_message_category = "info"
+    # A stolen session cookie used from another browser is logged out.
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def staff_required(*roles: str) -> Callable:
+    """Let logged-in users with one of ``roles`` through; others log in or get 403."""
+    allowed = roles or ("teacher", "admin")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

@@ -1,0 +1,7 @@
+"""Classroom sessions, the teacher's side: dashboard, projector view, results."""
+
+from flask import Blueprint
+
+bp = Blueprint("classroom", __name__, template_folder="templates")
+
+from quizapp.classroom import routes  # noqa: E402,F401

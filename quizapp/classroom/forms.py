@@ -1,0 +1,99 @@
+"""Forms of the teacher's side of classroom sessions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from quizapp.domain.live import TIME_LIMITS
+from quizapp.fields import MultiCheckboxField
+
+
+def _limit_label(seconds: int | None):
+    if seconds is None:
+        return _l("None: I close each question")
+    if seconds < 60:
+        return _l("%(seconds)d seconds", seconds=seconds)
+    return _l("%(minutes)g minutes", minutes=seconds / 60)
+
+
+def _coerce_limit(value) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class NewSessionForm(FlaskForm):
+    """Questions and options of a new session."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    banks = MultiCheckboxField(_l("Question banks"))
+    # Version ids; when any is ticked, only those are asked.
+    questions = MultiCheckboxField(_l("Only these questions"), coerce=int)
+    pacing = RadioField(
+        _l("Pacing"),
+        choices=[
+            SelectChoice("teacher", _l("Teacher-paced: everyone answers the question on screen")),
+            SelectChoice("student", _l("Student-paced: each student works at their own pace")),
+        ],
+        default="teacher",
+    )
+    deadline = DateTimeLocalField(
+        _l("Deadline (student-paced, optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    time_limit = SelectField(
+        _l("Time limit per question (teacher-paced)"),
+        choices=[SelectChoice(str(s), _limit_label(s)) for s in TIME_LIMITS],
+        coerce=_coerce_limit,
+        default="None",
+    )
+    scoring = RadioField(
+        _l("Scoring"),
+        choices=[
+            SelectChoice("plain", _l("One point per right answer")),
+            SelectChoice(
+                "speed", _l("One point per right answer, plus up to half a point for speed")
+            ),
+            SelectChoice("certainty", _l("Certainty-based marks: students say how sure they are")),
+        ],
+        default="plain",
+    )
+    late_join = BooleanField(_l("Students may join after the start"), default=True)
+    leaderboard = BooleanField(_l("Show a leaderboard"), default=True)
+    nicknames = RadioField(
+        _l("Nicknames"),
+        choices=[
+            SelectChoice("free", _l("Students choose them (checked against a word list)")),
+            SelectChoice("generated", _l("Generated for them (e.g. “Swift Otter”)")),
+        ],
+        default="free",
+    )
+    shuffle = BooleanField(_l("Shuffle the choices on each device"), default=True)
+    token = HiddenField()
+
+
+class ControlForm(FlaskForm):
+    """A teacher's button: the action and the revision the screen showed."""
+
+    action = HiddenField(validators=[DataRequired()])
+    revision = HiddenField()
+
+
+class RemovePlayerForm(FlaskForm):
+    """The "remove" button next to a player."""
+
+    revision = HiddenField()
+
+
+class RunAgainForm(FlaskForm):
+    """ "Run again" on a past session: a one-time token."""
+
+    token = HiddenField()

@@ -1,0 +1,26 @@
+"""Conditional polling, the update mechanism of live pages.
+
+A live page carries a *version* string; its script asks the state URL
+about once a second with ``If-None-Match: "<version>"`` and gets ``304 Not
+Modified`` (no body) until something changed, then fetches the page again
+and swaps its live region. A student's poll costs one indexed read of the
+session row; nothing is held open, so it works under any number of
+gunicorn workers, hosts and proxies. See README.md, "Live sessions".
+"""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+#: How often pages poll, in milliseconds (also the worst-case delay).
+POLL_INTERVAL_MS = 1000
+
+
+def state_response(version: str) -> Response:
+    """``304`` if the client already has ``version``, else ``{"version": …}``."""
+    unchanged = version in request.if_none_match
+    response = Response(status=304) if unchanged else jsonify(version=version)
+    response.set_etag(version)
+    # Always revalidate: a cached "nothing changed" would freeze the screen.
+    response.headers["Cache-Control"] = "no-cache"
+    return response

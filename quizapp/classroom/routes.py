@@ -1,0 +1,304 @@
+"""Routes of the teacher's side: thin, the classroom services do the work.
+
+Every route needs a logged-in teacher or admin, and a session is found by
+its public id *and* its teacher, so another teacher's session is a 404.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from datetime import UTC
+
+import segno
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from quizapp.auth.access import staff_required
+from quizapp.classroom import bp
+from quizapp.classroom.forms import ControlForm, NewSessionForm, RemovePlayerForm, RunAgainForm
+from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
+from quizapp.domain.live import OptionError, SessionOptions
+from quizapp.i18n import current_language, pick
+from quizapp.models import ClassSession
+from quizapp.models.content import utcnow
+from quizapp.services import classroom as sessions
+from quizapp.services.attempts import published_versions
+from quizapp.services.content import bank_overview, published_by_bank, quotes_of
+from quizapp.services.session_reports import (
+    answered_players,
+    questions_csv,
+    session_results,
+    students_csv,
+)
+
+ACTIONS = {
+    "start": sessions.start,
+    "close": sessions.close_question,
+    "again": sessions.vote_again,
+    "next": sessions.next_question,
+    "finish": sessions.finish,
+}
+
+
+def _own(public_id: str) -> ClassSession:
+    session = sessions.teacher_session(current_user, public_id)
+    if session is None:
+        abort(404)
+    sessions.settle(session)
+    return session
+
+
+@bp.get("/")
+@staff_required()
+def dashboard():
+    """The teacher's sessions, newest first."""
+    return render_template(
+        "classroom/dashboard.html",
+        listings=sessions.teacher_sessions(current_user),
+        again_form=RunAgainForm(token=secrets.token_urlsafe(16)),
+    )
+
+
+def _options(form: NewSessionForm) -> SessionOptions | None:
+    try:
+        return SessionOptions(
+            pacing=form.pacing.data,
+            time_limit=form.time_limit.data if form.pacing.data == "teacher" else None,
+            scoring=form.scoring.data,
+            late_join=form.late_join.data,
+            leaderboard=form.leaderboard.data,
+            nicknames=form.nicknames.data,
+            shuffle=form.shuffle.data,
+        )
+    except OptionError as problem:
+        messages = {
+            "scoring": _("The speed bonus needs teacher pacing and a time limit."),
+        }
+        getattr(form, problem.field).errors.append(messages.get(problem.field, str(problem)))
+        return None
+
+
+def _deadline(form: NewSessionForm):
+    """The deadline in UTC (typed in the app's time zone), or None."""
+    if form.pacing.data != "student" or form.deadline.data is None:
+        return None
+    moment = form.deadline.data.replace(tzinfo=get_timezone()).astimezone(UTC)
+    if moment <= utcnow():
+        form.deadline.errors.append(_("The deadline has passed already."))
+    return moment
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required()
+def new():
+    """Choose questions and options; a valid choice creates the session's lobby."""
+    banks = [summary for summary in bank_overview() if summary.published]
+    by_bank = published_by_bank()
+    offered = [version for summary in banks for version in by_bank.get(summary.bank.id, [])]
+    form = NewSessionForm()
+    form.banks.choices = [SelectChoice(summary.bank.slug) for summary in banks]
+    form.questions.choices = [SelectChoice(version.id) for version in offered]
+    if request.method == "GET":
+        form.banks.data = request.args.getlist("bank")
+        form.token.data = secrets.token_urlsafe(16)
+    elif form.validate_on_submit():
+        chosen = set(form.questions.data or ())
+        if chosen:
+            versions = [version for version in offered if version.id in chosen]
+        else:
+            versions = published_versions(form.banks.data or [])
+        if not versions:
+            form.banks.errors.append(_("Choose at least one bank or question."))
+        options = _options(form)
+        deadline = _deadline(form)
+        if versions and options and not form.errors:
+            titles = [pick(s.bank.title) for s in banks if s.bank.slug in (form.banks.data or [])]
+            title = (form.title.data or "").strip() or ", ".join(titles) or _("Classroom quiz")
+            session = sessions.create_session(
+                current_user,
+                title,
+                versions,
+                options,
+                deadline=deadline,
+                request_token=form.token.data or None,
+            )
+            return redirect(url_for(".host", public_id=session.public_id))
+    status = 422 if form.errors else 200
+    page = render_template("classroom/new.html", form=form, banks=banks, by_bank=by_bank)
+    return page, status
+
+
+@bp.post("/<public_id>/again")
+@staff_required()
+def run_again(public_id: str):
+    """A new session with the same questions and options as a past one."""
+    old = _own(public_id)
+    form = RunAgainForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = sessions.create_session(
+        current_user,
+        old.title,
+        [item.question_version for item in old.items],
+        sessions.options_of(old),
+        request_token=form.token.data or None,
+    )
+    return redirect(url_for(".host", public_id=session.public_id))
+
+
+def _host_context(session: ClassSession) -> dict:
+    """What the projector view shows in the session's current phase."""
+    context = {
+        "session": session,
+        "options": sessions.options_of(session),
+        "players": sessions.active_players(session),
+        "version": sessions.host_version(session),
+        "poll_ms": POLL_INTERVAL_MS,
+        "join_url": url_for("play.join", code=session.code, _external=True)
+        if session.code
+        else None,
+        "control": ControlForm(revision=session.revision),
+        "remove_form": RemovePlayerForm(revision=session.revision),
+        "item": None,
+        "results": None,
+    }
+    if session.pacing == "teacher" and session.position is not None:
+        item = session.items[session.position]
+        present = [p for p in context["players"] if p.first_position <= session.position]
+        context.update(
+            item=item,
+            present=len(present),
+            answered=answered_players(session, session.position, session.round),
+            quotes=quotes_of(item.question_version) if session.phase != "open" else [],
+        )
+    if session.phase in ("closed", "finished") or session.pacing == "student":
+        context["results"] = session_results(session)
+    return context
+
+
+@bp.get("/<public_id>")
+@staff_required()
+def host(public_id: str):
+    """The projector view: lobby, the question, its answers, the results."""
+    session = _own(public_id)
+    return render_template("classroom/host.html", **_host_context(session))
+
+
+@bp.get("/<public_id>/state")
+@staff_required()
+def host_state(public_id: str):
+    """The projector view's version, for conditional polling."""
+    return state_response(sessions.host_version(_own(public_id)))
+
+
+@bp.post("/<public_id>/control")
+@staff_required()
+def control(public_id: str):
+    """Start, close, vote again, next, finish: one step, never two for one click."""
+    session = _own(public_id)
+    form = ControlForm()
+    action = ACTIONS.get(form.action.data)
+    if not form.validate_on_submit() or action is None:
+        abort(400)
+    expected = int(form.revision.data) if (form.revision.data or "").isdigit() else None
+    try:
+        action(session, expected)
+    except sessions.Stale:
+        flash(_("The session had already moved on; this is where it is now."), "info")
+    return redirect(url_for(".host", public_id=public_id))
+
+
+@bp.post("/<public_id>/players/<int:player_id>/remove")
+@staff_required()
+def remove_player(public_id: str, player_id: int):
+    """Take a player out of the session."""
+    session = _own(public_id)
+    if not RemovePlayerForm().validate_on_submit():
+        abort(400)
+    try:
+        sessions.remove_player(session, player_id, None)
+    except LookupError:
+        abort(404)
+    flash(_("The player was removed."), "info")
+    return redirect(url_for(".host", public_id=public_id))
+
+
+@bp.get("/<public_id>/qr.svg")
+@staff_required()
+def qr_code(public_id: str):
+    """The join URL as a QR code, drawn on the server (no third-party service)."""
+    session = _own(public_id)
+    if not session.code:
+        abort(404)
+    url = url_for("play.join", code=session.code, _external=True)
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2, xmldecl=False)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.get("/<public_id>/results")
+@staff_required()
+def results(public_id: str):
+    """Per student and per question, with links to the CSV files."""
+    session = _own(public_id)
+    return render_template(
+        "classroom/results.html",
+        session=session,
+        options=sessions.options_of(session),
+        results=session_results(session),
+        again_form=RunAgainForm(token=secrets.token_urlsafe(16)),
+    )
+
+
+def csv_labels() -> dict[str, str]:
+    """Column titles and cell words of the CSV files, in the interface language."""
+    return {
+        "nickname": _("Nickname"),
+        "points": _("Points"),
+        "right": _("Right"),
+        "answered": _("Answered"),
+        "absent": _("Absent"),
+        "time": _("Time (s)"),
+        "removed": _("Removed"),
+        "yes": _("yes"),
+        "partly": _("partly right"),
+        "wrong": _("wrong"),
+        "missed": _("no answer"),
+        "waiting": _("not yet"),
+        "question": _("Question"),
+        "round": _("Round"),
+        "share_right": _("Share right"),
+        "distribution": _("Answers"),
+        "true": _("True"),
+        "false": _("False"),
+    }
+
+
+def _csv_response(text: str, name: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/<public_id>/students.csv")
+@staff_required()
+def students_export(public_id: str):
+    """One row per student (UTF-8 with BOM, for spreadsheet programs)."""
+    session = _own(public_id)
+    text = students_csv(session_results(session), csv_labels())
+    return _csv_response(text, f"session-{session.public_id[:8]}-students.csv")
+
+
+@bp.get("/<public_id>/questions.csv")
+@staff_required()
+def questions_export(public_id: str):
+    """One row per question and round (UTF-8 with BOM)."""
+    session = _own(public_id)
+    text = questions_csv(session_results(session), csv_labels(), current_language())
+    return _csv_response(text, f"session-{session.public_id[:8]}-questions.csv")

@@ -1,0 +1,177 @@
+"""Rules of live classroom sessions, as plain data and functions.
+
+Options a teacher picks, the join code, how a live answer is scored, the
+order of choices on each device, and how answers to one question add up
+to the distribution shown on the projector. Nothing here touches the
+database or a request; the classroom services store what these decide.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from quizapp.domain.presentation import choice_order
+from quizapp.domain.scoring import is_right, points_for
+
+SCORINGS = ("plain", "speed", "certainty")
+NICKNAME_MODES = ("free", "generated")
+#: Time limits a teacher can pick, in seconds (None: the teacher closes).
+TIME_LIMITS = (None, 10, 20, 30, 45, 60, 90, 120, 180, 300)
+#: A right answer given at once earns this much on top of its point with
+#: the speed bonus on; the bonus falls to 0 at the time limit. It only ever
+#: adds to a right answer, so a slow right answer still beats a fast guess
+#: (Kahoot's rule halves a slow right answer instead).
+SPEED_BONUS = 0.5
+CODE_DIGITS = 6
+#: Rounds of voting on one question: the first, and one "vote again".
+MAX_ROUNDS = 2
+
+
+class OptionError(ValueError):
+    """Options that do not fit together (``field`` names the culprit)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """What the teacher chose when creating a session."""
+
+    pacing: str = "teacher"
+    time_limit: int | None = None
+    scoring: str = "plain"
+    late_join: bool = True
+    leaderboard: bool = True
+    nicknames: str = "free"
+    shuffle: bool = True
+
+    def __post_init__(self):
+        if self.pacing not in ("teacher", "student"):
+            raise OptionError("pacing", f"unknown pacing {self.pacing!r}")
+        if self.scoring not in SCORINGS:
+            raise OptionError("scoring", f"unknown scoring {self.scoring!r}")
+        if self.nicknames not in NICKNAME_MODES:
+            raise OptionError("nicknames", f"unknown nickname mode {self.nicknames!r}")
+        if self.time_limit not in TIME_LIMITS:
+            raise OptionError("time_limit", f"time limit must be one of {TIME_LIMITS}")
+        if self.pacing == "student" and self.time_limit is not None:
+            raise OptionError("time_limit", "student-paced sessions have no per-question limit")
+        if self.scoring == "speed" and (self.pacing != "teacher" or self.time_limit is None):
+            raise OptionError("scoring", "the speed bonus needs teacher pacing and a time limit")
+
+    @property
+    def asks_confidence(self) -> bool:
+        """Certainty-based marking asks each answer how sure it is."""
+        return self.scoring == "certainty"
+
+    def as_dict(self) -> dict:
+        """The options as stored with the session."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> SessionOptions:
+        """Options stored by :meth:`as_dict` (unknown keys ignored)."""
+        known = {key: stored[key] for key in cls.__dataclass_fields__ if key in stored}
+        return cls(**known)
+
+
+def new_code(rng: random.Random) -> str:
+    """A join code: digits only, so phones offer their number pad."""
+    return "".join(rng.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def device_choice_order(content: dict, seed: str, position: int, shuffle: bool) -> list[str] | None:
+    """The choice order on one player's device: fixed per player and question.
+
+    Derived from the player's seed, so a reload shows the same order and
+    nothing needs storing; a neighbour's seed gives another order.
+    """
+    if not shuffle:
+        return None
+    return choice_order(content, random.Random(f"{seed}:{position}"))
+
+
+def live_points(
+    options: SessionOptions,
+    fraction: float,
+    confidence: int | None,
+    elapsed_ms: int | None,
+) -> float:
+    """The points one answer earns under the session's scoring."""
+    if options.scoring == "certainty":
+        return points_for(fraction, confidence)
+    if options.scoring == "speed" and is_right(fraction) and elapsed_ms is not None:
+        limit_ms = options.time_limit * 1000
+        left = max(0.0, 1 - elapsed_ms / limit_ms)
+        return round(fraction + SPEED_BONUS * left, 3)
+    return fraction
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the distribution: a choice (or kind of answer) and its count."""
+
+    key: str
+    label: Any  # bilingual text of a choice, or a key the template words
+    count: int
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How the players answered one round of one question."""
+
+    answered: int
+    right: int
+    bars: tuple[Bar, ...]
+
+    @property
+    def share_right(self) -> float:
+        """Share of the answers with full marks."""
+        return self.right / self.answered if self.answered else 0.0
+
+    def count(self, key: str) -> int:
+        """The count of the bar ``key`` (0 if none)."""
+        return next((bar.count for bar in self.bars if bar.key == key), 0)
+
+
+def distribution(content: dict, answers: Iterable[tuple[Any, float]]) -> Distribution:
+    """Add up ``(response, fraction)`` pairs into bars.
+
+    Choice questions get a bar per choice in the bank's order (a "multiple"
+    answer counts on each choice picked); true/false a bar for each value;
+    typed answers a bar each for right, partly right and wrong.
+    """
+    answers = list(answers)
+    right = sum(1 for _, fraction in answers if is_right(fraction))
+    kind = content["type"]
+    counts: Counter = Counter()
+    if kind in ("single", "multiple"):
+        correct = set(content["answer"]) if kind == "multiple" else {content["answer"]}
+        for response, _ in answers:
+            counts.update(response if isinstance(response, list) else [response])
+        bars = tuple(
+            Bar(choice["id"], choice["text"], counts[choice["id"]], choice["id"] in correct)
+            for choice in content["choices"]
+        )
+    elif kind == "true_false":
+        counts.update("true" if response else "false" for response, _ in answers)
+        bars = tuple(
+            Bar(key, key, counts[key], content["answer"] == (key == "true"))
+            for key in ("true", "false")
+        )
+    else:
+        for _, fraction in answers:
+            counts["right" if is_right(fraction) else "partly" if fraction > 0 else "wrong"] += 1
+        bars = tuple(
+            Bar(key, key, counts[key], key == "right") for key in ("right", "partly", "wrong")
+        )
+        if not counts["partly"]:
+            bars = tuple(bar for bar in bars if bar.key != "partly")
+    return Distribution(len(answers), right, bars)

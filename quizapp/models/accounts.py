@@ -1,0 +1,48 @@
+"""Staff accounts: teachers run classroom sessions, admins also edit banks.
+
+Learners have no accounts (see :mod:`quizapp.learners` and players in
+:mod:`quizapp.models.classroom`); only the people who run things log in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizapp.extensions import db
+from quizapp.models.content import utcnow
+
+ROLES = ("teacher", "admin")
+
+
+class User(UserMixin, db.Model):
+    """A teacher or an admin, who logs in with a name and a password."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    # A salted scrypt hash (Werkzeug's default); the password is never stored.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins may do everything a teacher may, and edit banks."""
+        return self.role == "admin"
+
+    def set_password(self, password: str) -> None:
+        """Store a hash of ``password``."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether ``password`` is this user's password."""
+        return check_password_hash(self.password_hash, password)

@@ -1,0 +1,283 @@
+"""Routes of the students' side. Thin: the players service does the work.
+
+A student is a player of one session, found by the token this browser
+keeps for that session; there is no account and no other way in. Before a
+question closes, the pages and the state endpoint carry only what
+:func:`quizapp.services.players.device_view` allows: the prompt and the
+choices, never which are right.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
+from quizapp.domain.nicknames import NicknameError, load_deny_list
+from quizapp.domain.presentation import review
+from quizapp.domain.question_types import ResponseError
+from quizapp.errors import expired_form_page
+from quizapp.i18n import current_language
+from quizapp.models import ClassSession, Player
+from quizapp.play import bp
+from quizapp.play.forms import JoinForm, PlayAnswerForm
+from quizapp.play.players import remember, token_for
+from quizapp.services import classroom as sessions
+from quizapp.services import players as play
+from quizapp.services.content import quotes_of
+from quizapp.services.session_reports import session_results
+from quizapp.study.routes import answer_options, response_messages
+
+
+def join_messages() -> dict[str, str]:
+    """What to tell a student whose join was refused, per reason."""
+    return {
+        "empty": _("Enter a nickname."),
+        "too_long": _("That nickname is too long: at most 20 characters."),
+        "control": _("That nickname has characters that cannot be shown."),
+        "denied": _("That nickname is not allowed here. Choose another."),
+        "taken": _("Someone in this session already has that nickname. Choose another."),
+        "finished": _("That session has ended."),
+        "started": _("That session has started and does not take late joiners."),
+        "removed": _("The teacher removed you from that session."),
+        "no_session": _("No session with that code is running. Check the code on the screen."),
+    }
+
+
+def _existing_player(session: ClassSession) -> Player | None:
+    player = play.player_by_token(session, token_for(session.public_id))
+    return player if player is not None and player.removed_at is None else None
+
+
+@bp.route("/", methods=["GET", "POST"], defaults={"code": None}, endpoint="enter")
+@bp.route("/<code>", methods=["GET", "POST"])
+def join(code: str | None):
+    """Enter the code (or come with it, from the QR code) and a nickname."""
+    form = JoinForm()
+    session = sessions.session_by_code(code) if code else None
+    if request.method == "GET":
+        form.code.data = code or ""
+        if session is not None and _existing_player(session) is not None:
+            # Back from a dropped connection or a closed tab: same player.
+            return redirect(url_for(".live", public_id=session.public_id))
+    elif form.validate_on_submit():
+        session = sessions.session_by_code(form.code.data.strip())
+        try:
+            if session is None:
+                raise play.JoinRefused("no_session")
+            player = play.join(
+                session,
+                form.nickname.data or "",
+                load_deny_list(current_app.config["QUIZ_NICKNAME_DENYLIST"]),
+                token=token_for(session.public_id),
+                language=current_language(),
+            )
+        except (play.JoinRefused, NicknameError) as refused:
+            field = form.nickname if isinstance(refused, NicknameError) else form.code
+            field.errors.append(join_messages()[refused.code])
+        else:
+            remember(session.public_id, player.token)
+            return redirect(url_for(".live", public_id=session.public_id))
+    generated = session is not None and sessions.options_of(session).nicknames == "generated"
+    status = 422 if form.errors else 200
+    return render_template("play/join.html", form=form, generated=generated), status
+
+
+def _player_or_leave(public_id: str) -> tuple[ClassSession, Player]:
+    session = sessions.session_by_public_id(public_id)
+    if session is None:
+        abort(404)
+    player = play.player_by_token(session, token_for(public_id))
+    if player is None:
+        abort(404)
+    sessions.settle(session)
+    return session, player
+
+
+def _review_of(session: ClassSession, player: Player, item, answer):
+    """The review of ``answer`` (None: not answered) on this player's device."""
+    content = item.question_version.content
+    order = play.device_order(session, player, item)
+    if answer is None:
+        return review(content, order, None, 0.0)
+    return review(content, order, answer.response, answer.fraction)
+
+
+def _question_context(session, player, item, values=(), confidence=None, error=None) -> dict:
+    view = play.device_view(session, player, item)
+    round_ = session.round if session.pacing == "teacher" else 1
+    return {
+        "template": "play/question.html",
+        "item": item,
+        "view": view,
+        "answer_choices": answer_options(view),
+        "form": PlayAnswerForm(position=item.position, round=round_),
+        "values": list(values),
+        "confidence": confidence,
+        "error": error,
+        "asks_confidence": sessions.options_of(session).asks_confidence,
+    }
+
+
+def _teacher_paced(session: ClassSession, player: Player) -> dict:
+    item = session.items[session.position]
+    if player.first_position > session.position:
+        return {"template": "play/wait.html", "reason": "joined_late"}
+    answer = play.player_answer(player, session.position, session.round)
+    if session.phase == "open":
+        if answer is None:
+            return _question_context(session, player, item)
+        return {"template": "play/wait.html", "reason": "answered"}
+    shown = answer or play.player_answer(player, session.position, 1)
+    return {
+        "template": "play/closed.html",
+        "item": item,
+        "answer": shown,
+        "review": _review_of(session, player, item, shown),
+        "quotes": quotes_of(item.question_version),
+    }
+
+
+def _state_context(session: ClassSession, player: Player) -> dict:
+    """Which page a player sees now, and what it needs."""
+    if player.removed_at is not None:
+        return {"template": "play/wait.html", "reason": "removed"}
+    if session.phase == "finished":
+        return {"template": "play/finished.html", "results": session_results(session)}
+    if session.phase == "lobby":
+        return {"template": "play/wait.html", "reason": "lobby"}
+    if session.pacing == "teacher":
+        return _teacher_paced(session, player)
+    upcoming = play.next_position(session, player, len(session.items))
+    if upcoming is None:
+        return {"template": "play/finished.html", "results": session_results(session)}
+    return _question_context(session, player, session.items[upcoming])
+
+
+def _render_live(session: ClassSession, player: Player, status: int = 200, **overrides):
+    context = _state_context(session, player)
+    context.update(overrides)
+    template = context.pop("template")
+    page = render_template(
+        template,
+        session=session,
+        player=player,
+        options=sessions.options_of(session),
+        version=str(session.revision),
+        poll_ms=POLL_INTERVAL_MS,
+        **context,
+    )
+    return page, status
+
+
+@bp.get("/s/<public_id>")
+def live(public_id: str):
+    """The student's screen: whatever the session is at, for this player."""
+    session = sessions.session_by_public_id(public_id)
+    if session is not None and session.code and token_for(public_id) is None:
+        return redirect(url_for(".join", code=session.code))  # not joined yet
+    session, player = _player_or_leave(public_id)
+    return _render_live(session, player)
+
+
+@bp.get("/s/<public_id>/state")
+def state(public_id: str):
+    """The session's revision, for conditional polling (one indexed read)."""
+    session = sessions.session_by_public_id(public_id)
+    if session is None:
+        abort(404)
+    sessions.settle(session)
+    return state_response(str(session.revision))
+
+
+def _answer_feedback(result: play.AnswerResult) -> None:
+    if result.status == "recorded":
+        flash(_("Your answer is recorded."), "status")
+    elif result.status == "repeat":
+        flash(_("You had already answered this question; your first answer stands."), "info")
+    elif result.status == "late":
+        flash(
+            _("Too late: the question had closed before your answer arrived. It was not recorded."),
+            "error",
+        )
+    elif result.status == "not_current":
+        flash(_("That answer was not recorded: answer the questions in order."), "error")
+
+
+@bp.post("/s/<public_id>/answer")
+def answer(public_id: str):
+    """Record an answer (once, while the question is open); then back to the screen."""
+    session, player = _player_or_leave(public_id)
+    form = PlayAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    position = int(form.position.data) if (form.position.data or "").isdigit() else -1
+    round_ = int(form.round.data) if (form.round.data or "").isdigit() else 1
+    values = request.form.getlist("answer")
+    confidence = request.form.get("confidence")
+    try:
+        result = play.submit(
+            session,
+            player,
+            position,
+            round_,
+            values,
+            int(confidence) if confidence and confidence.isdigit() else None,
+        )
+    except LookupError:
+        abort(404)
+    except play.JoinRefused:
+        return redirect(url_for(".live", public_id=public_id))
+    except ResponseError as problem:
+        item = play.item_at(session, position)
+        context = _question_context(
+            session, player, item, values, confidence, response_messages()[problem.code]
+        )
+        context.pop("template")
+        return _render_live(session, player, 422, **context)
+    _answer_feedback(result)
+    if session.pacing == "student" and result.status in ("recorded", "repeat"):
+        return redirect(url_for(".reviewed", public_id=public_id, number=position + 1))
+    return redirect(url_for(".live", public_id=public_id))
+
+
+@bp.get("/s/<public_id>/<int:number>")
+def reviewed(public_id: str, number: int):
+    """An answered question's feedback (student-paced), or any question once finished."""
+    session, player = _player_or_leave(public_id)
+    item = play.item_at(session, number - 1) or abort(404)
+    answer = play.player_answer(player, item.position, 1)
+    if session.phase != "finished" and (session.pacing != "student" or answer is None):
+        return redirect(url_for(".live", public_id=public_id))
+    return render_template(
+        "play/reviewed.html",
+        session=session,
+        player=player,
+        options=sessions.options_of(session),
+        item=item,
+        answer=answer,
+        review=_review_of(session, player, item, answer),
+        quotes=quotes_of(item.question_version),
+    )
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """A stale answer form: show the question again with the answer still filled in."""
+    if request.endpoint == "play.answer":
+        public_id = (request.view_args or {}).get("public_id", "")
+        session = sessions.session_by_public_id(public_id)
+        player = play.player_by_token(session, token_for(public_id)) if session else None
+        if player is not None:
+            flash(
+                _(
+                    "This page was open so long that its security check expired. "
+                    "Check your answer and submit again."
+                ),
+                "error",
+            )
+            values = request.form.getlist("answer")
+            confidence = request.form.get("confidence")
+            return _render_live(session, player, 400, values=values, confidence=confidence)
+    return expired_form_page()

@@ -1,0 +1,251 @@
+"""What a classroom session adds up to: per student, per question, as CSV.
+
+One load of the session's players and answers serves the projector's
+distribution, the live grid of a student-paced session, the results page
+and both CSV files, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from quizapp.domain.live import Distribution, distribution
+from quizapp.domain.scoring import is_right
+from quizapp.extensions import db
+from quizapp.i18n import pick
+from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
+
+#: A cell of the grid: how one player did on one question.
+RIGHT, PARTLY, WRONG, ABSENT, MISSED, WAITING = (
+    "right",
+    "partly",
+    "wrong",
+    "absent",
+    "missed",
+    "waiting",
+)
+
+
+@dataclass
+class Cell:
+    """One player × one question: the result kind and the scoring answer."""
+
+    kind: str
+    answer: PlayerAnswer | None = None
+
+
+@dataclass
+class StudentResult:
+    """One player's line of the results."""
+
+    player: Player
+    cells: list[Cell]
+    points: float = 0.0
+    right: int = 0
+    answered: int = 0
+    absent: int = 0
+    time_ms: int = 0
+
+    @property
+    def removed(self) -> bool:
+        """The teacher took this player out."""
+        return self.player.removed_at is not None
+
+
+@dataclass
+class QuestionResult:
+    """One question's line of the results: its distribution per round."""
+
+    item: SessionItem
+    rounds: list[Distribution] = field(default_factory=list)
+
+    @property
+    def first(self) -> Distribution:
+        """The first round, the one that scores."""
+        return self.rounds[0]
+
+
+@dataclass
+class SessionResults:
+    """Everything the session's pages and exports show."""
+
+    session: ClassSession
+    students: list[StudentResult]
+    questions: list[QuestionResult]
+
+    @property
+    def leaderboard(self) -> list[StudentResult]:
+        """Players still in, by points, then by less time taken."""
+        present = [student for student in self.students if not student.removed]
+        return sorted(present, key=lambda s: (-s.points, s.time_ms, s.player.nickname))
+
+
+def _reached(session: ClassSession, position: int) -> bool:
+    """Whether the teacher-paced session has shown ``position`` (it may be missed)."""
+    if session.pacing == "student":
+        return session.phase == "finished"
+    if session.phase == "finished":
+        return session.position is not None and position <= session.position
+    if session.position is None:
+        return False
+    return position < session.position or (
+        position == session.position and session.phase == "closed"
+    )
+
+
+def session_results(session: ClassSession) -> SessionResults:
+    """Load and add up the session's answers (three queries)."""
+    items = list(
+        db.session.scalars(
+            select(SessionItem)
+            .where(SessionItem.session_id == session.id)
+            .order_by(SessionItem.position)
+            .options(selectinload(SessionItem.question_version))
+        )
+    )
+    players = list(
+        db.session.scalars(
+            select(Player)
+            .where(Player.session_id == session.id)
+            .order_by(Player.joined_at, Player.id)
+        )
+    )
+    answers = list(
+        db.session.scalars(select(PlayerAnswer).where(PlayerAnswer.session_id == session.id))
+    )
+    by_key = {(a.player_id, a.position, a.round): a for a in answers}
+    students = []
+    for player in players:
+        student = StudentResult(player, [])
+        for item in items:
+            answer = by_key.get((player.id, item.position, 1))
+            if answer is not None:
+                kind = (
+                    RIGHT if is_right(answer.fraction) else PARTLY if answer.fraction > 0 else WRONG
+                )
+                student.answered += 1
+                student.points += answer.points
+                student.right += kind == RIGHT
+                student.time_ms += answer.time_taken_ms or 0
+            elif item.position < player.first_position:
+                kind = ABSENT
+                student.absent += 1
+            elif _reached(session, item.position):
+                kind = MISSED
+            else:
+                kind = WAITING
+            student.cells.append(Cell(kind, answer))
+        student.points = round(student.points, 3)
+        students.append(student)
+    active = {player.id for player in players if player.removed_at is None}
+    questions = []
+    for item in items:
+        content = item.question_version.content
+        result = QuestionResult(item)
+        for round_ in range(1, item.rounds + 1):
+            pairs = [
+                (a.response, a.fraction)
+                for a in answers
+                if a.position == item.position and a.round == round_ and a.player_id in active
+            ]
+            result.rounds.append(distribution(content, pairs))
+        questions.append(result)
+    return SessionResults(session, students, questions)
+
+
+def answered_players(session: ClassSession, position: int, round_: int) -> int:
+    """How many *players* (not answers) answered one round: the projector's count."""
+    return len(
+        set(
+            db.session.scalars(
+                select(PlayerAnswer.player_id)
+                .join(Player, Player.id == PlayerAnswer.player_id)
+                .where(
+                    PlayerAnswer.session_id == session.id,
+                    PlayerAnswer.position == position,
+                    PlayerAnswer.round == round_,
+                    Player.removed_at.is_(None),
+                )
+            )
+        )
+    )
+
+
+def _csv(rows: list[list]) -> str:
+    buffer = io.StringIO()
+    # The BOM makes spreadsheet programs read the file as UTF-8, so
+    # Chinese nicknames and prompts show correctly.
+    buffer.write("\ufeff")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def students_csv(results: SessionResults, labels: dict[str, str]) -> str:
+    """One row per student: totals, then each question's result."""
+    header = [
+        labels["nickname"],
+        labels["points"],
+        labels["right"],
+        labels["answered"],
+        labels["absent"],
+        labels["time"],
+        labels["removed"],
+    ]
+    header += [f"Q{item.position + 1}" for item in (q.item for q in results.questions)]
+    rows = [header]
+    for student in results.students:
+        rows.append(
+            [
+                student.player.nickname,
+                f"{student.points:g}",
+                student.right,
+                student.answered,
+                student.absent,
+                f"{student.time_ms / 1000:.1f}",
+                labels["yes"] if student.removed else "",
+            ]
+            + [labels[cell.kind] for cell in student.cells]
+        )
+    return _csv(rows)
+
+
+def questions_csv(results: SessionResults, labels: dict[str, str], language: str) -> str:
+    """One row per question and round: answers, share right, the distribution."""
+    rows = [
+        [
+            "#",
+            labels["question"],
+            labels["round"],
+            labels["answered"],
+            labels["share_right"],
+            labels["distribution"],
+        ]
+    ]
+    for question in results.questions:
+        content = question.item.question_version.content
+        for number, counted in enumerate(question.rounds, start=1):
+            bars = "; ".join(
+                f"{_bar_label(bar.label, labels, language)}{' ✓' if bar.correct else ''}: "
+                f"{bar.count}"
+                for bar in counted.bars
+            )
+            rows.append(
+                [
+                    question.item.position + 1,
+                    pick(content["prompt"], language),
+                    number,
+                    counted.answered,
+                    f"{counted.share_right:.0%}",
+                    bars,
+                ]
+            )
+    return _csv(rows)
+
+
+def _bar_label(label, labels: dict[str, str], language: str) -> str:
+    return pick(label, language) if isinstance(label, dict) else labels[label]

@@ -1,0 +1,174 @@
+"""Teachers and students driving classroom sessions through the test client.
+
+Each :class:`Teacher` and :class:`Student` is one browser: its own test
+client and cookies. Every response a student's client receives can be
+recorded (``Student.received``) for the answer-leak test.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import ClassSession, SessionItem, User
+from tests.web.study_client import EN, hidden
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(app, name: str = "ms-li", role: str = "teacher", password: str = PASSWORD) -> int:
+    """Create a staff account directly in the database; return its id."""
+    with app.app_context():
+        user = User(name=name, role=role)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+class Browser:
+    """A test client with its cookies, speaking ``headers``' language."""
+
+    def __init__(self, app, headers=EN):
+        self.app = app
+        self.client = app.test_client()
+        self.headers = headers
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    def text(self, path: str) -> str:
+        return self.get(path).get_data(as_text=True)
+
+    def post(self, path: str, data: dict):
+        return self.client.post(path, data=data, headers=self.headers)
+
+
+class Teacher(Browser):
+    """A logged-in teacher."""
+
+    def __init__(self, app, name: str = "ms-li", role: str = "teacher", headers=EN, create=True):
+        super().__init__(app, headers)
+        self.name = name
+        if create:
+            make_user(app, name, role)
+        self.login()
+
+    def login(self, password: str = PASSWORD):
+        page = self.text("/auth/login")
+        return self.post(
+            "/auth/login",
+            {"csrf_token": hidden(page, "csrf_token"), "name": self.name, "password": password},
+        )
+
+    def create(self, banks=("starter",), questions=(), **options) -> str:
+        """Create a session through the form; return its public id."""
+        page = self.text("/classroom/new")
+        data = {
+            "csrf_token": hidden(page, "csrf_token"),
+            "token": hidden(page, "token"),
+            "banks": list(banks),
+            "questions": [str(q) for q in questions],
+            "pacing": "teacher",
+            "time_limit": "None",
+            "scoring": "plain",
+            "late_join": "y",
+            "leaderboard": "y",
+            "nicknames": "free",
+            "shuffle": "y",
+        }
+        for key, value in options.items():
+            if value is False:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        response = self.post("/classroom/new", data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+    def session(self, public_id: str) -> ClassSession:
+        """The session row, fresh from the database (detached)."""
+        with self.app.app_context():
+            session = db.session.scalar(
+                select(ClassSession).where(ClassSession.public_id == public_id)
+            )
+            db.session.expunge(session)
+            return session
+
+    def code(self, public_id: str) -> str:
+        return self.session(public_id).code
+
+    def act(self, public_id: str, action: str, revision: int | None = None):
+        """Press a control button (start, close, again, next, finish)."""
+        page = self.text(f"/classroom/{public_id}")
+        if revision is None:
+            revision = self.session(public_id).revision
+        return self.post(
+            f"/classroom/{public_id}/control",
+            {"csrf_token": hidden(page, "csrf_token"), "action": action, "revision": revision},
+        )
+
+    def content(self, public_id: str, position: int) -> dict:
+        """The content of the question at ``position`` (from the database)."""
+        with self.app.app_context():
+            item = db.session.scalar(
+                select(SessionItem)
+                .join(ClassSession)
+                .where(ClassSession.public_id == public_id, SessionItem.position == position)
+            )
+            return item.question_version.content
+
+
+class Student(Browser):
+    """A student's phone: joins with a code and answers on the live page."""
+
+    def __init__(self, app, headers=EN):
+        super().__init__(app, headers)
+        self.public_id: str | None = None
+        self.received: list[tuple[str, int, str]] = []
+
+    def get(self, path: str, **kwargs):
+        response = super().get(path, **kwargs)
+        self.received.append((path, response.status_code, response.get_data(as_text=True)))
+        return response
+
+    def post(self, path: str, data: dict):
+        response = self.client.post(path, data=data, headers=self.headers)
+        self.received.append((path, response.status_code, response.get_data(as_text=True)))
+        return response
+
+    def join(self, code: str, nickname: str = ""):
+        page = self.text("/play/")
+        response = self.post(
+            "/play/",
+            {"csrf_token": hidden(page, "csrf_token"), "code": code, "nickname": nickname},
+        )
+        if response.status_code == 302:
+            self.public_id = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+        return response
+
+    def page(self) -> str:
+        return self.text(f"/play/s/{self.public_id}")
+
+    def form(self) -> dict:
+        """The hidden fields of the question form on the live page."""
+        page = self.page()
+        return {name: hidden(page, name) for name in ("csrf_token", "position", "round")}
+
+    def answer(self, values, confidence=None, form=None):
+        data = dict(form or self.form(), answer=list(values))
+        if confidence is not None:
+            data["confidence"] = confidence
+        return self.post(f"/play/s/{self.public_id}/answer", data)
+
+    def state(self, version: str | None = None):
+        headers = {"If-None-Match": f'"{version}"'} if version else {}
+        return self.get(f"/play/s/{self.public_id}/state", headers=headers)
+
+    def choice_order(self) -> list[str]:
+        """The choice values in the order this device shows them."""
+        return re.findall(r'name="answer" id="answer-\d+" value="([^"]*)"', self.page())
