@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Project tasks, needing nothing but Python 3.11+ and pip.
 
-    python3 tasks.py run             set up, migrate, import the banks, serve on :5000
+    python3 tasks.py run [--lan]     set up, migrate, import the banks, serve on :5000
+                                     (--lan: reachable from the classroom network)
     python3 tasks.py test [ARGS]     set up and run the whole test suite (ARGS go to pytest)
     python3 tasks.py test-postgres [ARGS]
                                      the same suite against a throwaway PostgreSQL server
@@ -55,12 +56,39 @@ def setup() -> None:
     run(BIN / "pybabel", "compile", "--use-fuzzy", "-d", TRANSLATIONS, "--statistics")
 
 
-def serve() -> None:
-    """Set up, bring the database up to date, import the banks and serve."""
+def offer_first_account() -> None:
+    """With no staff account yet, offer to create an admin (teachers need one to log in)."""
+    listed = subprocess.run(
+        [BIN / "flask", "--app", "quizapp", "users", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if listed.stdout.strip():
+        return
+    hint = ".venv/bin/flask --app quizapp users create NAME --role admin"
+    if not sys.stdin.isatty():
+        print(f"No teacher account yet; to run classroom sessions, create one: {hint}")
+        return
+    name = input("No teacher account yet. Name for an admin account (empty to skip): ").strip()
+    if name:
+        flask("users", "create", name, "--role", "admin")
+    else:
+        print(f"Skipped. Later: {hint}")
+
+
+def serve(lan: bool = False) -> None:
+    """Set up, bring the database up to date, import the banks and serve.
+
+    Only this machine can connect unless ``lan``: then students' phones on
+    the same network can, at the address the projector view shows.
+    """
     setup()
     flask("db", "upgrade")
     flask("quiz", "import")
-    flask("run", "--host", "127.0.0.1", "--port", "5000")
+    offer_first_account()
+    flask("run", "--host", "0.0.0.0" if lan else "127.0.0.1", "--port", "5000")
 
 
 def test(args: list[str], env: dict | None = None) -> int:
@@ -175,7 +203,7 @@ def main(argv: list[str]) -> int:
     """Dispatch ``argv`` to a task."""
     task, rest = (argv[0], argv[1:]) if argv else ("help", [])
     if task == "run":
-        serve()
+        serve(lan="--lan" in rest)
     elif task == "test":
         setup()
         return test(rest)

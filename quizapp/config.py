@@ -61,6 +61,9 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SECURE = env.get("QUIZ_SECURE_COOKIES", "") == "1"
+        # A student's phone polls every second; re-sending the session cookie
+        # on each poll would only cost bandwidth. It is written when it changes.
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.BABEL_DEFAULT_LOCALE = "en"
         # Times are stored in UTC and shown in this zone (an IANA name).
         self.BABEL_DEFAULT_TIMEZONE = env.get("QUIZ_TIMEZONE") or "UTC"

@@ -80,6 +80,8 @@ class DenyList:
 def load_deny_list(path: Path) -> DenyList:
     """The deny-list in the YAML file at ``path``: a list under ``words``."""
     document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+    if not isinstance(document, dict):
+        raise ValueError(f"{path}: expected a mapping with a 'words' list")
     words = document.get("words") or []
     if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
         raise ValueError(f"{path}: 'words' must be a list of strings")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quizapp.extensions import db
-from quizapp.models import ClassSession, SessionItem, User
+from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem, User
 from tests.web.study_client import EN, hidden
 
 PASSWORD = "correct horse battery"
@@ -122,6 +122,53 @@ class Teacher(Browser):
             )
             return item.question_version.content
 
+    def host(self, public_id: str) -> str:
+        """The projector view's page."""
+        return self.text(f"/classroom/{public_id}")
+
+    def host_state(self, public_id: str, version: str | None = None):
+        """The projector view's state, conditionally on ``version``."""
+        headers = {"If-None-Match": f'"{version}"'} if version else {}
+        return self.get(f"/classroom/{public_id}/state", headers=headers)
+
+    def remove(self, public_id: str, player_id: int):
+        """Press "Remove" next to a player."""
+        page = self.host(public_id)
+        return self.post(
+            f"/classroom/{public_id}/players/{player_id}/remove",
+            {"csrf_token": hidden(page, "csrf_token"), "revision": ""},
+        )
+
+    def players(self, public_id: str) -> list[Player]:
+        """The session's players (removed ones included), in joining order (detached)."""
+        return _detached(
+            self.app,
+            select(Player)
+            .join(ClassSession)
+            .where(ClassSession.public_id == public_id)
+            .order_by(Player.id),
+        )
+
+    def answers(self, public_id: str) -> list[PlayerAnswer]:
+        """Every answer row stored for the session (detached)."""
+        return _detached(
+            self.app,
+            select(PlayerAnswer)
+            .join(ClassSession, ClassSession.id == PlayerAnswer.session_id)
+            .where(ClassSession.public_id == public_id)
+            .order_by(PlayerAnswer.id),
+        )
+
+    def set_closes_at(self, public_id: str, moment) -> None:
+        """Move the session's closing time (time limit or deadline) to ``moment``."""
+        with self.app.app_context():
+            db.session.execute(
+                update(ClassSession)
+                .where(ClassSession.public_id == public_id)
+                .values(closes_at=moment)
+            )
+            db.session.commit()
+
 
 class Student(Browser):
     """A student's phone: joins with a code and answers on the live page."""
@@ -172,3 +219,27 @@ class Student(Browser):
     def choice_order(self) -> list[str]:
         """The choice values in the order this device shows them."""
         return re.findall(r'name="answer" id="answer-\d+" value="([^"]*)"', self.page())
+
+    def carried_over(self) -> Student:
+        """The same student on another client that has only this one's session cookie.
+
+        A phone that dropped off the network (or a restarted browser) keeps
+        nothing but its cookies.
+        """
+        other = Student(self.app, self.headers)
+        other.client.set_cookie("session", self.client.get_cookie("session").value)
+        other.public_id = self.public_id
+        return other
+
+    def review(self, number: int):
+        """The review page of question ``number`` (1-based)."""
+        return self.get(f"/play/s/{self.public_id}/{number}")
+
+
+def _detached(app, query) -> list:
+    """The rows ``query`` selects, detached so tests can read them freely."""
+    with app.app_context():
+        rows = list(db.session.scalars(query))
+        for row in rows:
+            db.session.expunge(row)
+        return rows

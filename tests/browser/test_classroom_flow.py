@@ -1,0 +1,566 @@
+"""Classroom sessions in a real Chromium: a teacher, a projector and phones.
+
+Each person is a separate browser context (cookies of their own). Live
+updates are polled once a second, so every wait below is an ``expect``
+with a generous timeout, never a sleep. A page marks itself
+(``window.stayed``) before a live update is awaited, and the mark still
+being there afterwards proves the page changed in place, not by a reload.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Bank, ClassSession, Player, PlayerAnswer, SessionItem
+from quizapp.services.content import published_by_bank
+from tests.answers import right_values, wrong_values
+from tests.web.classroom_client import PASSWORD, Teacher, make_user
+
+LIVE = 10_000  # ms: a poll every second, a page fetch, some slack for a busy machine
+HOST_URL = re.compile(r".*/classroom/([0-9a-f]{32})$")
+PHONE = {"width": 360, "height": 740}
+BOM = b"\xef\xbb\xbf"
+
+
+# --- data --------------------------------------------------------------------
+
+
+def starter_questions(app, count: int) -> list[tuple[int, dict]]:
+    """The first ``count`` published questions of the starter bank: (version id, content)."""
+    with app.app_context():
+        bank = db.session.scalar(select(Bank).where(Bank.slug == "starter"))
+        versions = published_by_bank()[bank.id][:count]
+        return [(version.id, version.content) for version in versions]
+
+
+def item_content(app, public_id: str, position: int) -> dict:
+    """The content of the question at ``position`` of session ``public_id``."""
+    with app.app_context():
+        item = db.session.scalar(
+            select(SessionItem)
+            .join(ClassSession)
+            .where(ClassSession.public_id == public_id, SessionItem.position == position)
+        )
+        return item.question_version.content
+
+
+def recorded_answers(app, public_id: str) -> list[tuple[str, int, int, list]]:
+    """Every stored answer of the session: (nickname, position, round, response)."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Player.nickname, PlayerAnswer.position, PlayerAnswer.round, PlayerAnswer)
+            .join(Player, PlayerAnswer.player_id == Player.id)
+            .join(ClassSession, Player.session_id == ClassSession.id)
+            .where(ClassSession.public_id == public_id)
+            .order_by(Player.id, PlayerAnswer.position, PlayerAnswer.round)
+        )
+        return [(name, position, round_, answer.response) for name, position, round_, answer in rows]
+
+
+def player_names(app, public_id: str) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Player.nickname)
+                .join(ClassSession)
+                .where(ClassSession.public_id == public_id)
+                .order_by(Player.id)
+            )
+        )
+
+
+def choice_text(content: dict, value: str, language: str) -> str:
+    """The words of choice ``value`` (single/multiple questions)."""
+    return next(c["text"][language] for c in content["choices"] if c["id"] == value)
+
+
+# --- pages -------------------------------------------------------------------
+
+
+def mark_stay(page) -> None:
+    """Mark the page so that a reload (which forgets the mark) can be detected."""
+    page.evaluate("window.stayed = true")
+
+
+def assert_stayed(page) -> None:
+    assert page.evaluate("window.stayed === true"), f"{page.url} reloaded instead of updating"
+
+
+def log_in(page, base: str, name: str = "ms-li") -> None:
+    """Log in through the form; the dashboard follows."""
+    page.goto(base + "/auth/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My sessions")).to_be_visible()
+
+
+def create_through_form(page, prompts: list[str], pacing: str = "teacher") -> str:
+    """Pick ``prompts`` in the question picker and create the session; return its public id."""
+    page.get_by_role("link", name="New session").click()
+    page.locator("details.question-picker summary").click()
+    for prompt in prompts:
+        page.get_by_label(prompt, exact=True).check()
+    if pacing == "student":
+        page.get_by_label("Student-paced", exact=False).check()
+    page.get_by_role("button", name="Create the session").click()
+    expect(page).to_have_url(HOST_URL)
+    return HOST_URL.match(page.url).group(1)
+
+
+def join(page, base: str, code: str, nickname: str) -> None:
+    """Type the code and a nickname on the join page (works in any interface language)."""
+    page.goto(base + "/play/")
+    page.locator("#code").fill(code)
+    page.locator("#nickname").fill(nickname)
+    page.locator("form.stacked-form button[type=submit]").click()
+    expect(page.locator(".session-line .nickname")).to_contain_text(nickname)
+
+
+def device_values(page) -> list[str]:
+    """The answer values in the order this device shows them."""
+    expect(page.locator("form.question-form")).to_be_visible(timeout=LIVE)
+    return page.locator('input[name="answer"]').evaluate_all("inputs => inputs.map(i => i.value)")
+
+
+def answer_by_mouse(page, value: str) -> None:
+    page.locator(f'input[name="answer"][value="{value}"]').check()
+    page.locator("form.question-form button[type=submit]").click()
+    expect(page.locator("form.question-form")).to_have_count(0)
+
+
+def answer_by_keys(page, value: str) -> None:
+    """Press the number of ``value`` on this device, then Enter; no mouse."""
+    key = str(device_values(page).index(value) + 1)
+    page.keyboard.press(key)
+    expect(page.locator(f'input[name="answer"][value="{value}"]')).to_be_checked()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("form.question-form")).to_have_count(0)
+
+
+def press(page, button: str) -> None:
+    """A teacher's control button (a form post: the projector page is reloaded)."""
+    page.get_by_role("button", name=button).click()
+
+
+def session_for_students(app, count: int = 2, **options) -> tuple[Teacher, str, str]:
+    """A logged-in teacher (test client) and a fresh session: (teacher, public id, code)."""
+    teacher = Teacher(app)
+    ids = [version_id for version_id, _ in starter_questions(app, count)]
+    public_id = teacher.create(questions=ids, **options)
+    return teacher, public_id, teacher.code(public_id)
+
+
+def fits_phone(page, step: str, snap) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{step} is {width}px wide"
+    snap(page, f"phone-{step}")
+
+
+# --- tests -------------------------------------------------------------------
+
+
+def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
+    imported, live_server, new_page, snap
+):
+    base = live_server
+    questions = starter_questions(imported, 3)
+    make_user(imported)
+
+    # The teacher logs in and creates a session of three questions.
+    host = new_page()
+    log_in(host, base)
+    public_id = create_through_form(host, [content["prompt"]["en"] for _, content in questions])
+    code = host.locator(".join-code").inner_text().strip()
+    assert re.fullmatch(r"\d+", code)
+    host.wait_for_function(
+        "() => { const img = document.querySelector('img.qr');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
+    snap(host, "lobby-empty")
+
+    # Three students join by typing the code; the lobby fills without a reload.
+    nicknames = {"ann": "Ann", "bo": "Bo", "xiao": "小龙"}
+    phones = {"ann": new_page(), "bo": new_page(), "xiao": new_page(locale="zh-CN")}
+    language = {"ann": "en", "bo": "en", "xiao": "zh"}
+    mark_stay(host)
+    for who, phone in phones.items():
+        join(phone, base, code, nicknames[who])
+        expect(host.locator(".player-list.lobby .nickname").last).to_have_text(
+            nicknames[who], timeout=LIVE
+        )
+    expect(host.locator(".player-list.lobby .nickname")).to_have_text(list(nicknames.values()))
+    assert_stayed(host)
+    expect(phones["xiao"].locator("html")).to_have_attribute("lang", "zh-Hans")
+    snap(host, "lobby-full")
+
+    points = {who: 0 for who in phones}
+    for position in range(3):
+        content = item_content(imported, public_id, position)
+        if position == 0:
+            for phone in phones.values():
+                mark_stay(phone)
+            press(host, "Start the quiz")
+        else:
+            for phone in phones.values():
+                mark_stay(phone)
+            press(host, "Next question")
+
+        # Every phone shows the prompt and every choice, in its own language.
+        expect(host.locator("h1.prompt")).to_have_text(content["prompt"]["en"])
+        for who, phone in phones.items():
+            expect(phone.locator("h1.prompt")).to_have_text(
+                content["prompt"][language[who]], timeout=LIVE
+            )
+            expect(phone.locator('input[name="answer"]')).to_have_count(
+                len(content.get("choices", ())) or 2
+            )
+            if content["type"] == "single":
+                for choice in content["choices"]:
+                    expect(phone.locator("fieldset.choices")).to_contain_text(
+                        choice["text"][language[who]]
+                    )
+            assert_stayed(phone)
+        snap(phones["xiao"], f"question-{position + 1}-zh")
+
+        right, wrong = right_values(content)[0], wrong_values(content)[0]
+        # Question 1: Xiao is wrong; question 2: Bo is wrong; question 3: all right.
+        picks = {
+            "ann": right,
+            "bo": wrong if position == 1 else right,
+            "xiao": wrong if position == 0 else right,
+        }
+        if position == 0:
+            # Xiao's phone reloads mid-question and is still the same player.
+            phones["xiao"].reload()
+            expect(phones["xiao"].locator(".session-line .nickname")).to_contain_text("小龙")
+            expect(phones["xiao"].locator("h1.prompt")).to_have_text(content["prompt"]["zh"])
+
+        mark_stay(host)
+        for count, who in enumerate(("ann", "bo", "xiao"), start=1):
+            if who == "bo":
+                answer_by_keys(phones[who], picks[who])
+            else:
+                answer_by_mouse(phones[who], picks[who])
+            points[who] += picks[who] == right
+            expected_count = (
+                "Everyone has answered (3 of 3)."
+                if count == 3
+                else f"{count} of 3 students have answered."
+            )
+            expect(host.locator(".answer-count")).to_have_text(expected_count, timeout=LIVE)
+        assert_stayed(host)
+
+        for phone in phones.values():
+            mark_stay(phone)
+        press(host, "Close the question and show the answers")
+
+        # The projector: bars, the right answer, why, and the source.
+        bars = host.locator(".bars li")
+        expect(bars).to_have_count(len(content.get("choices", ())) or 2)
+        correct = host.locator(".bars li.correct")
+        expect(correct).to_have_count(1)
+        if content["type"] == "single":
+            expect(correct).to_contain_text(choice_text(content, right, "en"))
+        expect(host.locator(".explanation")).to_have_text(content["explanation"]["en"])
+        expect(host.locator("blockquote").first).to_have_text(content["sources"][0]["exact"])
+        snap(host, f"closed-{position + 1}")
+
+        # Each phone shows its own result, live.
+        for who, phone in phones.items():
+            verdict = "verdict-right" if picks[who] == right else "verdict-wrong"
+            expect(phone.locator(f".verdict.{verdict}")).to_be_visible(timeout=LIVE)
+            expect(phone.locator(".explanation")).to_have_text(
+                content["explanation"][language[who]]
+            )
+            expect(phone.locator("blockquote").first).to_have_text(content["sources"][0]["exact"])
+            assert_stayed(phone)
+        snap(phones["xiao"], f"closed-{position + 1}-zh")
+
+        if position == 0:
+            # Vote again after discussion: everyone picks the right answer now.
+            for phone in phones.values():
+                mark_stay(phone)
+            press(host, "Vote again after discussion")
+            expect(host.locator(".progress-line")).to_contain_text("Vote again")
+            for phone in phones.values():
+                expect(phone.locator("form.question-form")).to_be_visible(timeout=LIVE)
+                assert_stayed(phone)
+                answer_by_mouse(phone, right)
+            expect(host.locator(".answer-count")).to_have_text(
+                "Everyone has answered (3 of 3).", timeout=LIVE
+            )
+            for phone in phones.values():
+                mark_stay(phone)
+            press(host, "Close the question and show the answers")
+            expect(host.locator(".bars li.correct .bar-count")).to_contain_text(
+                "3 (first vote: 2)"
+            )
+            for phone in phones.values():
+                expect(phone.locator(".verdict.verdict-right")).to_be_visible(timeout=LIVE)
+                assert_stayed(phone)
+            snap(host, "closed-1-vote-again")
+
+    # The final results, on the projector and on every phone.
+    for phone in phones.values():
+        mark_stay(phone)
+    press(host, "Show the final results")
+    board = host.locator(".leaderboard li")
+    expect(board).to_have_count(3)
+    expect(board.first).to_contain_text("Ann")
+    expect(board.first).to_contain_text("3 points")
+    snap(host, "final")
+    for who, phone in phones.items():
+        expect(phone.locator(".leaderboard li")).to_have_count(3, timeout=LIVE)
+        expect(phone.locator(".leaderboard li.me")).to_contain_text(nicknames[who])
+        expect(phone.locator(".score")).to_contain_text(str(points[who]))
+        assert_stayed(phone)
+    snap(phones["xiao"], "final-zh")
+
+    # The results page and the students' CSV.
+    host.get_by_role("link", name="See the full results").click()
+    expect(host.get_by_role("heading", level=1)).to_contain_text("Results")
+    with host.expect_download() as download_info:
+        host.get_by_role("link", name="Students (CSV)").click()
+    raw = Path(download_info.value.path()).read_bytes()
+    assert raw.startswith(BOM)
+    rows = list(csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8"))))
+    students = {row[0]: row[1] for row in rows[1:]}
+    assert students == {"Ann": "3", "Bo": "2", "小龙": "2"}
+    assert points == {"ann": 3, "bo": 2, "xiao": 2}
+    assert player_names(imported, public_id) == ["Ann", "Bo", "小龙"]
+    # Four answers a question, three in question 1's second vote: no more, no fewer.
+    assert len(recorded_answers(imported, public_id)) == 3 * 3 + 3
+
+
+def test_a_student_paced_session_gives_feedback_and_fills_the_teachers_grid_live(
+    imported, live_server, new_page, snap
+):
+    base = live_server
+    questions = starter_questions(imported, 3)
+    make_user(imported)
+    host = new_page()
+    log_in(host, base)
+    public_id = create_through_form(
+        host, [content["prompt"]["en"] for _, content in questions], pacing="student"
+    )
+    code = host.locator(".join-code").inner_text().strip()
+    phones = {name: new_page() for name in ("Ann", "Bo", "Cy")}
+    for name, phone in phones.items():
+        join(phone, base, code, name)
+    press(host, "Start the quiz")
+    expect(host.get_by_role("heading", name="Students are working")).to_be_visible()
+    mark_stay(host)
+
+    def cell(name: str, position: int):
+        row = host.locator("table.grid tbody tr", has=host.get_by_role("rowheader", name=name))
+        return row.locator("td").nth(position)
+
+    for name in phones:
+        for position in range(3):
+            expect(cell(name, position)).to_have_class("cell-waiting")
+
+    # Ann answers everything right, Bo gets the first one wrong, Cy stops after one.
+    plan = {"Ann": [True, True, True], "Bo": [False, True], "Cy": [True]}
+    for name, rights in plan.items():
+        phone = phones[name]
+        for position, right in enumerate(rights):
+            content = item_content(imported, public_id, position)
+            expect(phone.locator("h1.prompt")).to_have_text(content["prompt"]["en"], timeout=LIVE)
+            value = (right_values if right else wrong_values)(content)[0]
+            answer_by_mouse(phone, value)
+            # Feedback at once, as in self-study: the verdict and the source.
+            verdict = phone.locator(".verdict")
+            expect(verdict).to_contain_text("Right." if right else "Not right.")
+            expect(phone.locator("blockquote").first).to_have_text(content["sources"][0]["exact"])
+            expect(cell(name, position)).to_have_class(
+                "cell-right" if right else "cell-wrong", timeout=LIVE
+            )
+            expect(cell(name, position)).to_contain_text("right" if right else "wrong")
+            if name == "Bo" and position == 0:
+                snap(phone, "feedback-wrong")
+            phone.locator("p.next a").click()
+    expect(cell("Cy", 1)).to_contain_text("not yet")
+    expect(phones["Ann"].get_by_role("heading", name="You have answered every question")).to_be_visible()
+    assert_stayed(host)
+    snap(host, "grid")
+
+    for phone in phones.values():
+        mark_stay(phone)
+    press(host, "End the session")
+    expect(host.get_by_role("heading", name="The session has ended")).to_be_visible()
+    for phone in phones.values():
+        expect(phone.get_by_role("heading", name="The session has ended")).to_be_visible(
+            timeout=LIVE
+        )
+        assert_stayed(phone)
+    snap(phones["Cy"], "ended")
+
+
+def test_on_a_students_phone_keys_one_to_four_choose_and_enter_submits(
+    imported, live_server, new_page
+):
+    teacher, public_id, code = session_for_students(imported, 1)
+    content = item_content(imported, public_id, 0)
+    assert content["type"] == "single" and len(content["choices"]) >= 4
+    phone = new_page()
+    join(phone, live_server, code, "Keys")
+    teacher.act(public_id, "start")
+    values = device_values(phone)
+
+    for number in range(1, 5):
+        phone.keyboard.press(str(number))
+        expect(phone.locator(f"#answer-{number}")).to_be_checked()
+        expect(phone.locator(f"#answer-{number}")).to_be_focused()
+        outline = phone.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none"  # the focus is visible
+    for number in range(1, 4):
+        expect(phone.locator(f"#answer-{number}")).not_to_be_checked()
+
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    expect(phone.locator("form.question-form")).to_have_count(0)
+    assert recorded_answers(imported, public_id) == [("Keys", 0, 1, values[3])]
+
+
+def test_the_projector_keeps_the_teachers_focus_when_a_student_joins(
+    imported, live_server, new_page
+):
+    make_user(imported)
+    host = new_page()
+    log_in(host, live_server)
+    create_through_form(host, [starter_questions(imported, 1)[0][1]["prompt"]["en"]])
+    code = host.locator(".join-code").inner_text().strip()
+    start = host.get_by_role("button", name="Start the quiz")
+    start.focus()
+    mark_stay(host)
+    join(new_page(), live_server, code, "Dee")
+    expect(host.locator(".player-list.lobby .nickname")).to_have_text(["Dee"], timeout=LIVE)
+    expect(start).to_be_focused()
+    assert_stayed(host)
+
+
+def test_every_page_of_a_session_passes_the_accessibility_check(
+    imported, live_server, new_page, axe_check, snap
+):
+    base = live_server
+    questions = starter_questions(imported, 2)
+    make_user(imported)
+    host = new_page()
+    host.goto(base + "/auth/login")
+    axe_check(host, "login")
+    log_in(host, base)
+    axe_check(host, "dashboard-empty")
+    host.get_by_role("link", name="New session").click()
+    axe_check(host, "new-session")
+    host.go_back()
+    public_id = create_through_form(host, [content["prompt"]["en"] for _, content in questions])
+    code = host.locator(".join-code").inner_text().strip()
+
+    phone = new_page()
+    phone.goto(base + "/play/")
+    axe_check(phone, "join")
+    join(phone, base, code, "Eve")
+    axe_check(phone, "device-lobby")
+    expect(host.locator(".player-list.lobby .nickname")).to_have_text(["Eve"], timeout=LIVE)
+    axe_check(host, "projector-lobby")
+
+    press(host, "Start the quiz")
+    axe_check(host, "projector-question")
+    content = item_content(imported, public_id, 0)
+    values = device_values(phone)
+    axe_check(phone, "device-question")
+    answer_by_mouse(phone, values[0])
+    axe_check(phone, "device-answered")
+    press(host, "Close the question and show the answers")
+    axe_check(host, "projector-closed")
+    expect(phone.locator(".verdict")).to_be_visible(timeout=LIVE)
+    expect(phone.locator("h1.prompt")).to_have_text(content["prompt"]["en"])
+    axe_check(phone, "device-closed")
+    press(host, "End the session now")
+    axe_check(host, "projector-final")
+    expect(phone.locator(".leaderboard")).to_be_visible(timeout=LIVE)
+    axe_check(phone, "device-final")
+    host.get_by_role("link", name="See the full results").click()
+    axe_check(host, "results")
+    host.get_by_role("link", name="My sessions").click()
+    axe_check(host, "dashboard")
+
+    # A student-paced session's grid, with one answer in it.
+    student_paced = create_through_form(
+        host, [content["prompt"]["en"] for _, content in questions], pacing="student"
+    )
+    code = host.locator(".join-code").inner_text().strip()
+    other = new_page()
+    join(other, base, code, "Fay")
+    press(host, "Start the quiz")
+    answer_by_mouse(other, right_values(item_content(imported, student_paced, 0))[0])
+    axe_check(other, "device-feedback")
+    expect(host.locator("table.grid td.cell-right")).to_have_count(1, timeout=LIVE)
+    axe_check(host, "projector-grid")
+    snap(host, "grid")
+
+
+def test_a_screen_reader_hears_the_new_question_when_it_changes(
+    imported, live_server, new_page
+):
+    teacher, public_id, code = session_for_students(imported, 2)
+    phone = new_page()
+    join(phone, live_server, code, "Gus")
+    announcer = phone.locator("#live-announcer")
+    expect(announcer).to_have_text("")
+
+    teacher.act(public_id, "start")
+    first = item_content(imported, public_id, 0)
+    expect(announcer).to_have_text(first["prompt"]["en"], timeout=LIVE)
+    teacher.act(public_id, "close")
+    expect(phone.locator(".verdict")).to_be_visible(timeout=LIVE)
+    teacher.act(public_id, "next")
+    second = item_content(imported, public_id, 1)
+    expect(announcer).to_have_text(second["prompt"]["en"], timeout=LIVE)
+    expect(announcer).to_have_attribute("aria-live", "polite")
+
+
+def test_a_students_pages_fit_a_360_pixel_phone(imported, live_server, new_page, snap):
+    teacher, public_id, code = session_for_students(imported, 1)
+    phone = new_page(locale="zh-CN", **PHONE)
+    phone.goto(live_server + "/play/")
+    fits_phone(phone, "join", snap)
+    join(phone, live_server, code, "小明")
+    teacher.act(public_id, "start")
+    values = device_values(phone)
+    fits_phone(phone, "question", snap)
+    answer_by_mouse(phone, values[0])
+    teacher.act(public_id, "close")
+    expect(phone.locator(".verdict")).to_be_visible(timeout=LIVE)
+    fits_phone(phone, "closed", snap)
+
+
+def test_a_student_can_join_and_answer_with_javascript_off(imported, browser, live_server):
+    teacher, public_id, code = session_for_students(imported, 1)
+    content = item_content(imported, public_id, 0)
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    try:
+        phone = context.new_page()
+        join(phone, live_server, code, "Hal")
+        expect(phone.get_by_role("heading", name="You are in!")).to_be_visible()
+        teacher.act(public_id, "start")
+        # The page refreshes itself (<noscript> meta refresh every 5 s).
+        expect(phone.locator("h1.prompt")).to_have_text(content["prompt"]["en"], timeout=LIVE)
+        right = right_values(content)[0]
+        answer_by_mouse(phone, right)
+        expect(phone.get_by_role("heading", name="Answer recorded")).to_be_visible()
+        teacher.act(public_id, "close")
+        phone.reload()
+        expect(phone.locator(".verdict.verdict-right")).to_be_visible()
+        assert recorded_answers(imported, public_id) == [("Hal", 0, 1, right)]
+    finally:
+        context.close()
