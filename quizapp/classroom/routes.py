@@ -44,8 +44,8 @@ ACTIONS = {
 }
 
 
-def _own(public_id: str) -> ClassSession:
-    session = sessions.teacher_session(current_user, public_id)
+def _own(public_id: str, with_items: bool = True) -> ClassSession:
+    session = sessions.teacher_session(current_user, public_id, with_items)
     if session is None:
         abort(404)
     sessions.settle(session)
@@ -192,7 +192,7 @@ def host(public_id: str):
 @staff_required()
 def host_state(public_id: str):
     """The projector view's version, for conditional polling."""
-    return state_response(sessions.host_version(_own(public_id)))
+    return state_response(sessions.host_version(_own(public_id, with_items=False)))
 
 
 @bp.post("/<public_id>/control")

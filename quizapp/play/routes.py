@@ -66,6 +66,9 @@ def join(code: str | None):
         try:
             if session is None:
                 raise play.JoinRefused("no_session")
+            # A deadline or time limit that ran out while nobody was looking
+            # applies now, before the join is decided.
+            sessions.settle(session)
             player = play.join(
                 session,
                 form.nickname.data or "",

@@ -124,13 +124,19 @@ def teacher_sessions(teacher: User) -> list[SessionListing]:
     return [SessionListing(*row) for row in rows]
 
 
-def teacher_session(teacher: User, public_id: str) -> ClassSession | None:
-    """The teacher's session ``public_id``; another teacher's is None, like a missing one."""
-    return db.session.scalar(
-        select(ClassSession)
-        .where(ClassSession.public_id == public_id, ClassSession.teacher_id == teacher.id)
-        .options(selectinload(ClassSession.items).selectinload(SessionItem.question_version))
+def teacher_session(teacher: User, public_id: str, with_items: bool = True) -> ClassSession | None:
+    """The teacher's session ``public_id``; another teacher's is None, like a missing one.
+
+    ``with_items`` loads its questions too (pages); a poll needs only the row.
+    """
+    query = select(ClassSession).where(
+        ClassSession.public_id == public_id, ClassSession.teacher_id == teacher.id
     )
+    if with_items:
+        query = query.options(
+            selectinload(ClassSession.items).selectinload(SessionItem.question_version)
+        )
+    return db.session.scalar(query)
 
 
 def session_by_public_id(public_id: str) -> ClassSession | None:

@@ -227,7 +227,10 @@ def _insert_while_open(session: ClassSession, row: dict[str, Any], now: datetime
     else:
         source = source.select_from(ClassSession)
     statement = PlayerAnswer.__table__.insert().from_select(columns, source)
-    return db.session.execute(statement).rowcount == 1
+    # SQLAlchemy keeps an INSERT's rowcount only when asked; psycopg's reads
+    # -1 once the cursor is released, which would call every answer late.
+    result = db.session.execute(statement, execution_options={"preserve_rowcount": True})
+    return result.rowcount == 1
 
 
 def submit(

@@ -40,6 +40,17 @@ def starter_questions(app, count: int) -> list[tuple[int, dict]]:
         return [(version.id, version.content) for version in versions]
 
 
+def four_choice_question(app) -> int:
+    """The version id of the first published single-choice question with four choices."""
+    with app.app_context():
+        for versions in published_by_bank().values():
+            for version in versions:
+                content = version.content
+                if content["type"] == "single" and len(content["choices"]) == 4:
+                    return version.id
+    raise AssertionError("no four-choice question is published")
+
+
 def item_content(app, public_id: str, position: int) -> dict:
     """The content of the question at ``position`` of session ``public_id``."""
     with app.app_context():
@@ -61,10 +72,13 @@ def recorded_answers(app, public_id: str) -> list[tuple[str, int, int, list]]:
             .where(ClassSession.public_id == public_id)
             .order_by(Player.id, PlayerAnswer.position, PlayerAnswer.round)
         )
-        return [(name, position, round_, answer.response) for name, position, round_, answer in rows]
+        return [
+            (name, position, round_, answer.response) for name, position, round_, answer in rows
+        ]
 
 
 def player_names(app, public_id: str) -> list[str]:
+    """The nicknames of the session's players, in joining order."""
     with app.app_context():
         return list(
             db.session.scalars(
@@ -109,7 +123,7 @@ def create_through_form(page, prompts: list[str], pacing: str = "teacher") -> st
     for prompt in prompts:
         page.get_by_label(prompt, exact=True).check()
     if pacing == "student":
-        page.get_by_label("Student-paced", exact=False).check()
+        page.get_by_role("radio", name=re.compile("^Student-paced")).check()
     page.get_by_role("button", name="Create the session").click()
     expect(page).to_have_url(HOST_URL)
     return HOST_URL.match(page.url).group(1)
@@ -131,9 +145,12 @@ def device_values(page) -> list[str]:
 
 
 def answer_by_mouse(page, value: str) -> None:
+    """Click the choice ``value`` and the submit button; the answer must be taken."""
     page.locator(f'input[name="answer"][value="{value}"]').check()
     page.locator("form.question-form button[type=submit]").click()
-    expect(page.locator("form.question-form")).to_have_count(0)
+    form = page.locator("form.question-form")
+    expect(form, "the answer was not taken").to_have_count(0)
+    expect(page.locator(".flash-error")).to_have_count(0)
 
 
 def answer_by_keys(page, value: str) -> None:
@@ -151,15 +168,23 @@ def press(page, button: str) -> None:
     page.get_by_role("button", name=button).click()
 
 
-def session_for_students(app, count: int = 2, **options) -> tuple[Teacher, str, str]:
-    """A logged-in teacher (test client) and a fresh session: (teacher, public id, code)."""
+def session_for_students(app, version_ids: list[int]) -> tuple[Teacher, str, str]:
+    """A teacher logged in through the test client, and a fresh session of
+    ``version_ids`` (teacher-paced): (teacher, public id, join code)."""
     teacher = Teacher(app)
-    ids = [version_id for version_id, _ in starter_questions(app, count)]
-    public_id = teacher.create(questions=ids, **options)
+    public_id = teacher.create(questions=version_ids)
     return teacher, public_id, teacher.code(public_id)
 
 
+def starter_session(app, count: int) -> tuple[Teacher, str, str]:
+    """:func:`session_for_students` with the first ``count`` starter questions."""
+    return session_for_students(
+        app, [version_id for version_id, _ in starter_questions(app, count)]
+    )
+
+
 def fits_phone(page, step: str, snap) -> None:
+    """The page scrolls no wider than the phone; photographed as ``phone-<step>``."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{step} is {width}px wide"
     snap(page, f"phone-{step}")
@@ -194,10 +219,9 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
     mark_stay(host)
     for who, phone in phones.items():
         join(phone, base, code, nicknames[who])
-        expect(host.locator(".player-list.lobby .nickname").last).to_have_text(
-            nicknames[who], timeout=LIVE
-        )
-    expect(host.locator(".player-list.lobby .nickname")).to_have_text(list(nicknames.values()))
+    expect(host.locator(".player-list.lobby .nickname")).to_have_text(
+        list(nicknames.values()), timeout=LIVE
+    )
     assert_stayed(host)
     expect(phones["xiao"].locator("html")).to_have_attribute("lang", "zh-Hans")
     snap(host, "lobby-full")
@@ -205,14 +229,9 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
     points = {who: 0 for who in phones}
     for position in range(3):
         content = item_content(imported, public_id, position)
-        if position == 0:
-            for phone in phones.values():
-                mark_stay(phone)
-            press(host, "Start the quiz")
-        else:
-            for phone in phones.values():
-                mark_stay(phone)
-            press(host, "Next question")
+        for phone in phones.values():
+            mark_stay(phone)
+        press(host, "Start the quiz" if position == 0 else "Next question")
 
         # Every phone shows the prompt and every choice, in its own language.
         expect(host.locator("h1.prompt")).to_have_text(content["prompt"]["en"])
@@ -229,6 +248,10 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
                         choice["text"][language[who]]
                     )
             assert_stayed(phone)
+        # The interface follows each device's language, too.
+        expect(phones["xiao"].locator("form.question-form button[type=submit]")).to_have_text(
+            "提交答案"
+        )
         snap(phones["xiao"], f"question-{position + 1}-zh")
 
         right, wrong = right_values(content)[0], wrong_values(content)[0]
@@ -251,12 +274,13 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
             else:
                 answer_by_mouse(phones[who], picks[who])
             points[who] += picks[who] == right
-            expected_count = (
-                "Everyone has answered (3 of 3)."
-                if count == 3
-                else f"{count} of 3 students have answered."
-            )
-            expect(host.locator(".answer-count")).to_have_text(expected_count, timeout=LIVE)
+            if position == 0 or count == 3:  # every step once; then only the last
+                expected_count = (
+                    "Everyone has answered (3 of 3)."
+                    if count == 3
+                    else f"{count} of 3 students have answered."
+                )
+                expect(host.locator(".answer-count")).to_have_text(expected_count, timeout=LIVE)
         assert_stayed(host)
 
         for phone in phones.values():
@@ -301,9 +325,7 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
             for phone in phones.values():
                 mark_stay(phone)
             press(host, "Close the question and show the answers")
-            expect(host.locator(".bars li.correct .bar-count")).to_contain_text(
-                "3 (first vote: 2)"
-            )
+            expect(host.locator(".bars li.correct .bar-count")).to_contain_text("3 (first vote: 2)")
             for phone in phones.values():
                 expect(phone.locator(".verdict.verdict-right")).to_be_visible(timeout=LIVE)
                 assert_stayed(phone)
@@ -333,11 +355,12 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
     raw = Path(download_info.value.path()).read_bytes()
     assert raw.startswith(BOM)
     rows = list(csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8"))))
+    assert len(rows) == 1 + 3  # the header and one row per student
     students = {row[0]: row[1] for row in rows[1:]}
     assert students == {"Ann": "3", "Bo": "2", "小龙": "2"}
     assert points == {"ann": 3, "bo": 2, "xiao": 2}
     assert player_names(imported, public_id) == ["Ann", "Bo", "小龙"]
-    # Four answers a question, three in question 1's second vote: no more, no fewer.
+    # Three answers a question, three more in question 1's second vote: no more, no fewer.
     assert len(recorded_answers(imported, public_id)) == 3 * 3 + 3
 
 
@@ -378,18 +401,21 @@ def test_a_student_paced_session_gives_feedback_and_fills_the_teachers_grid_live
             value = (right_values if right else wrong_values)(content)[0]
             answer_by_mouse(phone, value)
             # Feedback at once, as in self-study: the verdict and the source.
-            verdict = phone.locator(".verdict")
+            verdict = phone.locator(".verdict-right" if right else ".verdict-wrong")
             expect(verdict).to_contain_text("Right." if right else "Not right.")
             expect(phone.locator("blockquote").first).to_have_text(content["sources"][0]["exact"])
+            if name == "Bo" and position == 0:
+                snap(phone, "feedback-wrong")
+            phone.locator("p.next a").click()
+            # Meanwhile the projector's grid has the answer, without a reload.
             expect(cell(name, position)).to_have_class(
                 "cell-right" if right else "cell-wrong", timeout=LIVE
             )
             expect(cell(name, position)).to_contain_text("right" if right else "wrong")
-            if name == "Bo" and position == 0:
-                snap(phone, "feedback-wrong")
-            phone.locator("p.next a").click()
     expect(cell("Cy", 1)).to_contain_text("not yet")
-    expect(phones["Ann"].get_by_role("heading", name="You have answered every question")).to_be_visible()
+    expect(
+        phones["Ann"].get_by_role("heading", name="You have answered every question")
+    ).to_be_visible()
     assert_stayed(host)
     snap(host, "grid")
 
@@ -408,9 +434,7 @@ def test_a_student_paced_session_gives_feedback_and_fills_the_teachers_grid_live
 def test_on_a_students_phone_keys_one_to_four_choose_and_enter_submits(
     imported, live_server, new_page
 ):
-    teacher, public_id, code = session_for_students(imported, 1)
-    content = item_content(imported, public_id, 0)
-    assert content["type"] == "single" and len(content["choices"]) >= 4
+    teacher, public_id, code = session_for_students(imported, [four_choice_question(imported)])
     phone = new_page()
     join(phone, live_server, code, "Keys")
     teacher.act(public_id, "start")
@@ -460,6 +484,7 @@ def test_every_page_of_a_session_passes_the_accessibility_check(
     log_in(host, base)
     axe_check(host, "dashboard-empty")
     host.get_by_role("link", name="New session").click()
+    host.locator("details.question-picker summary").click()
     axe_check(host, "new-session")
     host.go_back()
     public_id = create_through_form(host, [content["prompt"]["en"] for _, content in questions])
@@ -509,10 +534,8 @@ def test_every_page_of_a_session_passes_the_accessibility_check(
     snap(host, "grid")
 
 
-def test_a_screen_reader_hears_the_new_question_when_it_changes(
-    imported, live_server, new_page
-):
-    teacher, public_id, code = session_for_students(imported, 2)
+def test_a_screen_reader_hears_the_new_question_when_it_changes(imported, live_server, new_page):
+    teacher, public_id, code = starter_session(imported, 2)
     phone = new_page()
     join(phone, live_server, code, "Gus")
     announcer = phone.locator("#live-announcer")
@@ -530,7 +553,7 @@ def test_a_screen_reader_hears_the_new_question_when_it_changes(
 
 
 def test_a_students_pages_fit_a_360_pixel_phone(imported, live_server, new_page, snap):
-    teacher, public_id, code = session_for_students(imported, 1)
+    teacher, public_id, code = starter_session(imported, 1)
     phone = new_page(locale="zh-CN", **PHONE)
     phone.goto(live_server + "/play/")
     fits_phone(phone, "join", snap)
@@ -545,7 +568,7 @@ def test_a_students_pages_fit_a_360_pixel_phone(imported, live_server, new_page,
 
 
 def test_a_student_can_join_and_answer_with_javascript_off(imported, browser, live_server):
-    teacher, public_id, code = session_for_students(imported, 1)
+    teacher, public_id, code = starter_session(imported, 1)
     content = item_content(imported, public_id, 0)
     context = browser.new_context(java_script_enabled=False, locale="en-US")
     try:

@@ -37,7 +37,11 @@ def make_true_false(answer: bool = False) -> dict:
 
 
 def make_numeric() -> dict:
-    return {"type": "numeric", "prompt": {"zh": "多少?", "en": "How many?"}, "answer": {"value": 60}}
+    return {
+        "type": "numeric",
+        "prompt": {"zh": "多少?", "en": "How many?"},
+        "answer": {"value": 60},
+    }
 
 
 # SessionOptions

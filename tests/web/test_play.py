@@ -1,6 +1,8 @@
 """The students' side of classroom sessions through HTTP: joining, rejoining,
 answering, and what each device shows."""
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -9,6 +11,7 @@ from markupsafe import escape
 
 from quizapp.models.content import utcnow
 from tests.answers import right_values, wrong_values
+from tests.conftest import QUESTIONS
 from tests.web.classroom_client import Student, Teacher
 from tests.web.study_client import EN, hidden
 
@@ -16,9 +19,11 @@ ZH = {"Accept-Language": "zh"}
 
 
 @pytest.fixture
-def teacher(imported):
-    """A logged-in teacher, with the shipped banks imported."""
-    return Teacher(imported)
+def teacher(app, runner):
+    """A logged-in teacher, with the starter bank imported (the others are not needed)."""
+    result = runner.invoke(args=["quiz", "import", str(QUESTIONS / "starter.yaml")])
+    assert result.exit_code == 0, result.output
+    return Teacher.quick(app)
 
 
 def make_session(teacher: Teacher, **options) -> tuple[str, str]:
@@ -165,6 +170,16 @@ def test_joining_while_a_question_is_closed_waits_for_the_next_one(teacher):
     assert hidden(late.page(), "position") == "1"
 
 
+def test_joining_after_a_time_limit_ran_out_unseen_waits_for_the_next_question(teacher):
+    public_id, code = make_session(teacher, time_limit="30")
+    make_student(teacher, code, "Early")
+    teacher.act(public_id, "start")
+    teacher.set_closes_at(public_id, utcnow() - timedelta(seconds=1))  # nobody looked since
+    late = make_student(teacher, code, "Late")
+    assert "You joined after this question." in late.page()
+    assert teacher.players(public_id)[1].first_position == 1
+
+
 def test_questions_before_a_late_join_count_as_absent_not_wrong(teacher):
     public_id, code = make_session(teacher)
     make_student(teacher, code, "Early")  # present, never answers
@@ -178,10 +193,10 @@ def test_questions_before_a_late_join_count_as_absent_not_wrong(teacher):
     finished = main_part(late.page())
     assert "Right: 1 of 1 answered." in finished
     assert "1 question before you joined counts as absent." in finished
-    csv = teacher.get(f"/classroom/{public_id}/students.csv").get_data(as_text=True)
-    rows = {line.split(",")[0].lstrip("\ufeff"): line.split(",") for line in csv.splitlines()}
+    text = teacher.get(f"/classroom/{public_id}/students.csv").get_data(as_text=True)
+    rows = {row[0]: row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
     # Nickname, Points, Right, Answered, Absent, Time, Removed, Q1, Q2, …
-    assert rows["Late"][1:5] == ["1", "1", "1", "1"] and rows["Late"][7:9] == ["absent", "right"]
+    assert rows["Late"][1:5] == ["1", "1", "1", "1"] and rows["Late"][7:9] == ["Absent", "Right"]
     assert rows["Early"][4] == "0" and rows["Early"][7:9] == ["no answer", "no answer"]
 
 
@@ -249,7 +264,7 @@ def test_a_reload_shows_the_same_player_with_their_answer_and_points(answered_fi
 
 def test_coming_back_with_the_code_after_closing_the_tab_finds_the_same_player(answered_first):
     teacher, public_id, ann = answered_first
-    ann.text("/")  # the tab was closed; the student types the code again
+    ann.text("/")  # the tab was closed; later the student types the code again
     response = ann.join(teacher.code(public_id), "")  # no new nickname needed
     assert response.headers["Location"] == f"/play/s/{public_id}"
     assert_back_as_ann(ann.page())
@@ -266,9 +281,7 @@ def test_a_dropped_phone_with_only_its_cookie_comes_back_as_the_same_player(answ
     teacher.act(public_id, "finish")
     assert "Your points: 2" in phone.page()
     assert nicknames(teacher, public_id) == ["Ann"]
-    assert {a.player_id for a in teacher.answers(public_id)} == {
-        teacher.players(public_id)[0].id
-    }
+    assert {a.player_id for a in teacher.answers(public_id)} == {teacher.players(public_id)[0].id}
 
 
 def test_opening_the_join_link_again_goes_straight_to_the_live_page(answered_first):
@@ -333,8 +346,7 @@ def test_an_answer_after_the_teacher_closed_the_question_is_too_late(on_first_qu
     ann.answer(right_values(content), form=form)
     page = main_part(ann.page())
     assert (
-        "Too late: the question had closed before your answer arrived. It was not recorded."
-        in page
+        "Too late: the question had closed before your answer arrived. It was not recorded." in page
     )
     assert "You did not answer this question." in page
     assert teacher.answers(public_id) == []
