@@ -8,6 +8,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"
+#: The nickname deny-list shipped with the app (QUIZ_NICKNAME_DENYLIST overrides it).
+DEFAULT_DENY_LIST = Path(__file__).resolve().parent / "classroom" / "nickname-denylist.yaml"
 
 
 def database_url(raw: str | None, instance_path: str) -> str:
@@ -53,10 +55,7 @@ class Config:
         self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
         self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)
         # Words no classroom nickname may contain (a YAML list under `words`).
-        self.QUIZ_NICKNAME_DENYLIST = Path(
-            env.get("QUIZ_NICKNAME_DENYLIST")
-            or Path(__file__).parent / "classroom" / "nickname-denylist.yaml"
-        )
+        self.QUIZ_NICKNAME_DENYLIST = Path(env.get("QUIZ_NICKNAME_DENYLIST") or DEFAULT_DENY_LIST)
         self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("QUIZ_SQLITE_BUSY_TIMEOUT_MS") or 5000)
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True

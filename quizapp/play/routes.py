@@ -9,12 +9,16 @@ choices, never which are right.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
-from quizapp.domain.nicknames import NicknameError, load_deny_list
+from quizapp.config import DEFAULT_DENY_LIST
+from quizapp.domain.nicknames import DenyList, NicknameError, load_deny_list
 from quizapp.domain.presentation import review
 from quizapp.domain.question_types import ResponseError
 from quizapp.errors import expired_form_page
@@ -45,6 +49,20 @@ def join_messages() -> dict[str, str]:
     }
 
 
+def deny_list() -> DenyList:
+    """The configured nickname deny-list; the shipped one if that file is broken.
+
+    An admin's typo in the YAML file must not stop a class from joining:
+    the error is logged and the shipped list applies until it is fixed.
+    """
+    configured = Path(current_app.config["QUIZ_NICKNAME_DENYLIST"])
+    try:
+        return load_deny_list(configured)
+    except (OSError, ValueError, yaml.YAMLError) as problem:
+        current_app.logger.error("nickname deny-list %s unusable: %s", configured, problem)
+        return load_deny_list(DEFAULT_DENY_LIST)
+
+
 def _existing_player(session: ClassSession) -> Player | None:
     player = play.player_by_token(session, token_for(session.public_id))
     return player if player is not None and player.removed_at is None else None
@@ -72,7 +90,7 @@ def join(code: str | None):
             player = play.join(
                 session,
                 form.nickname.data or "",
-                load_deny_list(current_app.config["QUIZ_NICKNAME_DENYLIST"]),
+                deny_list(),
                 token=token_for(session.public_id),
                 language=current_language(),
             )

@@ -209,7 +209,7 @@ def students_csv(results: SessionResults, labels: dict[str, str]) -> str:
                 f"{student.time_ms / 1000:.1f}",
                 labels["yes"] if student.removed else "",
             ]
-            + [labels[cell.kind] for cell in student.cells]
+            + [labels[f"cell_{cell.kind}"] for cell in student.cells]
         )
     return _csv(rows)
 
@@ -248,4 +248,7 @@ def questions_csv(results: SessionResults, labels: dict[str, str], language: str
 
 
 def _bar_label(label, labels: dict[str, str], language: str) -> str:
-    return pick(label, language) if isinstance(label, dict) else labels[label]
+    """A choice's text, or the word for a kind of typed answer or a true/false value."""
+    if isinstance(label, dict):
+        return pick(label, language)
+    return labels.get(f"cell_{label}") or labels[label]

@@ -682,8 +682,7 @@ def test_the_results_page_and_the_students_csv_agree_with_the_answers(lesson, da
         assert line[5] == page[nickname][4]
         q1 = "missed" if index == LATE else "right" if right_on_q1(index) else "wrong"
         q2 = "missed" if index in SKIP_Q2 else "right" if right_on_q2(index) else "wrong"
-        # The cell words of the CSV (a right answer reads like its column, "Right").
-        words = {"right": "Right", "wrong": "wrong", "missed": "no answer"}
+        words = {"right": "right", "wrong": "wrong", "missed": "no answer"}
         assert line[7:9] == [words[q1], words[q2]], nickname
 
 

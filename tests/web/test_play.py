@@ -196,7 +196,7 @@ def test_questions_before_a_late_join_count_as_absent_not_wrong(teacher):
     text = teacher.get(f"/classroom/{public_id}/students.csv").get_data(as_text=True)
     rows = {row[0]: row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
     # Nickname, Points, Right, Answered, Absent, Time, Removed, Q1, Q2, …
-    assert rows["Late"][1:5] == ["1", "1", "1", "1"] and rows["Late"][7:9] == ["Absent", "Right"]
+    assert rows["Late"][1:5] == ["1", "1", "1", "1"] and rows["Late"][7:9] == ["absent", "right"]
     assert rows["Early"][4] == "0" and rows["Early"][7:9] == ["no answer", "no answer"]
 
 
@@ -512,3 +512,16 @@ def test_the_live_page_carries_the_version_of_the_state(on_first_question):
             teacher.act(public_id, "close")
         version = ann.state().get_json()["version"]
         assert f'data-live-version="{version}"' in ann.page(), step
+
+
+def test_a_broken_deny_list_file_falls_back_to_the_shipped_list(imported, tmp_path, caplog):
+    broken = tmp_path / "denylist.yaml"
+    broken.write_text("words: [unclosed\n", encoding="utf-8")
+    imported.config["QUIZ_NICKNAME_DENYLIST"] = broken
+    teacher = Teacher(imported)
+    code = teacher.code(teacher.create())
+    refused = Student(imported).join(code, "shit")
+    assert refused.status_code == 422
+    assert "not allowed" in refused.get_data(as_text=True)
+    assert Student(imported).join(code, "Ann").status_code == 302
+    assert "deny-list" in caplog.text
