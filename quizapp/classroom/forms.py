@@ -88,9 +88,7 @@ class ControlForm(FlaskForm):
 
 
 class RemovePlayerForm(FlaskForm):
-    """The "remove" button next to a player."""
-
-    revision = HiddenField()
+    """The "remove" button next to a player (only the CSRF token: removing twice is harmless)."""
 
 
 class RunAgainForm(FlaskForm):

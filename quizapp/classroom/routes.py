@@ -26,6 +26,7 @@ from quizapp.i18n import current_language, pick
 from quizapp.models import ClassSession
 from quizapp.models.content import utcnow
 from quizapp.services import classroom as sessions
+from quizapp.services import players as play
 from quizapp.services.attempts import published_versions
 from quizapp.services.content import bank_overview, published_by_bank, quotes_of
 from quizapp.services.session_reports import (
@@ -44,7 +45,7 @@ ACTIONS = {
 }
 
 
-def _own(public_id: str, with_items: bool = True) -> ClassSession:
+def _own(public_id: str, with_items: bool = False) -> ClassSession:
     session = sessions.teacher_session(current_user, public_id, with_items)
     if session is None:
         abort(404)
@@ -136,7 +137,7 @@ def new():
 @staff_required()
 def run_again(public_id: str):
     """A new session with the same questions and options as a past one."""
-    old = _own(public_id)
+    old = _own(public_id, with_items=True)
     form = RunAgainForm()
     if not form.validate_on_submit():
         abort(400)
@@ -162,12 +163,13 @@ def _host_context(session: ClassSession) -> dict:
         if session.code
         else None,
         "control": ControlForm(revision=session.revision),
-        "remove_form": RemovePlayerForm(revision=session.revision),
+        "remove_form": RemovePlayerForm(),
         "item": None,
         "results": None,
+        "total": sessions.item_count(session),
     }
     if session.pacing == "teacher" and session.position is not None:
-        item = session.items[session.position]
+        item = play.item_at(session, session.position)
         present = [p for p in context["players"] if p.first_position <= session.position]
         context.update(
             item=item,
@@ -192,7 +194,7 @@ def host(public_id: str):
 @staff_required()
 def host_state(public_id: str):
     """The projector view's version, for conditional polling."""
-    return state_response(sessions.host_version(_own(public_id, with_items=False)))
+    return state_response(sessions.host_version(_own(public_id)))
 
 
 @bp.post("/<public_id>/control")
@@ -220,7 +222,7 @@ def remove_player(public_id: str, player_id: int):
     if not RemovePlayerForm().validate_on_submit():
         abort(400)
     try:
-        sessions.remove_player(session, player_id, None)
+        sessions.remove_player(session, player_id)
     except LookupError:
         abort(404)
     flash(_("The player was removed."), "info")

@@ -74,9 +74,6 @@ class ClassSession(db.Model):
     items: Mapped[list[SessionItem]] = relationship(
         back_populates="session", order_by="SessionItem.position"
     )
-    players: Mapped[list[Player]] = relationship(
-        back_populates="session", order_by="Player.joined_at"
-    )
 
 
 class SessionItem(db.Model):
@@ -116,10 +113,7 @@ class Player(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    session: Mapped[ClassSession] = relationship(back_populates="players")
-    answers: Mapped[list[PlayerAnswer]] = relationship(
-        back_populates="player", order_by="(PlayerAnswer.position, PlayerAnswer.round)"
-    )
+    session: Mapped[ClassSession] = relationship()
 
 
 class PlayerAnswer(db.Model):
@@ -148,4 +142,4 @@ class PlayerAnswer(db.Model):
     time_taken_ms: Mapped[int | None] = mapped_column(Integer)
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    player: Mapped[Player] = relationship(back_populates="answers")
+    player: Mapped[Player] = relationship()

@@ -16,6 +16,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from quizapp.answer_form import answer_options, response_messages
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
 from quizapp.config import DEFAULT_DENY_LIST
 from quizapp.domain.nicknames import DenyList, NicknameError, load_deny_list
@@ -31,7 +32,6 @@ from quizapp.services import classroom as sessions
 from quizapp.services import players as play
 from quizapp.services.content import quotes_of
 from quizapp.services.session_reports import session_results
-from quizapp.study.routes import answer_options, response_messages
 
 
 def join_messages() -> dict[str, str]:
@@ -142,7 +142,7 @@ def _question_context(session, player, item, values=(), confidence=None, error=N
 
 
 def _teacher_paced(session: ClassSession, player: Player) -> dict:
-    item = session.items[session.position]
+    item = play.item_at(session, session.position)
     if player.first_position > session.position:
         return {"template": "play/wait.html", "reason": "joined_late"}
     answer = play.player_answer(player, session.position, session.round)
@@ -170,10 +170,10 @@ def _state_context(session: ClassSession, player: Player) -> dict:
         return {"template": "play/wait.html", "reason": "lobby"}
     if session.pacing == "teacher":
         return _teacher_paced(session, player)
-    upcoming = play.next_position(session, player, len(session.items))
+    upcoming = play.next_position(player, sessions.item_count(session))
     if upcoming is None:
         return {"template": "play/finished.html", "results": session_results(session)}
-    return _question_context(session, player, session.items[upcoming])
+    return _question_context(session, player, play.item_at(session, upcoming))
 
 
 def _render_live(session: ClassSession, player: Player, status: int = 200, **overrides):
@@ -187,6 +187,7 @@ def _render_live(session: ClassSession, player: Player, status: int = 200, **ove
         options=sessions.options_of(session),
         version=str(session.revision),
         poll_ms=POLL_INTERVAL_MS,
+        total=sessions.item_count(session),
         **context,
     )
     return page, status
@@ -277,6 +278,7 @@ def reviewed(public_id: str, number: int):
         player=player,
         options=sessions.options_of(session),
         item=item,
+        total=sessions.item_count(session),
         answer=answer,
         review=_review_of(session, player, item, answer),
         quotes=quotes_of(item.question_version),

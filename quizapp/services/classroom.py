@@ -1,6 +1,7 @@
 """Classroom sessions, the teacher's side: create, run and look up sessions.
 
-Every teacher action is one conditional UPDATE of the session row that
+Every step of a session (start, close, vote again, next, finish) is one
+conditional UPDATE of the session row that
 names the revision the teacher's screen showed (``expected``). A double
 click, a second tab or a second worker acting on the same revision finds
 the revision already moved on and changes nothing, so "next" pressed twice
@@ -102,7 +103,7 @@ class SessionListing:
 
 
 def teacher_sessions(teacher: User) -> list[SessionListing]:
-    """The teacher's own sessions, newest first, with counts (three queries)."""
+    """The teacher's own sessions, newest first, with counts (one query)."""
     players = (
         select(Player.session_id, func.count().label("n"))
         .where(Player.removed_at.is_(None))
@@ -124,10 +125,11 @@ def teacher_sessions(teacher: User) -> list[SessionListing]:
     return [SessionListing(*row) for row in rows]
 
 
-def teacher_session(teacher: User, public_id: str, with_items: bool = True) -> ClassSession | None:
+def teacher_session(teacher: User, public_id: str, with_items: bool = False) -> ClassSession | None:
     """The teacher's session ``public_id``; another teacher's is None, like a missing one.
 
-    ``with_items`` loads its questions too (pages); a poll needs only the row.
+    ``with_items`` loads every question's version too, for work on all of
+    them ("run again"); pages load only the question they show.
     """
     query = select(ClassSession).where(
         ClassSession.public_id == public_id, ClassSession.teacher_id == teacher.id
@@ -258,7 +260,7 @@ def finish(session: ClassSession, expected: int | None) -> None:
     _move(session, expected, phase="finished", code=None, finished_at=now)
 
 
-def remove_player(session: ClassSession, player_id: int, expected: int | None) -> None:
+def remove_player(session: ClassSession, player_id: int) -> None:
     """Take a player out of the session (their answers stay in the record)."""
     player = db.session.get(Player, player_id)
     if player is None or player.session_id != session.id:

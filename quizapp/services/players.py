@@ -39,7 +39,7 @@ from quizapp.domain.scoring import CONFIDENCE_LEVELS
 from quizapp.extensions import db
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import aware, utcnow
-from quizapp.services.classroom import options_of
+from quizapp.services.classroom import item_count, options_of
 
 GENERATED_TRIES = 12
 
@@ -158,23 +158,21 @@ def answered_positions(player: Player) -> set[int]:
     )
 
 
-def next_position(session: ClassSession, player: Player, count: int) -> int | None:
+def next_position(player: Player, count: int) -> int | None:
     """Student-paced: the player's first unanswered position (None when done)."""
     done = answered_positions(player)
     return next((position for position in range(count) if position not in done), None)
-
-
-def device_view(session: ClassSession, player: Player, item: SessionItem) -> QuestionView:
-    """The question as this player's device shows it before it closes."""
-    content = item.question_version.content
-    order = device_choice_order(content, player.seed, item.position, options_of(session).shuffle)
-    return question_view(content, order)
 
 
 def device_order(session: ClassSession, player: Player, item: SessionItem) -> list[str] | None:
     """The choice order on this player's device."""
     content = item.question_version.content
     return device_choice_order(content, player.seed, item.position, options_of(session).shuffle)
+
+
+def device_view(session: ClassSession, player: Player, item: SessionItem) -> QuestionView:
+    """The question as this player's device shows it before it closes."""
+    return question_view(item.question_version.content, device_order(session, player, item))
 
 
 def _elapsed_ms(session: ClassSession, player: Player, position: int, now: datetime) -> int | None:
@@ -255,7 +253,7 @@ def submit(
     if item is None:
         raise LookupError(position)
     if session.pacing == "student":
-        upcoming = next_position(session, player, len(session.items))
+        upcoming = next_position(player, item_count(session))
         if upcoming is not None and position != upcoming:
             return AnswerResult("not_current")
         round_ = 1

@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from quizapp.domain.live import Distribution, distribution
@@ -160,18 +160,14 @@ def session_results(session: ClassSession) -> SessionResults:
 
 def answered_players(session: ClassSession, position: int, round_: int) -> int:
     """How many *players* (not answers) answered one round: the projector's count."""
-    return len(
-        set(
-            db.session.scalars(
-                select(PlayerAnswer.player_id)
-                .join(Player, Player.id == PlayerAnswer.player_id)
-                .where(
-                    PlayerAnswer.session_id == session.id,
-                    PlayerAnswer.position == position,
-                    PlayerAnswer.round == round_,
-                    Player.removed_at.is_(None),
-                )
-            )
+    return db.session.scalar(
+        select(func.count(distinct(PlayerAnswer.player_id)))
+        .join(Player, Player.id == PlayerAnswer.player_id)
+        .where(
+            PlayerAnswer.session_id == session.id,
+            PlayerAnswer.position == position,
+            PlayerAnswer.round == round_,
+            Player.removed_at.is_(None),
         )
     )
 

@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
-from quizapp.domain.presentation import QuestionView
+from quizapp.answer_form import answer_options, response_messages
 from quizapp.domain.question_types import ResponseError
 from quizapp.errors import expired_form_page
-from quizapp.i18n import pick
 from quizapp.learners import ensure_learner_key, learner_key
 from quizapp.models import Attempt, AttemptItem
 from quizapp.services.attempts import (
@@ -38,24 +37,6 @@ from quizapp.services.progress import learner_attempts
 from quizapp.study import bp
 from quizapp.study.forms import AnswerForm, RetryForm, StartForm
 from quizapp.study.timing import shown_note, time_taken_ms
-
-
-def response_messages() -> dict[str, str]:
-    """What to tell the learner for each ResponseError code."""
-    return {
-        "missing": _("Choose or enter an answer first."),
-        "unknown_choice": _("That answer is not one of the choices. Choose one of them."),
-        "not_a_number": _("Enter a number, such as 60."),
-        "too_long": _("That answer is too long."),
-        "no_confidence": _("Say how sure you are."),
-    }
-
-
-def answer_options(view: QuestionView) -> list[tuple[str, str]]:
-    """The (value, label) pairs a choice-like question offers, labels translated."""
-    if view.type == "true_false":
-        return [("true", _("True")), ("false", _("False"))]
-    return [(choice.id, pick(choice.text)) for choice in view.choices]
 
 
 def _own_attempt(public_id: str, whole: bool = False) -> Attempt:

@@ -587,3 +587,45 @@ def test_a_student_can_join_and_answer_with_javascript_off(imported, browser, li
         assert recorded_answers(imported, public_id) == [("Hal", 0, 1, right)]
     finally:
         context.close()
+
+
+def test_a_time_limit_closes_the_question_on_the_phone_without_a_reload(
+    imported, live_server, new_page
+):
+    teacher = Teacher(imported)
+    [(version_id, _)] = starter_questions(imported, 1)
+    public_id = teacher.create(questions=[version_id], time_limit="10")
+    phone = new_page()
+    join(phone, live_server, teacher.code(public_id), "Hal")
+    teacher.act(public_id, "start")
+    expect(phone.locator("form.question-form")).to_be_visible(timeout=LIVE)
+    expect(phone.locator(".timer .countdown")).to_have_text(re.compile(r"\(\d+ s\)"))
+    mark_stay(phone)
+    # Nobody presses "close": the limit (10 s) does, and the phone follows.
+    expect(phone.locator(".verdict")).to_be_visible(timeout=10_000 + LIVE)
+    expect(phone.locator(".verdict")).to_contain_text("You did not answer this question.")
+    assert_stayed(phone)
+    assert teacher.session(public_id).phase == "closed"
+
+
+def test_a_student_removed_by_the_teacher_is_told_so_without_a_reload(
+    imported, live_server, new_page
+):
+    make_user(imported, "ms-li")
+    host = new_page()
+    log_in(host, live_server)
+    public_id = create_through_form(host, [starter_questions(imported, 1)[0][1]["prompt"]["en"]])
+    code = host.locator(".join-code").inner_text().strip()
+    kept, removed = new_page(), new_page()
+    join(kept, live_server, code, "Ivy")
+    join(removed, live_server, code, "Jon")
+    expect(host.locator(".player-list.lobby .nickname")).to_have_text(["Ivy", "Jon"], timeout=LIVE)
+    mark_stay(removed)
+    host.get_by_role("button", name="Remove Jon").click()
+    expect(host.locator(".player-list.lobby .nickname")).to_have_text(["Ivy"])
+    expect(removed.get_by_role("heading", name="You are no longer in this session")).to_be_visible(
+        timeout=LIVE
+    )
+    assert_stayed(removed)
+    expect(kept.get_by_role("heading", name="You are in!")).to_be_visible()
+    assert player_names(imported, public_id) == ["Ivy", "Jon"]  # the record keeps Jon

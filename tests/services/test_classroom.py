@@ -372,7 +372,7 @@ def test_removing_a_player_keeps_their_answers_and_moves_the_revision(imported):
         player = make_player(session)
         sessions.start(session, 0)
         answer_right(session, player)
-        sessions.remove_player(session, player.id, None)
+        sessions.remove_player(session, player.id)
         assert player.removed_at is not None and session.revision == 2
         assert len(answer_rows()) == 1
         assert sessions.active_players(session) == []
@@ -384,7 +384,7 @@ def test_a_player_of_another_session_cannot_be_removed(imported):
         mine, theirs = make_session(teacher=teacher), make_session(teacher=teacher)
         stranger = make_player(theirs)
         with pytest.raises(LookupError):
-            sessions.remove_player(mine, stranger.id, None)
+            sessions.remove_player(mine, stranger.id)
         assert stranger.removed_at is None
 
 
@@ -571,7 +571,7 @@ def test_a_removed_player_cannot_answer(imported):
         session = make_session(3)
         player = make_player(session)
         sessions.start(session, 0)
-        sessions.remove_player(session, player.id, None)
+        sessions.remove_player(session, player.id)
         with pytest.raises(play.JoinRefused) as refused:
             answer_right(session, player)
         assert refused.value.code == "removed" and answer_rows() == []
@@ -648,7 +648,7 @@ def test_a_removed_player_cannot_rejoin_with_their_token(imported):
     with imported.app_context():
         session = make_session(3)
         player = make_player(session)
-        sessions.remove_player(session, player.id, None)
+        sessions.remove_player(session, player.id)
         with pytest.raises(play.JoinRefused) as refused:
             make_player(session, "Ann again", token=player.token)
         assert refused.value.code == "removed" and count_of(Player) == 1
@@ -864,7 +864,7 @@ def test_a_removed_player_leaves_the_leaderboard_and_the_counts_but_keeps_a_line
     with imported.app_context():
         session = sessions.session_by_public_id(public_id)
         ann = db.session.scalar(select(Player).where(Player.nickname == "Ann"))
-        sessions.remove_player(session, ann.id, None)
+        sessions.remove_player(session, ann.id)
         results = session_results(session)
         assert [s.player.nickname for s in results.leaderboard] == ["张三", "小明"]
         assert [s.player.nickname for s in results.students if s.removed] == ["Ann"]
