@@ -10,10 +10,21 @@ gunicorn workers, hosts and proxies. See README.md, "Live sessions".
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Response, jsonify, request
+
+from quizapp.models.content import aware
 
 #: How often pages poll, in milliseconds (also the worst-case delay).
 POLL_INTERVAL_MS = 1000
+
+
+def utc_iso(moment: datetime) -> str:
+    """``moment`` as ISO 8601 in UTC with a ``Z``, which every browser's
+    ``Date.parse`` reads the same (SQLite returns naive times, PostgreSQL
+    aware ones; the page's countdown must not depend on which)."""
+    return aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def state_response(version: str) -> Response:

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from quizapp.auth.access import staff_required
 from quizapp.classroom import bp
 from quizapp.classroom.forms import ControlForm, NewSessionForm, RemovePlayerForm, RunAgainForm
-from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
+from quizapp.classroom.live import POLL_INTERVAL_MS, state_response, utc_iso
 from quizapp.domain.live import OptionError, SessionOptions
 from quizapp.i18n import current_language, pick
 from quizapp.models import ClassSession
@@ -51,6 +51,9 @@ def _own(public_id: str, with_items: bool = False) -> ClassSession:
         abort(404)
     sessions.settle(session)
     return session
+
+
+bp.add_app_template_filter(utc_iso)
 
 
 @bp.get("/")

@@ -75,7 +75,7 @@
     if (timerHandle) clearInterval(timerHandle);
     var timer = root.querySelector("[data-closes-at]");
     if (!timer) return;
-    var closesAt = Date.parse(timer.dataset.closesAt.replace(/(\.\d{3})\d+/, "$1").replace(/([^Z+-]\d)$/, "$1Z"));
+    var closesAt = Date.parse(timer.dataset.closesAt);  // ISO 8601 in UTC, "…Z"
     var countdown = timer.querySelector(".countdown");
     function tick() {
       var left = Math.max(0, Math.round((closesAt - Date.now()) / 1000));

@@ -4,11 +4,12 @@ answering, and what each device shows."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from markupsafe import escape
 
+from quizapp.classroom.live import utc_iso
 from quizapp.models.content import utcnow
 from tests.answers import right_values, wrong_values
 from tests.conftest import QUESTIONS
@@ -525,3 +526,15 @@ def test_a_broken_deny_list_file_falls_back_to_the_shipped_list(imported, tmp_pa
     assert "not allowed" in refused.get_data(as_text=True)
     assert Student(imported).join(code, "Ann").status_code == 302
     assert "deny-list" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 21, 15, 30, 5, 123456),  # as SQLite returns it
+        datetime(2026, 11, 21, 15, 30, 5, 123456, tzinfo=UTC),  # as PostgreSQL does
+        datetime(2026, 11, 21, 23, 30, 5, 123456, tzinfo=timezone(timedelta(hours=8))),
+    ],
+)
+def test_the_countdown_gets_the_same_utc_time_from_either_database(moment):
+    assert utc_iso(moment) == "2026-11-21T15:30:05.123Z"
