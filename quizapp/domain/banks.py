@@ -18,10 +18,12 @@ from quizapp.domain.fields import FieldReader
 from quizapp.domain.problems import Problem
 from quizapp.domain.question_types import REGISTRY
 from quizapp.domain.sources import SourceCatalog, read_selector
-from quizapp.domain.yamlfile import DEFAULT_MAX_BYTES, load_yaml
+from quizapp.domain.yamlfile import DEFAULT_MAX_BYTES, Located, load_yaml
 
 STATUSES = ("published", "draft", "retired")
 BANK_FIELDS = ("bank", "title", "description", "questions")
+BANK_OPTIONAL = ("status",)
+BANK_STATUSES = ("active", "retired")
 QUESTION_REQUIRED = ("id", "type", "difficulty", "prompt", "answer", "explanation")
 QUESTION_OPTIONAL = ("status", "tags", "choices", "wrong_feedback", "source", "sources")
 MAX_QUESTIONS = 1000
@@ -56,6 +58,7 @@ class BankSpec:
     questions: list[QuestionSpec]
     file: str
     line: int = 1
+    status: str = "active"
 
 
 @dataclass
@@ -226,14 +229,15 @@ def read_bank(
     if located is None:
         return None, problems
     reader = FieldReader(located, file)
-    data = reader.mapping((), located.data, BANK_FIELDS)
+    data = reader.mapping((), located.data, BANK_FIELDS, BANK_OPTIONAL)
     if data is None:
         return None, reader.problems
     slug = reader.identifier(("bank",), data.get("bank"))
     title = reader.bilingual(("title",), data.get("title"), max_length=200)
     description = reader.bilingual(("description",), data.get("description"), max_length=2000)
+    status = reader.choice(("status",), data.get("status", "active"), BANK_STATUSES)
     entries = (
-        reader.sequence(("questions",), data.get("questions"), min_items=1, max_items=MAX_QUESTIONS)
+        reader.sequence(("questions",), data.get("questions"), min_items=0, max_items=MAX_QUESTIONS)
         if "questions" in data
         else None
     )
@@ -251,9 +255,21 @@ def read_bank(
             continue
         first_line[spec.key] = line
         questions.append(spec)
-    if reader.problems or None in (slug, title, description) or entries is None:
+    if reader.problems or None in (slug, title, description, status) or entries is None:
         return None, reader.problems
-    return BankSpec(slug, title, description, questions, file, located.where(("bank",))[0]), []
+    line = located.where(("bank",))[0]
+    return BankSpec(slug, title, description, questions, file, line, status), []
+
+
+def check_question(raw, catalog: SourceCatalog) -> tuple[QuestionSpec | None, list[Problem]]:
+    """Validate one question given as data (the editor's form), not as a file.
+
+    The same rules as a question in a bank file; each problem carries the
+    path of its field so that the form can show it there.
+    """
+    reader = FieldReader(Located(raw, {}), "question")
+    spec = read_question(reader, (), raw, catalog)
+    return spec, reader.problems
 
 
 def bank_files(paths: list[Path]) -> list[Path]:
@@ -269,17 +285,18 @@ def bank_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def check_files(
-    paths: list[Path], catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
+def check_documents(
+    documents: list[tuple[str, bytes]], catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> CheckResult:
-    """Validate every bank file under ``paths``, and bank ids across them."""
-    result = CheckResult(files=bank_files(paths))
+    """Validate bank files given as ``(name, bytes)``, and bank ids across them.
+
+    Files on disk (``flask quiz check``) and files uploaded in the browser
+    both come through here.
+    """
+    result = CheckResult()
     where_bank: dict[str, BankSpec] = {}
-    for path in result.files:
-        if not path.is_file():
-            result.problems.append(Problem(str(path), 1, 1, "no such file"))
-            continue
-        bank, problems = read_bank(path.read_bytes(), str(path), catalog, max_bytes)
+    for name, raw in documents:
+        bank, problems = read_bank(raw, name, catalog, max_bytes)
         result.problems.extend(problems)
         if bank is None:
             continue
@@ -296,4 +313,17 @@ def check_files(
             continue
         where_bank[bank.slug] = bank
         result.banks.append(bank)
+    return result
+
+
+def check_files(
+    paths: list[Path], catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
+) -> CheckResult:
+    """Validate every bank file under ``paths``, and bank ids across them."""
+    files = bank_files(paths)
+    missing = [Problem(str(path), 1, 1, "no such file") for path in files if not path.is_file()]
+    documents = [(str(path), path.read_bytes()) for path in files if path.is_file()]
+    result = check_documents(documents, catalog, max_bytes)
+    result.files = files
+    result.problems[:0] = missing
     return result

@@ -50,14 +50,20 @@ def question_document(key: str, content: dict) -> dict:
     return document
 
 
-def bank_document(slug: str, title: dict, description: dict, questions: list[tuple[str, dict]]):
+def bank_document(
+    slug: str,
+    title: dict,
+    description: dict,
+    questions: list[tuple[str, dict]],
+    status: str = "active",
+) -> dict:
     """A whole bank file's data, ready for :func:`dump_bank`."""
-    return {
-        "bank": slug,
-        "title": title,
-        "description": description,
-        "questions": [question_document(key, content) for key, content in questions],
-    }
+    document = {"bank": slug, "title": title, "description": description}
+    # Like a question's status, the bank's is written only when not the default.
+    if status != "active":
+        document["status"] = status
+    document["questions"] = [question_document(key, content) for key, content in questions]
+    return document
 
 
 class _BankDumper(yaml.SafeDumper):

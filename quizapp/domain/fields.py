@@ -40,7 +40,9 @@ class FieldReader:
     def fail(self, path: Path, message: str) -> None:
         """Record ``message`` about the value at ``path``."""
         line, column = self.located.where(path)
-        self.problems.append(Problem(self.file, line, column, f"{describe(path)}: {message}"))
+        self.problems.append(
+            Problem(self.file, line, column, f"{describe(path)}: {message}", tuple(path), message)
+        )
 
     def mapping(
         self,

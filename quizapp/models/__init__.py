@@ -2,12 +2,14 @@
 
 from quizapp.models.accounts import User
 from quizapp.models.attempts import Answer, Attempt, AttemptItem
+from quizapp.models.audit import AuditEntry
 from quizapp.models.classroom import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import Bank, Citation, Passage, Question, QuestionVersion, Source
 
 __all__ = [
     "Answer",
     "Attempt",
+    "AuditEntry",
     "AttemptItem",
     "Bank",
     "Citation",

@@ -4,17 +4,23 @@ As in Moodle 4, a question is an entry whose content lives in versions:
 every change (an edit, an import of changed text, retiring) adds a version
 and never alters an old one, so anything that records an answer points at
 the exact version the learner saw. ``Question.current_version`` is the
-latest; its status says whether learners are offered it.
+latest, what editors see and exports write. ``Question.live_version`` is
+what learners are offered: the latest published version, kept while a
+newer draft is worked on, and cleared when the question is retired.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
+
+if TYPE_CHECKING:
+    from quizapp.models.accounts import User
 
 
 def utcnow() -> datetime:
@@ -75,6 +81,12 @@ class Bank(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[dict] = mapped_column(JSON)
     description: Mapped[dict] = mapped_column(JSON)
+    # "active" or "retired": a retired bank is offered to no new attempt or
+    # session; its questions and their answers stay.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    # Bumped by every change to the bank's own fields, so that two admins
+    # editing its title at once cannot overwrite each other unseen.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -97,11 +109,17 @@ class Question(db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_version.id", use_alter=True)
     )
+    live_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_version.id", use_alter=True)
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     bank: Mapped[Bank] = relationship(back_populates="questions")
     current_version: Mapped[QuestionVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
+    )
+    live_version: Mapped[QuestionVersion | None] = relationship(
+        foreign_keys=[live_version_id], post_update=True
     )
     versions: Mapped[list[QuestionVersion]] = relationship(
         back_populates="question",
@@ -125,12 +143,20 @@ class QuestionVersion(db.Model):
     difficulty: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict] = mapped_column(JSON)
     digest: Mapped[str] = mapped_column(String(64))
-    # Where the version came from: "import", "editor", "restore", "retire".
+    # Where the version came from: "import", "upload", "editor", "restore", "retire".
     origin: Mapped[str] = mapped_column(String(16))
+    # Who saved it; None for the command line (`flask quiz import`).
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Lower-cased text of both languages, for the editor's search (JSON
+    # columns store Chinese escaped, so LIKE cannot search them).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The tags as " a b c ", so that a tag filter is LIKE '% a %'.
+    tag_text: Mapped[str] = mapped_column(String(1400), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
     citations: Mapped[list[Citation]] = relationship(order_by="Citation.position")
+    author: Mapped[User | None] = relationship()
 
 
 class Citation(db.Model):

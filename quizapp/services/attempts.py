@@ -50,12 +50,12 @@ class NotCurrent(Exception):
 
 
 def published_versions(bank_slugs: list[str]) -> list[QuestionVersion]:
-    """The current versions of the published questions in the named banks."""
+    """The live (latest published) versions of the questions in the named active banks."""
     query = (
         select(QuestionVersion)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .join(Question, Question.live_version_id == QuestionVersion.id)
         .join(Bank, Bank.id == Question.bank_id)
-        .where(Bank.slug.in_(bank_slugs), QuestionVersion.status == "published")
+        .where(Bank.slug.in_(bank_slugs), Bank.status == "active")
         .order_by(Bank.slug, Question.position)
     )
     return list(db.session.scalars(query))
@@ -154,8 +154,8 @@ def retry_missed(
 ) -> Attempt:
     """A new attempt on the questions ``attempt`` did not get fully right.
 
-    Each question comes back in its current version (a corrected question is
-    re-tested as corrected); questions no longer published are left out.
+    Each question comes back in its live version (a corrected question is
+    re-tested as corrected); questions no longer offered are left out.
     """
     missed = [
         item.question_version.question
@@ -163,9 +163,9 @@ def retry_missed(
         if item.answer is None or item.answer.fraction < 1
     ]
     versions = [
-        question.current_version
+        question.live_version
         for question in missed
-        if question.current_version is not None and question.current_version.status == "published"
+        if question.live_version is not None and question.bank.status == "active"
     ]
     if not versions:
         raise NothingToDraw(attempt.public_id)

@@ -16,11 +16,13 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.domain.banks import BankSpec, Citation
 from quizapp.domain.export import bank_document, content_digest
+from quizapp.domain.search import search_text, tag_text
 from quizapp.domain.sources import SourceCatalog
 from quizapp.extensions import db
-from quizapp.models import Bank, Passage, Question, QuestionVersion
+from quizapp.models import Bank, Passage, Question, QuestionVersion, User
 from quizapp.models import Citation as CitationRow
 from quizapp.models.content import utcnow
+from quizapp.services.audit import record
 from quizapp.services.catalog import store_sources
 
 
@@ -44,6 +46,18 @@ class ImportSummary:
             f"(banks: {len(self.banks_added)} added, {len(self.banks_changed)} changed; "
             f"sources: {self.sources_changed} stored or updated)"
         )
+
+    def as_detail(self, slugs: list[str]) -> dict:
+        """The summary for the audit log: the banks named and what changed."""
+        return {
+            "banks": slugs,
+            "added": self.added,
+            "changed": self.changed,
+            "retired": self.retired,
+            "unchanged": len(self.unchanged),
+            "banks_added": self.banks_added,
+            "banks_changed": self.banks_changed,
+        }
 
     @property
     def changes_anything(self) -> bool:
@@ -85,9 +99,18 @@ class PassageCache:
 
 
 def add_version(
-    question: Question, content: dict, passages: list[Passage], origin: str
+    question: Question,
+    content: dict,
+    passages: list[Passage],
+    origin: str,
+    author: User | None = None,
 ) -> QuestionVersion:
-    """Append a new immutable version to ``question`` and make it current."""
+    """Append a new immutable version to ``question`` and make it current.
+
+    What learners are offered follows the new version's status: published
+    goes live, retired takes the question out, and a draft leaves the
+    version that was live (if any) live until the draft is published.
+    """
     current = question.current_version
     number = current.number + 1 if current is not None else 1
     version = QuestionVersion(
@@ -99,15 +122,22 @@ def add_version(
         content=content,
         digest=content_digest(content),
         origin=origin,
+        author=author,
+        search_text=search_text(content),
+        tag_text=tag_text(content.get("tags")),
         citations=[CitationRow(position=i, passage=p) for i, p in enumerate(passages)],
     )
     db.session.add(version)
     db.session.flush()
     question.current_version = version
+    if version.status == "published":
+        question.live_version = version
+    elif version.status == "retired":
+        question.live_version = None
     return version
 
 
-def retire(question: Question) -> QuestionVersion:
+def retire(question: Question, author: User | None = None) -> QuestionVersion:
     """Retire ``question`` with a new version keeping its content and passages."""
     current = question.current_version
     return add_version(
@@ -115,18 +145,25 @@ def retire(question: Question) -> QuestionVersion:
         {**current.content, "status": "retired"},
         [citation.passage for citation in current.citations],
         "retire",
+        author,
     )
 
 
-def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> None:
+def _sync_bank(
+    spec: BankSpec, summary: ImportSummary, cache: PassageCache, origin: str, author: User | None
+) -> None:
     bank = db.session.scalar(select(Bank).filter_by(slug=spec.slug))
+    fields = {"title": spec.title, "description": spec.description, "status": spec.status}
     if bank is None:
-        bank = Bank(slug=spec.slug, title=spec.title, description=spec.description)
+        bank = Bank(slug=spec.slug, **fields)
         db.session.add(bank)
         db.session.flush()
         summary.banks_added.append(spec.slug)
-    elif (bank.title, bank.description) != (spec.title, spec.description):
-        bank.title, bank.description, bank.updated_at = spec.title, spec.description, utcnow()
+    elif bank_fields(bank) != fields:
+        for name, value in fields.items():
+            setattr(bank, name, value)
+        bank.revision += 1
+        bank.updated_at = utcnow()
         summary.banks_changed.append(spec.slug)
     existing = {
         q.key: q
@@ -144,7 +181,7 @@ def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> N
             db.session.add(question)
             db.session.flush()
             add_version(
-                question, item.content, [cache.passage(c) for c in item.citations], "import"
+                question, item.content, [cache.passage(c) for c in item.citations], origin, author
             )
             summary.added.append(label)
             continue
@@ -153,7 +190,7 @@ def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> N
             summary.unchanged.append(label)
         else:
             add_version(
-                question, item.content, [cache.passage(c) for c in item.citations], "import"
+                question, item.content, [cache.passage(c) for c in item.citations], origin, author
             )
             summary.changed.append(label)
     for question in existing.values():
@@ -161,17 +198,33 @@ def _sync_bank(spec: BankSpec, summary: ImportSummary, cache: PassageCache) -> N
         if current.status == "retired":
             summary.unchanged.append(f"{spec.slug}/{question.key}")
             continue
-        retire(question)
+        retire(question, author)
         summary.retired.append(f"{spec.slug}/{question.key}")
 
 
-def import_banks(catalog: SourceCatalog, banks: list[BankSpec]) -> ImportSummary:
-    """Store the sources and merge ``banks`` (already checked) into the database."""
+def bank_fields(bank: Bank) -> dict:
+    """The fields of a bank that its file holds (besides its questions)."""
+    return {"title": bank.title, "description": bank.description, "status": bank.status}
+
+
+def import_banks(
+    catalog: SourceCatalog,
+    banks: list[BankSpec],
+    author: User | None = None,
+    origin: str = "import",
+) -> ImportSummary:
+    """Store the sources and merge ``banks`` (already checked) into the database.
+
+    ``author`` is who uploaded the files (None: the command line); an
+    import that changes anything is written to the audit log.
+    """
     summary = ImportSummary(sources_changed=store_sources(catalog))
     db.session.flush()
     cache = PassageCache(catalog)
     for spec in banks:
-        _sync_bank(spec, summary, cache)
+        _sync_bank(spec, summary, cache, origin, author)
+    if summary.changes_anything:
+        record(author, "banks.import", detail=summary.as_detail([spec.slug for spec in banks]))
     return summary
 
 
@@ -187,5 +240,7 @@ def export_documents(slugs: list[str] | None = None) -> dict[str, dict]:
     documents = {}
     for bank in db.session.scalars(query):
         questions = [(q.key, q.current_version.content) for q in bank.questions]
-        documents[bank.slug] = bank_document(bank.slug, bank.title, bank.description, questions)
+        documents[bank.slug] = bank_document(
+            bank.slug, bank.title, bank.description, questions, bank.status
+        )
     return documents

@@ -21,29 +21,26 @@ class BankSummary:
 
 
 def bank_overview() -> list[BankSummary]:
-    """Every bank with its count of published questions, in one query."""
+    """Every active bank with its count of questions learners are offered, in one query."""
     published = (
         select(Question.bank_id, func.count().label("n"))
-        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-        .where(QuestionVersion.status == "published")
+        .where(Question.live_version_id.is_not(None))
         .group_by(Question.bank_id)
         .subquery()
     )
     rows = db.session.execute(
         select(Bank, func.coalesce(published.c.n, 0))
         .outerjoin(published, published.c.bank_id == Bank.id)
+        .where(Bank.status == "active")
         .order_by(Bank.slug)
     )
     return [BankSummary(bank, count) for bank, count in rows]
 
 
 def _cited_passage_ids():
-    """Ids of passages cited by the current, not retired, version of a question."""
-    return (
-        select(Citation.passage_id)
-        .join(QuestionVersion, Citation.version_id == QuestionVersion.id)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(QuestionVersion.status != "retired")
+    """Ids of passages cited by the version of a question learners are offered."""
+    return select(Citation.passage_id).join(
+        Question, Question.live_version_id == Citation.version_id
     )
 
 
@@ -127,11 +124,12 @@ def quotes_of(version: QuestionVersion) -> list[Quote]:
 
 
 def published_by_bank() -> dict[int, list[QuestionVersion]]:
-    """The current published versions of every bank's questions, by bank id, in bank order."""
+    """The live versions of every active bank's questions, by bank id, in bank order."""
     rows = db.session.execute(
         select(Question.bank_id, QuestionVersion)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(QuestionVersion.status == "published")
+        .join(Question, Question.live_version_id == QuestionVersion.id)
+        .join(Bank, Bank.id == Question.bank_id)
+        .where(Bank.status == "active")
         .order_by(Question.bank_id, Question.position)
     )
     grouped: dict[int, list[QuestionVersion]] = {}

@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 
 from quizapp.domain.question_types import ResponseError
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Question, QuestionVersion
+from quizapp.models import Answer, Attempt, Question
 from quizapp.services.attempts import (
     NotCurrent,
     NothingToDraw,
@@ -20,6 +20,7 @@ from quizapp.services.attempts import (
     start_attempt,
     submit_answer,
 )
+from quizapp.services.banks import add_version
 from tests.answers import right_values, wrong_values
 from tests.conftest import make_bank, make_question
 
@@ -216,18 +217,8 @@ def test_retrying_draws_the_missed_questions_in_their_current_version(imported):
         corrected, retired = (db.session.get(Question, qid) for qid in sorted(missed)[:2])
         for question, status in ((corrected, "published"), (retired, "retired")):
             old = question.current_version
-            new = QuestionVersion(
-                question=question,
-                number=old.number + 1,
-                type=old.type,
-                status=status,
-                difficulty=old.difficulty,
-                content=dict(old.content, status=status),
-                digest="x" * 64,
-                origin="editor",
-            )
-            question.current_version = new
-            db.session.add(new)
+            passages = [citation.passage for citation in old.citations]
+            add_version(question, dict(old.content, status=status), passages, "editor")
         db.session.commit()
         again = retry_missed(attempt, request_token="r-1")
         drawn = {item.question_version.question_id: item.question_version for item in again.items}
