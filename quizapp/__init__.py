@@ -34,6 +34,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     _configure_sqlite(app)
 
     from quizapp import accounts_cli, cli, errors, learners, security
+    from quizapp.admin import bp as admin_bp
     from quizapp.auth import access
     from quizapp.auth import bp as auth_bp
     from quizapp.classroom import bp as classroom_bp
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(classroom_bp, url_prefix="/classroom")
     app.register_blueprint(play_bp, url_prefix="/play")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     access.init_app(app)
     errors.init_app(app)
     learners.init_app(app)

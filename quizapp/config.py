@@ -54,6 +54,12 @@ class Config:
         self.QUIZ_SEEDS_DIR = Path(env.get("QUIZ_SEEDS_DIR") or PROJECT_ROOT / "seeds")
         self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
         self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)
+        # Any request body larger than this is refused (413) before it is read:
+        # an upload of several bank files, or a confirmation carrying them back.
+        self.MAX_CONTENT_LENGTH = int(env.get("QUIZ_MAX_UPLOAD_BYTES") or 8 * 1024 * 1024)
+        # The editor's form fields are far smaller; Werkzeug's default limit
+        # on a non-file field (500 kB) would refuse an upload's confirmation.
+        self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
         # Words no classroom nickname may contain (a YAML list under `words`).
         self.QUIZ_NICKNAME_DENYLIST = Path(env.get("QUIZ_NICKNAME_DENYLIST") or DEFAULT_DENY_LIST)
         self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("QUIZ_SQLITE_BUSY_TIMEOUT_MS") or 5000)

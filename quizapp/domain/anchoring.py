@@ -108,3 +108,85 @@ def suggest(folded: FoldedText, original: str, exact_folded: str) -> str:
     line, column = line_and_column(original, folded.origin[alignment.dest_start])
     closest = " ".join(original[start:end].split())
     return f"closest passage ({alignment.score:.0f}% similar) at line {line}:{column}: “{closest}”"
+
+
+#: The longest prefix or suffix :func:`selector_for` adds to make a quote unique.
+MAX_CONTEXT = 40
+
+
+def _tidy(text: str) -> str:
+    """A stretch of the copy as a quote: line breaks inside it dropped, ends trimmed.
+
+    Folding ignores white space, so the quote anchors the same either way;
+    this only keeps quotes on one line in bank files.
+    """
+    return "".join(part.strip() for part in text.splitlines()).strip()
+
+
+def selector_for(folded: FoldedText, original: str, start: int, end: int) -> Selector:
+    """The selector for ``original[start:end]``: the quote, plus context if it repeats.
+
+    Prefix, then suffix, then both are lengthened one character at a time
+    until exactly one occurrence matches, so the context is as short as
+    can be. Raises :class:`AnchorError` for a range with no visible text.
+    """
+    first = next((i for i, at in enumerate(folded.origin) if at >= start), len(folded.origin))
+    stop = next((i for i, at in enumerate(folded.origin) if at >= end), len(folded.origin))
+    if stop <= first:
+        raise AnchorError("the selection has no text in it")
+    exact = _tidy(original[folded.origin[first] : folded.origin[stop - 1] + 1])
+
+    def context(a: int, b: int) -> str | None:
+        if a >= b:
+            return None
+        s, e = folded.original_range(a, b)
+        return _tidy(original[s:e]) or None
+
+    candidates = [(0, 0)]
+    for size in range(1, MAX_CONTEXT + 1):
+        candidates += [(size, 0), (0, size)]
+    for size in range(1, MAX_CONTEXT + 1):
+        candidates.append((size, size))
+    for before, after in candidates:
+        if first - before < 0 or stop + after > len(folded.text):
+            continue
+        selector = Selector(
+            exact,
+            context(first - before, first),
+            context(stop, stop + after),
+        )
+        try:
+            locate(folded, original, selector)
+        except AnchorError:
+            continue
+        return selector
+    raise AnchorError("the selection repeats too often to be told apart; select more text")
+
+
+def find_quotes(folded: FoldedText, original: str, query: str, limit: int = 20) -> list[Anchor]:
+    """Where ``query`` occurs in the text (folded, as quotes match), at most ``limit``."""
+    needle = fold_text(query)
+    if not needle:
+        return []
+    return [
+        Anchor(*folded.original_range(at, at + len(needle)))
+        for at in _occurrences(folded.text, needle)[:limit]
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class InContext:
+    """A quote with the text around it, for showing it highlighted."""
+
+    before: str
+    quote: str
+    after: str
+
+
+def in_context(original: str, anchor: Anchor, width: int = 60) -> InContext:
+    """The quote at ``anchor`` with up to ``width`` characters either side, on one line."""
+    return InContext(
+        _tidy(original[max(0, anchor.start - width) : anchor.start]),
+        _tidy(original[anchor.start : anchor.end]),
+        _tidy(original[anchor.end : anchor.end + width]),
+    )

@@ -9,8 +9,8 @@ from quizapp.models.content import Bank, Citation, Passage, Question, QuestionVe
 __all__ = [
     "Answer",
     "Attempt",
-    "AuditEntry",
     "AttemptItem",
+    "AuditEntry",
     "Bank",
     "Citation",
     "ClassSession",

@@ -150,21 +150,35 @@ def retire(question: Question, author: User | None = None) -> QuestionVersion:
 
 
 def _sync_bank(
-    spec: BankSpec, summary: ImportSummary, cache: PassageCache, origin: str, author: User | None
+    spec: BankSpec,
+    summary: ImportSummary,
+    cache: PassageCache | None,
+    origin: str,
+    author: User | None,
 ) -> None:
+    """Merge one bank, or with ``cache=None`` only say what merging would do.
+
+    The preview of an upload and the import itself are this one function,
+    so the summary confirmed is the summary applied.
+    """
+    write = cache is not None
     bank = db.session.scalar(select(Bank).filter_by(slug=spec.slug))
     fields = {"title": spec.title, "description": spec.description, "status": spec.status}
     if bank is None:
+        summary.banks_added.append(spec.slug)
+        if not write:
+            summary.added.extend(f"{spec.slug}/{item.key}" for item in spec.questions)
+            return
         bank = Bank(slug=spec.slug, **fields)
         db.session.add(bank)
         db.session.flush()
-        summary.banks_added.append(spec.slug)
     elif bank_fields(bank) != fields:
-        for name, value in fields.items():
-            setattr(bank, name, value)
-        bank.revision += 1
-        bank.updated_at = utcnow()
         summary.banks_changed.append(spec.slug)
+        if write:
+            for name, value in fields.items():
+                setattr(bank, name, value)
+            bank.revision += 1
+            bank.updated_at = utcnow()
     existing = {
         q.key: q
         for q in db.session.scalars(
@@ -176,35 +190,42 @@ def _sync_bank(
     for position, item in enumerate(spec.questions):
         label = f"{spec.slug}/{item.key}"
         question = existing.pop(item.key, None)
+        if question is not None and question.current_version.digest == content_digest(item.content):
+            summary.unchanged.append(label)
+            if write:
+                question.position = position
+            continue
+        (summary.added if question is None else summary.changed).append(label)
+        if not write:
+            continue
         if question is None:
             question = Question(bank=bank, key=item.key, position=position)
             db.session.add(question)
             db.session.flush()
-            add_version(
-                question, item.content, [cache.passage(c) for c in item.citations], origin, author
-            )
-            summary.added.append(label)
-            continue
         question.position = position
-        if question.current_version.digest == content_digest(item.content):
-            summary.unchanged.append(label)
-        else:
-            add_version(
-                question, item.content, [cache.passage(c) for c in item.citations], origin, author
-            )
-            summary.changed.append(label)
+        passages = [cache.passage(c) for c in item.citations]
+        add_version(question, item.content, passages, origin, author)
     for question in existing.values():
-        current = question.current_version
-        if current.status == "retired":
-            summary.unchanged.append(f"{spec.slug}/{question.key}")
+        label = f"{spec.slug}/{question.key}"
+        if question.current_version.status == "retired":
+            summary.unchanged.append(label)
             continue
-        retire(question, author)
-        summary.retired.append(f"{spec.slug}/{question.key}")
+        summary.retired.append(label)
+        if write:
+            retire(question, author)
 
 
 def bank_fields(bank: Bank) -> dict:
     """The fields of a bank that its file holds (besides its questions)."""
     return {"title": bank.title, "description": bank.description, "status": bank.status}
+
+
+def plan_import(banks: list[BankSpec]) -> ImportSummary:
+    """What importing ``banks`` would add, change, retire and leave, writing nothing."""
+    summary = ImportSummary()
+    for spec in banks:
+        _sync_bank(spec, summary, None, "import", None)
+    return summary
 
 
 def import_banks(

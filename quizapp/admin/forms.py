@@ -1,0 +1,165 @@
+"""Forms of the bank editor.
+
+The question form only carries what the admin typed; whether it is a valid
+question is decided by the bank format's own rules
+(:func:`quizapp.domain.banks.check_question`), the same as ``flask quiz
+check``, and :mod:`quizapp.admin.question_form` puts each problem back next
+to its field.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileRequired, MultipleFileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from quizapp.domain.banks import STATUSES
+from quizapp.domain.fields import IDENTIFIER
+from quizapp.domain.question_types import REGISTRY
+
+#: Generous limits on single inputs, far above the bank format's own, so
+#: that a pasted megabyte is refused before any work is done on it.
+LONG = 20_000
+SHORT = 2_000
+
+
+def type_label(name: str):
+    """The name of a question type in the interface language."""
+    return {
+        "single": _l("One right choice"),
+        "multiple": _l("Several right choices"),
+        "true_false": _l("True or false"),
+        "numeric": _l("A number"),
+        "short_text": _l("A short written answer"),
+    }.get(name, name)
+
+
+def status_label(name: str):
+    """The name of a question status in the interface language."""
+    return {"published": _l("Published"), "draft": _l("Draft"), "retired": _l("Retired")}.get(
+        name, name
+    )
+
+
+class ChoiceForm(Form):
+    """One choice of a choice question."""
+
+    id = StringField(_l("Choice id"), validators=[Length(max=64)])
+    text_zh = TextAreaField(_l("Text (Chinese)"), validators=[Length(max=LONG)])
+    text_en = TextAreaField(_l("Text (English)"), validators=[Length(max=LONG)])
+    correct = BooleanField(_l("This choice is right"))
+    feedback_zh = TextAreaField(_l("Feedback when picked (Chinese)"), validators=[Length(max=LONG)])
+    feedback_en = TextAreaField(_l("Feedback when picked (English)"), validators=[Length(max=LONG)])
+
+
+class SourceForm(Form):
+    """One cited passage: the article and the quote that anchors in it."""
+
+    doc = SelectField(_l("Article"))
+    exact = TextAreaField(_l("Quote"), validators=[Length(max=LONG)])
+    prefix_text = StringField(
+        _l("Text just before (only to tell repeats apart)"), [Length(max=SHORT)]
+    )
+    suffix_text = StringField(
+        _l("Text just after (only to tell repeats apart)"), [Length(max=SHORT)]
+    )
+
+
+class QuestionForm(FlaskForm):
+    """Every field of a question in the bank format, in both languages."""
+
+    key = StringField(_l("Question id"), validators=[Length(max=64)])
+    # The version the form was opened on: a save is refused if another
+    # save has happened since (see quizapp.services.versions).
+    base_version = HiddenField()
+    type = SelectField(_l("Type"), choices=[(name, type_label(name)) for name in REGISTRY])
+    status = SelectField(_l("Status"), choices=[(name, status_label(name)) for name in STATUSES])
+    difficulty = SelectField(
+        _l("Difficulty"),
+        choices=[("1", _l("1: easy")), ("2", _l("2: medium")), ("3", _l("3: hard"))],
+    )
+    tags = StringField(_l("Tags (separated by spaces or commas)"), validators=[Length(max=SHORT)])
+    prompt_zh = TextAreaField(_l("Prompt (Chinese)"), validators=[Length(max=LONG)])
+    prompt_en = TextAreaField(_l("Prompt (English)"), validators=[Length(max=LONG)])
+    choices = FieldList(FormField(ChoiceForm), max_entries=12)
+    answer_truth = SelectField(
+        _l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))]
+    )
+    answer_value = StringField(_l("Right number"), validators=[Length(max=64)])
+    answer_tolerance = StringField(_l("Accepted error (±)"), validators=[Length(max=64)])
+    unit_zh = StringField(_l("Unit (Chinese)"), validators=[Length(max=64)])
+    unit_en = StringField(_l("Unit (English)"), validators=[Length(max=64)])
+    answer_texts = TextAreaField(_l("Accepted answers, one per line"), [Length(max=LONG)])
+    explanation_zh = TextAreaField(_l("Explanation (Chinese)"), validators=[Length(max=LONG)])
+    explanation_en = TextAreaField(_l("Explanation (English)"), validators=[Length(max=LONG)])
+    wrong_feedback_zh = TextAreaField(
+        _l("Feedback after a wrong answer (Chinese)"), validators=[Length(max=LONG)]
+    )
+    wrong_feedback_en = TextAreaField(
+        _l("Feedback after a wrong answer (English)"), validators=[Length(max=LONG)]
+    )
+    sources = FieldList(FormField(SourceForm), max_entries=5)
+    preview_language = SelectField(
+        _l("Preview in"), choices=[("zh", "中文"), ("en", "English")], default="zh"
+    )
+
+
+class BankForm(FlaskForm):
+    """A bank's own fields; the id only when creating it."""
+
+    slug = StringField(
+        _l("Bank id"),
+        validators=[
+            Optional(),
+            Regexp(
+                f"^{IDENTIFIER.pattern}$",
+                message=_l("Use a-z, 0-9, '-' and '_', at most 64 characters."),
+            ),
+        ],
+    )
+    revision = HiddenField()
+    title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=200)])
+    description_zh = TextAreaField(
+        _l("Description (Chinese)"), validators=[DataRequired(), Length(max=2000)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class BankStatusForm(FlaskForm):
+    """Retire or bring back a bank, at the revision the page showed."""
+
+    revision = HiddenField(validators=[DataRequired()])
+
+
+class RestoreForm(FlaskForm):
+    """Restore an old version, over the version the page showed as current."""
+
+    base_version = HiddenField(validators=[DataRequired()])
+
+
+class UploadForm(FlaskForm):
+    """One or more bank files."""
+
+    files = MultipleFileField(
+        _l("Bank files (YAML)"),
+        validators=[FileRequired(), FileAllowed(["yaml", "yml"], _l("Only .yaml or .yml files."))],
+    )
+
+
+class ConfirmUploadForm(FlaskForm):
+    """The checked files, sent back to be imported if the plan is unchanged."""
+
+    files = HiddenField(validators=[DataRequired()])
+    plan = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,100 @@
+"""The passage picker: an article to select a quote in, and the quote for a selection.
+
+The question form opens an article (``picker``), in which every visible
+piece of text carries its offsets in the stored copy. A mouse selection is
+sent back as offsets (``quote``) and answered with the selector that
+anchors there, with the least prefix and suffix that make it unique. The
+search (``find``) lets the keyboard do the same, and ``context`` shows a
+typed or picked quote highlighted in its article before saving. All are
+read-only GETs.
+"""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, render_template, request
+
+from quizapp.admin import bp
+from quizapp.auth.access import staff_required
+from quizapp.domain.anchoring import (
+    AnchorError,
+    Selector,
+    find_quotes,
+    in_context,
+    selector_for,
+)
+from quizapp.extensions import db
+from quizapp.models import Source
+from quizapp.services.catalog import configured_catalog
+from quizapp.services.content import source_page
+
+#: The longest quote the picker accepts (the bank format allows long ones,
+#: but a passage supporting an answer is a sentence or two).
+MAX_QUOTE = 600
+
+
+def _doc(source_id: str):
+    catalog, _problems = configured_catalog()
+    return catalog.get(source_id) or abort(404)
+
+
+@bp.get("/sources/<source_id>/picker")
+@staff_required("admin")
+def picker(source_id: str):
+    """An article laid out for picking a quote (an HTML fragment for the question form)."""
+    source = db.get_or_404(Source, source_id)
+    return render_template("admin/_picker.html", page=source_page(source, None))
+
+
+@bp.get("/sources/<source_id>/quote")
+@staff_required("admin")
+def quote(source_id: str):
+    """The selector for the characters ``start`` to ``end`` of the stored copy."""
+    doc = _doc(source_id)
+    start = request.args.get("start", type=int)
+    end = request.args.get("end", type=int)
+    if start is None or end is None or not 0 <= start < end <= len(doc.text):
+        return jsonify(error="bad_range"), 400
+    if end - start > MAX_QUOTE:
+        return jsonify(error="too_long", limit=MAX_QUOTE), 422
+    try:
+        selector = selector_for(doc.folded, doc.text, start, end)
+    except AnchorError as error:
+        return jsonify(error="not_unique", message=str(error)), 422
+    return jsonify(exact=selector.exact, prefix=selector.prefix or "", suffix=selector.suffix or "")
+
+
+@bp.get("/sources/<source_id>/find")
+@staff_required("admin")
+def find(source_id: str):
+    """Where the text ``q`` occurs in the article, with context, for picking by keyboard."""
+    doc = _doc(source_id)
+    query = request.args.get("q", "")[:MAX_QUOTE]
+    found = []
+    for anchor in find_quotes(doc.folded, doc.text, query):
+        shown = in_context(doc.text, anchor, 30)
+        found.append(
+            {
+                "start": anchor.start,
+                "end": anchor.end,
+                "before": shown.before,
+                "quote": shown.quote,
+                "after": shown.after,
+            }
+        )
+    return jsonify(results=found)
+
+
+@bp.get("/sources/<source_id>/context")
+@staff_required("admin")
+def context(source_id: str):
+    """A quote (``exact``, ``prefix``, ``suffix``) highlighted in its article, or why not."""
+    doc = _doc(source_id)
+    args = request.args
+    selector = Selector(
+        args.get("exact", "")[:20_000], args.get("prefix") or None, args.get("suffix") or None
+    )
+    try:
+        anchor = doc.locate(selector)
+    except AnchorError as error:
+        return render_template("admin/_context.html", error=str(error)), 422
+    return render_template("admin/_context.html", shown=in_context(doc.text, anchor))

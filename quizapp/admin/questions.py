@@ -1,0 +1,366 @@
+"""Questions in the editor: the list, the form, preview, versions and restore."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+from sqlalchemy import select
+
+from quizapp.admin import bp
+from quizapp.admin.forms import QuestionForm, RestoreForm, status_label, type_label
+from quizapp.admin.question_form import edit_lists, field_problems, form_data, raw_question
+from quizapp.answer_form import answer_options, response_messages
+from quizapp.auth.access import staff_required
+from quizapp.domain.anchoring import AnchorError, Selector, in_context
+from quizapp.domain.banks import STATUSES, check_question
+from quizapp.domain.presentation import question_view, review
+from quizapp.domain.question_types import REGISTRY, ResponseError
+from quizapp.domain.sources import SourceCatalog
+from quizapp.errors import expired_form_page
+from quizapp.extensions import db
+from quizapp.i18n import LANGUAGES, pick
+from quizapp.models import Bank, Passage, Question, Source
+from quizapp.services.bank_edits import bank_by_slug
+from quizapp.services.catalog import configured_catalog
+from quizapp.services.question_list import QuestionFilter, history, question_query, tags_in_use
+from quizapp.services.versions import (
+    EditConflict,
+    KeyTaken,
+    create_question,
+    restore_version,
+    save_question,
+    version_of,
+)
+
+PER_PAGE = 25
+
+
+@bp.get("/questions")
+@staff_required("teacher", "admin")
+def questions():
+    """Every question, found by text in either language and filtered, a page at a time."""
+    args = request.args
+    chosen = QuestionFilter(
+        text=args.get("q", "")[:200],
+        bank=args.get("bank", ""),
+        type=args.get("type", "") if args.get("type") in REGISTRY else "",
+        tag=args.get("tag", "")[:64],
+        difficulty=args.get("difficulty", type=int),
+        status=args.get("status", "") if args.get("status") in STATUSES else "",
+    )
+    number = args.get("page", 1, type=int)
+    page = db.paginate(question_query(chosen), page=number, per_page=PER_PAGE, error_out=False)
+    banks = db.session.scalars(select(Bank).order_by(Bank.slug)).all()
+    return render_template(
+        "admin/questions.html",
+        page=page,
+        chosen=chosen,
+        banks=banks,
+        tags=tags_in_use(),
+        types=[(name, type_label(name)) for name in REGISTRY],
+        statuses=[(name, status_label(name)) for name in STATUSES],
+    )
+
+
+def _catalog() -> SourceCatalog:
+    catalog, _problems = configured_catalog()
+    return catalog
+
+
+def _doc_choices(catalog: SourceCatalog) -> list[tuple[str, str]]:
+    return [
+        (doc.id, f"{pick(doc.outlet)} · {doc.published} · {pick(doc.title)}")
+        for doc in sorted(catalog.docs.values(), key=lambda doc: (doc.published, doc.id))
+    ]
+
+
+def _build_form(catalog: SourceCatalog, data: dict | None = None) -> QuestionForm:
+    """The form from the request (``data`` None) or from ``data``, with its choices set."""
+    form = QuestionForm() if data is None else QuestionForm(formdata=None, data=data)
+    docs = _doc_choices(catalog)
+    for entry in form.sources.entries:
+        entry.form.doc.choices = docs
+    return form
+
+
+def _contexts(form: QuestionForm, catalog: SourceCatalog) -> list:
+    """Each passage row's quote highlighted in its article, or why it does not anchor."""
+    shown = []
+    for entry in form.sources.entries:
+        doc = catalog.get(entry.form.doc.data or "")
+        exact = (entry.form.exact.data or "").strip()
+        if doc is None or not exact:
+            shown.append(None)
+            continue
+        selector = Selector(
+            exact, entry.form.prefix_text.data or None, entry.form.suffix_text.data or None
+        )
+        try:
+            shown.append(in_context(doc.text, doc.locate(selector)))
+        except AnchorError as error:
+            shown.append(str(error))
+    return shown
+
+
+class _PreviewQuote:
+    """A cited passage in a preview: the quote, its source and, if stored, its passage."""
+
+    def __init__(self, exact: str, source: Source, passage: Passage | None):
+        self.exact, self.source, self.passage = exact, source, passage
+
+
+def _preview(spec, language: str, values: list[str]) -> Markup:
+    """The question as a learner sees it in ``language``, and its feedback for ``values``."""
+    content = spec.content
+    view = question_view(content, None)
+    quotes = []
+    for citation in spec.citations:
+        passage = db.session.scalar(
+            select(Passage).filter_by(
+                source_id=citation.doc, start=citation.anchor.start, end=citation.anchor.end
+            )
+        )
+        source = db.session.get(Source, citation.doc)
+        if source is not None:
+            quotes.append(_PreviewQuote(citation.selector.exact, source, passage))
+    with force_locale(LANGUAGES[language]):
+        options = answer_options(view)
+        marked, error = None, None
+        if values:
+            kind = REGISTRY[content["type"]]
+            try:
+                response = kind.read_response(values, content)
+            except ResponseError as refused:
+                error = response_messages()[refused.code]
+            else:
+                fraction = kind.grade(content["answer"], response)
+                marked = review(content, None, response, fraction)
+        html = render_template(
+            "admin/_preview.html",
+            view=view,
+            options=options,
+            values=values,
+            review=marked,
+            answer={"fraction": marked.fraction if marked else 0, "confidence": None},
+            quotes=quotes,
+            error=error,
+            preview_language=language,
+        )
+    return Markup(html)
+
+
+def _new_question_data(bank: Bank, catalog: SourceCatalog) -> dict:
+    first_doc = _doc_choices(catalog)[0][0] if catalog.docs else ""
+    return {
+        "type": "single",
+        "status": "draft",
+        "difficulty": "1",
+        "choices": [
+            {"id": "a", "correct": True},
+            {"id": "b"},
+        ],
+        "sources": [{"doc": first_doc}],
+    }
+
+
+def _render_editor(bank, question, form, catalog, status=200, **extra):
+    return (
+        render_template(
+            "admin/edit_question.html",
+            bank=bank,
+            question=question,
+            form=form,
+            contexts=_contexts(form, catalog),
+            problems=extra.pop("problems", {}),
+            **extra,
+        ),
+        status,
+    )
+
+
+def _editor(bank: Bank, question: Question | None):
+    catalog = _catalog()
+    if request.method == "GET":
+        if question is None:
+            data = _new_question_data(bank, catalog)
+        else:
+            data = form_data(question.key, question.current_version.content)
+            data["base_version"] = str(question.current_version_id)
+        return _render_editor(bank, question, _build_form(catalog, data), catalog)
+    form = _build_form(catalog)
+    key = question.key if question is not None else (form.key.data or "").strip()
+    raw = raw_question(form, key)
+    action = request.form.get("action", "save")
+    if edit_lists(raw, action):
+        data = form_data(key, raw)
+        data["base_version"] = form.base_version.data
+        data["preview_language"] = form.preview_language.data
+        return _render_editor(bank, question, _build_form(catalog, data), catalog)
+    if not form.validate():
+        problems = {name: list(errors) for name, errors in form.errors.items()}
+        return _render_editor(bank, question, form, catalog, 422, problems=problems)
+    spec, problems = check_question(raw, catalog)
+    if problems:
+        return _render_editor(bank, question, form, catalog, 422, problems=field_problems(problems))
+    if action == "preview":
+        preview = _preview(spec, form.preview_language.data, request.form.getlist("answer"))
+        return _render_editor(bank, question, form, catalog, preview=preview)
+    if action == "check":
+        return _render_editor(bank, question, form, catalog, checked=True)
+    try:
+        if question is None:
+            version = create_question(bank, spec, catalog, current_user)
+            created = True
+        else:
+            base = form.base_version.data or ""
+            if not base.isdigit():
+                abort(400)
+            saved = save_question(question, spec, catalog, current_user, int(base))
+            version, created = saved.version, saved.created
+        db.session.commit()
+    except KeyTaken:
+        db.session.rollback()
+        taken = _("A question with this id is already in the bank. Choose another id.")
+        return _render_editor(bank, question, form, catalog, 422, problems={"key": [taken]})
+    except EditConflict as conflict:
+        # The admin's text stays in the form; the next save is made knowingly
+        # over the version shown in the conflict message.
+        form.base_version.data = str(conflict.current.id)
+        return _render_editor(bank, question, form, catalog, 409, conflict=conflict)
+    if created:
+        flash(_("Saved as version %(number)d.", number=version.number), "success")
+    else:
+        flash(_("Nothing had changed, so no new version was made."), "info")
+    return redirect(url_for(".question", question_id=version.question_id))
+
+
+@bp.route("/banks/<slug>/questions/new", methods=["GET", "POST"])
+@staff_required("admin")
+def new_question(slug: str):
+    """A new question in bank ``slug``."""
+    bank = bank_by_slug(slug) or abort(404)
+    return _editor(bank, None)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@staff_required("admin")
+def edit_question(question_id: int):
+    """Edit a question: a save makes a new version."""
+    question = db.get_or_404(Question, question_id)
+    return _editor(question.bank, question)
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """A question form whose security check expired: show it again, nothing typed lost."""
+    if request.endpoint not in ("admin.edit_question", "admin.new_question"):
+        return expired_form_page()
+    args = request.view_args or {}
+    question = db.session.get(Question, args.get("question_id") or 0)
+    bank = question.bank if question is not None else bank_by_slug(args.get("slug", ""))
+    if bank is None:
+        abort(404)
+    catalog = _catalog()
+    posted = _build_form(catalog)
+    key = question.key if question is not None else (posted.key.data or "").strip()
+    data = form_data(key, raw_question(posted, key))
+    data["base_version"] = posted.base_version.data
+    form = _build_form(catalog, data)
+    message = _(
+        "This page was open so long that its security check expired. "
+        "Everything you typed is still here: check it and save again."
+    )
+    return _render_editor(bank, question, form, catalog, 400, problems={"": [message]})
+
+
+def _version_page(question: Question, number: int | None):
+    version = question.current_version if number is None else version_of(question, number)
+    if version is None:
+        abort(404)
+    catalog = _catalog()
+    contexts = []
+    for source in version.content.get("sources", ()):
+        doc = catalog.get(source["doc"])
+        selector = Selector(source["exact"], source.get("prefix"), source.get("suffix"))
+        try:
+            contexts.append((source, in_context(doc.text, doc.locate(selector))))
+        except (AnchorError, AttributeError):
+            contexts.append((source, None))
+    restore = RestoreForm(base_version=str(question.current_version_id))
+    return render_template(
+        "admin/question.html",
+        question=question,
+        version=version,
+        contexts=contexts,
+        restore_form=restore,
+        type_label=type_label,
+        status_label=status_label,
+    )
+
+
+@bp.get("/questions/<int:question_id>")
+@staff_required("teacher", "admin")
+def question(question_id: int):
+    """A question's current version in full, with its answer and passages."""
+    return _version_page(db.get_or_404(Question, question_id), None)
+
+
+@bp.get("/questions/<int:question_id>/versions/<int:number>")
+@staff_required("teacher", "admin")
+def version(question_id: int, number: int):
+    """One version of a question, exactly as it was saved."""
+    return _version_page(db.get_or_404(Question, question_id), number)
+
+
+@bp.get("/questions/<int:question_id>/history")
+@staff_required("teacher", "admin")
+def question_history(question_id: int):
+    """Every version with its author, time and what it changed."""
+    question = db.get_or_404(Question, question_id)
+    return render_template(
+        "admin/history.html",
+        question=question,
+        entries=history(question),
+        restore_form=RestoreForm(base_version=str(question.current_version_id)),
+        status_label=status_label,
+    )
+
+
+@bp.post("/questions/<int:question_id>/versions/<int:number>/restore")
+@staff_required("admin")
+def restore(question_id: int, number: int):
+    """Make an old version current again, as a new version."""
+    question = db.get_or_404(Question, question_id)
+    old = version_of(question, number) or abort(404)
+    form = RestoreForm()
+    if not form.validate() or not form.base_version.data.isdigit():
+        abort(400)
+    try:
+        saved = restore_version(question, old, current_user, int(form.base_version.data))
+        db.session.commit()
+    except EditConflict as conflict:
+        flash(
+            _(
+                "Version %(number)d was saved by someone else since you opened this page; "
+                "nothing was restored. Look at the history again before restoring.",
+                number=conflict.current.number,
+            ),
+            "error",
+        )
+        return redirect(url_for(".question_history", question_id=question.id))
+    if saved.created:
+        flash(
+            _(
+                "Version %(old)d restored as version %(new)d.",
+                old=number,
+                new=saved.version.number,
+            ),
+            "success",
+        )
+    else:
+        flash(_("That version is already the current one."), "info")
+    return redirect(url_for(".question_history", question_id=question.id))
