@@ -53,7 +53,16 @@ def setup() -> None:
         run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
         run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
         STAMP.write_text(wanted)
-    run(BIN / "pybabel", "compile", "--use-fuzzy", "-d", TRANSLATIONS, "--statistics")
+    # Only when a catalogue changed, so that runs sharing the environment (CI's
+    # two legs at once) do not rewrite the .mo files under each other.
+    stale = [
+        po
+        for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        run(BIN / "pybabel", "compile", "--use-fuzzy", "-d", TRANSLATIONS, "--statistics")
 
 
 def offer_first_account() -> None:

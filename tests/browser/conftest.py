@@ -66,6 +66,29 @@ def live_server(imported):
 
 
 @pytest.fixture
+def serve_app():
+    """Serve any application on a free local port: ``serve(app)`` returns its base URL.
+
+    For suites that need a small bank rather than the ``imported`` one
+    behind ``live_server``; every server is stopped after the test.
+    """
+    servers = []
+
+    def serve(application) -> str:
+        server = make_server("127.0.0.1", 0, application, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
 def new_page(browser, request):
     """Open pages in fresh browser contexts; save a screenshot of each at the end."""
     contexts = []
