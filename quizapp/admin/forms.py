@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from quizapp.domain.banks import STATUSES
@@ -81,18 +82,27 @@ class QuestionForm(FlaskForm):
     # The version the form was opened on: a save is refused if another
     # save has happened since (see quizapp.services.versions).
     base_version = HiddenField()
-    type = SelectField(_l("Type"), choices=[(name, type_label(name)) for name in REGISTRY])
-    status = SelectField(_l("Status"), choices=[(name, status_label(name)) for name in STATUSES])
+    type = SelectField(
+        _l("Type"), choices=[SelectChoice(name, type_label(name)) for name in REGISTRY]
+    )
+    status = SelectField(
+        _l("Status"), choices=[SelectChoice(name, status_label(name)) for name in STATUSES]
+    )
     difficulty = SelectField(
         _l("Difficulty"),
-        choices=[("1", _l("1: easy")), ("2", _l("2: medium")), ("3", _l("3: hard"))],
+        choices=[
+            SelectChoice("1", _l("1: easy")),
+            SelectChoice("2", _l("2: medium")),
+            SelectChoice("3", _l("3: hard")),
+        ],
     )
     tags = StringField(_l("Tags (separated by spaces or commas)"), validators=[Length(max=SHORT)])
     prompt_zh = TextAreaField(_l("Prompt (Chinese)"), validators=[Length(max=LONG)])
     prompt_en = TextAreaField(_l("Prompt (English)"), validators=[Length(max=LONG)])
     choices = FieldList(FormField(ChoiceForm), max_entries=12)
     answer_truth = SelectField(
-        _l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))]
+        _l("The statement is"),
+        choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
     )
     answer_value = StringField(_l("Right number"), validators=[Length(max=64)])
     answer_tolerance = StringField(_l("Accepted error (±)"), validators=[Length(max=64)])
@@ -109,7 +119,9 @@ class QuestionForm(FlaskForm):
     )
     sources = FieldList(FormField(SourceForm), max_entries=5)
     preview_language = SelectField(
-        _l("Preview in"), choices=[("zh", "中文"), ("en", "English")], default="zh"
+        _l("Preview in"),
+        choices=[SelectChoice("zh", "中文"), SelectChoice("en", "English")],
+        default="zh",
     )
 
 

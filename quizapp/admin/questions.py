@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from quizapp.admin import bp
 from quizapp.admin.forms import QuestionForm, RestoreForm, status_label, type_label
@@ -81,7 +82,7 @@ def _doc_choices(catalog: SourceCatalog) -> list[tuple[str, str]]:
 def _build_form(catalog: SourceCatalog, data: dict | None = None) -> QuestionForm:
     """The form from the request (``data`` None) or from ``data``, with its choices set."""
     form = QuestionForm() if data is None else QuestionForm(formdata=None, data=data)
-    docs = _doc_choices(catalog)
+    docs = [SelectChoice(value, label) for value, label in _doc_choices(catalog)]
     for entry in form.sources.entries:
         entry.form.doc.choices = docs
     return form
@@ -258,6 +259,9 @@ def edit_question(question_id: int):
 def expired_form(error):
     """A question form whose security check expired: show it again, nothing typed lost."""
     if request.endpoint not in ("admin.edit_question", "admin.new_question"):
+        return expired_form_page()
+    # The token is checked before the role: only an admin gets the form back.
+    if not (current_user.is_authenticated and current_user.is_admin):
         return expired_form_page()
     args = request.view_args or {}
     question = db.session.get(Question, args.get("question_id") or 0)

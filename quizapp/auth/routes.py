@@ -22,7 +22,9 @@ _DUMMY = User(
 @bp.app_context_processor
 def logout_button() -> dict:
     """Give every page the log-out form (shown to logged-in staff)."""
-    return {"logout_form": LogoutForm()}
+    # Not bound to the request: an error page for a body too large to read
+    # (413) must render without reading that body.
+    return {"logout_form": LogoutForm(formdata=None)}
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -22,7 +22,8 @@ def safe_next(target: str | None) -> str:
 @bp.app_context_processor
 def language_switch() -> dict:
     """Give every page the language switch form, returning to the same page."""
-    return {"language_form": LanguageForm(next=request.full_path.rstrip("?"))}
+    # Not bound to the request (see logout_button): only the page's own forms read the body.
+    return {"language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?"))}
 
 
 @bp.get("/")

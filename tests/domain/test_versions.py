@@ -74,7 +74,9 @@ def test_the_pieces_of_a_change_read_back_as_the_old_and_the_new_text():
     before = make_content()
     after = edited(
         before,
-        lambda c: c["explanation"].update(zh="OpenAI 公开承认的两个局限。", en="Two limits admitted."),
+        lambda c: c["explanation"].update(
+            zh="OpenAI 公开承认的两个局限。", en="Two limits admitted."
+        ),
     )
     for change in changes(before, after):
         old = "".join(text for kind, text in change.pieces if kind != "added")

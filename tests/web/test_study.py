@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Bank
+from quizapp.services.banks import retire
 from quizapp.study.timing import serializer as shown_serializer
 from tests.answers import right_values, secrets_of, wrong_values
 from tests.conftest import database_url
@@ -389,7 +390,7 @@ def test_starting_a_bank_whose_questions_were_all_withdrawn_says_so(imported):
     with imported.app_context():  # the starter withdrawn after the form was shown
         starter = db.session.scalar(select(Bank).where(Bank.slug == "starter"))
         for question in starter.questions:
-            question.current_version.status = "draft"
+            retire(question)
         db.session.commit()
     data = {"csrf_token": hidden(page, "csrf_token"), "token": hidden(page, "token")}
     response = learner.post("/study/start", dict(data, banks=["starter"], length="5", mode="test"))
