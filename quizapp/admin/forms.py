@@ -46,7 +46,8 @@ def type_label(name: str):
 
 def status_label(name: str):
     """The name of a question status in the interface language."""
-    return {"published": _l("Published"), "draft": _l("Draft"), "retired": _l("Retired")}.get(
+    # Lower-case msgids: "Published" is already an article's publication date.
+    return {"published": _l("published"), "draft": _l("draft"), "retired": _l("retired")}.get(
         name, name
     )
 

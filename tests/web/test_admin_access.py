@@ -1,0 +1,333 @@
+"""Who may use the bank editor: every admin route for each kind of visitor, and CSRF.
+
+The walks are driven by the application's URL map and checked against
+:data:`ROUTES`, so a route added to the blueprint later fails these tests
+until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import AuditEntry, Bank, Passage, Question, QuestionVersion
+from tests.conftest import dump, make_bank, make_question
+from tests.web.classroom_client import Browser, Student, Teacher
+from tests.web.editor_client import form_fields
+from tests.web.study_client import hidden
+
+#: Every route and method of the ``admin`` blueprint and who may use it:
+#: "staff" (teachers may look, admins too) or "admin" (admins only).
+ROUTES = {
+    ("admin.index", "GET"): "staff",
+    ("admin.new_bank", "GET"): "admin",
+    ("admin.new_bank", "POST"): "admin",
+    ("admin.bank", "GET"): "staff",
+    ("admin.edit_bank", "GET"): "admin",
+    ("admin.edit_bank", "POST"): "admin",
+    ("admin.bank_status", "POST"): "admin",
+    ("admin.audit", "GET"): "admin",
+    ("admin.picker", "GET"): "admin",
+    ("admin.quote", "GET"): "admin",
+    ("admin.find", "GET"): "admin",
+    ("admin.context", "GET"): "admin",
+    ("admin.questions", "GET"): "staff",
+    ("admin.new_question", "GET"): "admin",
+    ("admin.new_question", "POST"): "admin",
+    ("admin.edit_question", "GET"): "admin",
+    ("admin.edit_question", "POST"): "admin",
+    ("admin.question", "GET"): "staff",
+    ("admin.version", "GET"): "staff",
+    ("admin.question_history", "GET"): "staff",
+    ("admin.restore", "POST"): "admin",
+    ("admin.upload", "GET"): "admin",
+    ("admin.upload", "POST"): "admin",
+    ("admin.confirm_upload", "POST"): "admin",
+    ("admin.download_bank", "GET"): "staff",
+    ("admin.download_all", "GET"): "staff",
+}
+#: What an admin's POST answers when it goes through (anything else is a redirect).
+ADMIN_POST_STATUS = {"admin.upload": 200}
+SOURCE = "huanqiu-2024-02"
+QUOTE = "一个人咬了一口饼干"
+
+
+@dataclass
+class Site:
+    """The editor with one small bank, an admin, and the ids the routes need."""
+
+    app: object
+    admin: Teacher
+    question_id: int
+    passage: tuple[int, int]
+
+
+@pytest.fixture
+def site(app, runner, write_bank) -> Site:
+    path = write_bank(make_bank(questions=[make_question()]))
+    result = runner.invoke(args=["quiz", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        question_id = db.session.scalar(select(Question.id))
+        passage = db.session.execute(select(Passage.start, Passage.end)).one()
+    return Site(app, Teacher.quick(app, "ada", "admin"), question_id, tuple(passage))
+
+
+def admin_rules(app) -> list:
+    """The blueprint's rules, after checking that :data:`ROUTES` has every one of them."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
+    found = {(rule.endpoint, method) for rule in rules for method in methods_of(rule)}
+    assert found == set(ROUTES), (
+        f"not in ROUTES: {sorted(found - set(ROUTES))}; gone: {sorted(set(ROUTES) - found)}"
+    )
+    return rules
+
+
+def methods_of(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def path_of(rule, site: Site) -> str:
+    values = {
+        "slug": "test-bank",
+        "question_id": site.question_id,
+        "number": 1,
+        "source_id": SOURCE,
+    }
+    unknown = set(rule.arguments) - set(values)
+    assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
+    path = rule.build({name: values[name] for name in rule.arguments})[1]
+    start, end = site.passage
+    query = {
+        "admin.quote": f"?start={start}&end={end}",
+        "admin.find": f"?q={QUOTE}",
+        "admin.context": f"?exact={QUOTE}",
+    }
+    return path + query.get(rule.endpoint, "")
+
+
+def main_part(page: str) -> str:
+    return page[page.index("<main") :]
+
+
+def upload_file(slug: str = "more-bank") -> dict:
+    """A bank file to upload, as the multipart field ``files``."""
+    raw = dump(make_bank(slug, [make_question(id="m1")])).encode("utf-8")
+    return {"files": [(io.BytesIO(raw), f"{slug}.yaml")]}
+
+
+def admin_form(endpoint: str, site: Site) -> dict:
+    """What the admin's page would post to ``endpoint``, read now (CSRF token included)."""
+    admin, question_id = site.admin, site.question_id
+    with site.app.app_context():
+        bank = db.session.scalar(select(Bank).filter_by(slug="test-bank"))
+        revision = str(bank.revision)
+        current = str(db.session.get(Question, question_id).current_version_id)
+    token = hidden(admin.text("/admin/"), "csrf_token")
+    if endpoint == "admin.new_bank":
+        return {
+            "csrf_token": token,
+            "slug": "new-bank",
+            "title_zh": "新题库",
+            "title_en": "New bank",
+            "description_zh": "说明",
+            "description_en": "About it",
+        }
+    if endpoint == "admin.edit_bank":
+        fields = form_fields(main_part(admin.text("/admin/banks/test-bank/edit")))
+        return {**fields, "title_en": "Renamed bank"}
+    if endpoint == "admin.bank_status":
+        return {"csrf_token": token, "revision": revision}
+    if endpoint in ("admin.edit_question", "admin.new_question"):
+        fields = form_fields(admin.text(f"/admin/questions/{question_id}/edit"), "editor")
+        fields["prompt_en"] = "What happened to the cookie, really?"
+        if endpoint == "admin.new_question":
+            fields["key"] = "q2"
+        return {**fields, "action": "save"}
+    if endpoint == "admin.restore":
+        return {"csrf_token": token, "base_version": current}
+    if endpoint == "admin.upload":
+        return {"csrf_token": token, **upload_file()}
+    if endpoint == "admin.confirm_upload":
+        page = admin.client.post("/admin/upload", data={"csrf_token": token, **upload_file()})
+        assert page.status_code == 200
+        return form_fields(page.get_data(as_text=True), "/admin/upload/confirm")
+    raise AssertionError(f"{endpoint}: add what its form posts to admin_form()")
+
+
+def state(app) -> tuple:
+    """Everything an admin route could change."""
+    with app.app_context():
+        return (
+            db.session.execute(
+                select(Bank.slug, Bank.status, Bank.revision, Bank.title).order_by(Bank.id)
+            ).all(),
+            db.session.execute(
+                select(Question.id, Question.current_version_id, Question.live_version_id).order_by(
+                    Question.id
+                )
+            ).all(),
+            db.session.scalar(select(func.count()).select_from(QuestionVersion)),
+            db.session.scalar(select(func.count()).select_from(AuditEntry)),
+            db.session.scalar(select(func.count()).select_from(Passage)),
+        )
+
+
+def walk(visitor: Browser, site: Site, token: str) -> list[tuple]:
+    """Every admin route, each method, as ``visitor``: (method, path, status, location)."""
+    seen = []
+    for rule in admin_rules(site.app):
+        path = path_of(rule, site)
+        for method in methods_of(rule):
+            if method == "GET":
+                response = visitor.get(path)
+            else:
+                data = {**admin_form(rule.endpoint, site), "csrf_token": token}
+                response = visitor.post(path, data)
+            location = urlsplit(response.headers.get("Location", "")).path
+            seen.append((rule.endpoint, method, path, response.status_code, location))
+    return seen
+
+
+def sent_to_log_in(seen: list[tuple]) -> list[tuple]:
+    """The visits that did not end in a redirect to the log-in page."""
+    return [visit for visit in seen if visit[3] != 302 or visit[4] != "/auth/login"]
+
+
+# Who may do what
+
+
+def test_the_table_names_every_admin_route_and_method(app):
+    # admin_rules fails on any route or method missing from ROUTES, or listed but gone.
+    assert {rule.endpoint for rule in admin_rules(app)} == {key[0] for key in ROUTES}
+
+
+def test_every_admin_route_sends_an_anonymous_visitor_to_log_in(site):
+    before = state(site.app)
+    visitor = Browser(site.app)
+    token = hidden(visitor.text("/auth/login"), "csrf_token")
+    assert sent_to_log_in(walk(visitor, site, token)) == []
+    assert state(site.app) == before
+
+
+def test_a_learner_who_studies_and_plays_is_still_sent_to_log_in(site):
+    teacher = Teacher.quick(site.app, "ms-li")
+    public_id = teacher.create(banks=("test-bank",))
+    student = Student(site.app)
+    assert student.join(teacher.code(public_id), "Ann").status_code == 302
+    page = student.text("/study/start")
+    started = student.post(
+        "/study/start",
+        {
+            "csrf_token": hidden(page, "csrf_token"),
+            "token": hidden(page, "token"),
+            "banks": ["test-bank"],
+            "length": "",
+            "mode": "practice",
+        },
+    )
+    assert started.status_code == 302 and student.client.get_cookie("learner") is not None
+    before = state(site.app)
+    token = hidden(student.text("/play/"), "csrf_token")
+    assert sent_to_log_in(walk(student, site, token)) == []
+    assert state(site.app) == before
+
+
+def test_a_teacher_may_read_the_banks_but_nothing_else(site):
+    before = state(site.app)
+    teacher = Teacher.quick(site.app, "ms-li")
+    token = hidden(teacher.text("/admin/"), "csrf_token")
+    problems = []
+    for endpoint, method, path, status, _location in walk(teacher, site, token):
+        expected = 200 if ROUTES[(endpoint, method)] == "staff" and method == "GET" else 403
+        if status != expected:
+            problems.append((method, path, status, expected))
+    assert problems == []
+    assert state(site.app) == before
+
+
+def test_the_read_only_pages_a_teacher_may_see_are_exactly_these():
+    staff = {endpoint for (endpoint, _method), who in ROUTES.items() if who == "staff"}
+    assert staff == {
+        "admin.index",
+        "admin.bank",
+        "admin.questions",
+        "admin.question",
+        "admin.version",
+        "admin.question_history",
+        "admin.download_bank",
+        "admin.download_all",
+    }
+    assert all(method == "GET" for (_endpoint, method), who in ROUTES.items() if who == "staff")
+
+
+def test_an_admin_may_use_every_route(site):
+    admin = site.admin
+    token = hidden(admin.text("/admin/"), "csrf_token")
+    problems = []
+    for endpoint, method, path, status, location in walk(admin, site, token):
+        expected = 200 if method == "GET" else ADMIN_POST_STATUS.get(endpoint, 302)
+        if status != expected or location == "/auth/login":
+            problems.append((method, path, status, location))
+    assert problems == []
+    with site.app.app_context():
+        banks = {bank.slug: bank for bank in db.session.scalars(select(Bank))}
+        assert set(banks) == {"test-bank", "new-bank", "more-bank"}
+        assert banks["test-bank"].status == "retired"
+        assert banks["test-bank"].title["en"] == "Renamed bank"
+        question = db.session.get(Question, site.question_id)
+        # Edited (version 2), then version 1 restored (version 3).
+        assert question.current_version.number == 3
+        assert question.current_version.content["prompt"]["en"] == "What happened to the cookie?"
+        keys = db.session.scalars(select(Question.key).order_by(Question.id)).all()
+        assert keys == ["q1", "q2", "m1"]
+
+
+# CSRF: on in these tests, as in production
+
+
+def test_csrf_protection_is_on_in_these_tests(app):
+    assert app.config.get("WTF_CSRF_ENABLED", True) is True
+
+
+@pytest.mark.parametrize("token", [None, "made-up", "from-another-browser"])
+def test_no_admin_form_is_accepted_without_its_token(site, token):
+    before = state(site.app)
+    teacher = Teacher.quick(site.app, "ms-li")
+    posts = [
+        (rule, method)
+        for rule in admin_rules(site.app)
+        for method in methods_of(rule)
+        if method == "POST"
+    ]
+    assert len(posts) == 8
+    problems = []
+    for rule, _method in posts:
+        data = admin_form(rule.endpoint, site)
+        if token is None:
+            del data["csrf_token"]
+        elif token == "made-up":
+            data["csrf_token"] = "made-up"
+        else:
+            data["csrf_token"] = hidden(teacher.text("/admin/"), "csrf_token")
+        response = site.admin.post(path_of(rule, site), data)
+        if response.status_code != 400:
+            problems.append((rule.endpoint, response.status_code))
+    assert problems == []
+    assert state(site.app) == before
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "teacher"])
+def test_a_tokenless_post_to_the_question_form_shows_a_non_admin_no_editor(site, visitor):
+    browser = Browser(site.app) if visitor == "anonymous" else Teacher.quick(site.app, "ms-li")
+    data = admin_form("admin.edit_question", site)
+    del data["csrf_token"]
+    response = browser.post(f"/admin/questions/{site.question_id}/edit", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code in (302, 400, 403)
+    assert 'id="editor"' not in page and "Test bank" not in page
