@@ -16,6 +16,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, ClassSession, SessionItem
 from quizapp.models.content import utcnow
 from quizapp.services import classroom as sessions
+from quizapp.services.banks import add_version
 from tests.answers import right_values, secrets_of, wrong_values
 from tests.conftest import QUESTIONS
 from tests.web.classroom_client import Student, Teacher
@@ -771,3 +772,24 @@ def test_the_projector_and_each_student_use_their_own_language(teacher):
     assert str(escape(content["prompt"]["en"])) in english.page()
     assert content["prompt"]["zh"] in chinese.page()
     assert str(escape(content["prompt"]["en"])) not in chinese.page()
+
+
+# Results keep the version that was asked
+
+
+def test_results_show_the_version_students_answered_after_an_admin_edits_it(teacher):
+    public_id, students = make_class(teacher, 2, questions=question_ids(teacher, [0]))
+    play_to_the_end(teacher, public_id, students, 1)
+    with teacher.app.app_context():
+        item = db.session.scalar(
+            select(SessionItem).filter_by(session_id=teacher.session(public_id).id)
+        )
+        asked = item.question_version
+        old_prompt = asked.content["prompt"]["en"]
+        question = asked.question
+        edited = dict(asked.content, prompt={"zh": "改过的题干", "en": "An edited prompt"})
+        add_version(question, edited, [c.passage for c in asked.citations], "editor")
+        db.session.commit()
+    results = teacher.text(f"/classroom/{public_id}/results")
+    assert str(escape(old_prompt)) in results
+    assert "An edited prompt" not in results
