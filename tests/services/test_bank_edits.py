@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEntry, Bank, User
+from quizapp.models import AuditEntry, Bank
 from quizapp.services.attempts import NothingToDraw, start_attempt
 from quizapp.services.bank_edits import (
     BankConflict,
@@ -16,26 +16,13 @@ from quizapp.services.bank_edits import (
     create_bank,
 )
 from quizapp.services.content import bank_overview, published_by_bank
-from tests.services.test_classroom import run_together
-from tests.services.test_versions import import_bank, make_admin
+from tests.services.editing import admin
+from tests.services.races import run_together
 
 BANK = "test-bank"
 TITLE = {"zh": "测试题库", "en": "Test bank"}
 DESCRIPTION = {"zh": "用于测试。", "en": "For tests."}
 RENAMED = {"zh": "新题库", "en": "New bank"}
-
-
-@pytest.fixture
-def bank_app(app, catalog):
-    """The application with the one-question test bank imported and an admin."""
-    with app.app_context():
-        import_bank(catalog)
-        make_admin()
-    return app
-
-
-def admin() -> User:
-    return db.session.scalar(select(User).filter_by(name="ada"))
 
 
 def entries(action: str | None = None) -> list[AuditEntry]:
@@ -58,8 +45,8 @@ def offered_slugs() -> list[str]:
 # Creating
 
 
-def test_a_new_bank_is_active_empty_and_logged(bank_app):
-    with bank_app.app_context():
+def test_a_new_bank_is_active_empty_and_logged(editor_app):
+    with editor_app.app_context():
         bank = create_bank("new-bank", RENAMED, DESCRIPTION, admin())
         db.session.commit()
         assert (bank.status, bank.revision, bank.questions) == ("active", 1, [])
@@ -70,8 +57,8 @@ def test_a_new_bank_is_active_empty_and_logged(bank_app):
         }
 
 
-def test_a_bank_id_already_in_use_is_refused(bank_app):
-    with bank_app.app_context():
+def test_a_bank_id_already_in_use_is_refused(editor_app):
+    with editor_app.app_context():
         with pytest.raises(BankExists):
             create_bank(BANK, RENAMED, DESCRIPTION, admin())
         db.session.rollback()
@@ -82,8 +69,8 @@ def test_a_bank_id_already_in_use_is_refused(bank_app):
 # Changing
 
 
-def test_a_new_title_bumps_the_revision_and_is_logged_before_and_after(bank_app):
-    with bank_app.app_context():
+def test_a_new_title_bumps_the_revision_and_is_logged_before_and_after(editor_app):
+    with editor_app.app_context():
         bank = bank_by_slug(BANK)
         assert change_bank(bank, {"title": RENAMED}, 1, admin())
         db.session.commit()
@@ -96,8 +83,8 @@ def test_a_new_title_bumps_the_revision_and_is_logged_before_and_after(bank_app)
         }
 
 
-def test_a_change_that_changes_nothing_returns_false_and_writes_nothing(bank_app):
-    with bank_app.app_context():
+def test_a_change_that_changes_nothing_returns_false_and_writes_nothing(editor_app):
+    with editor_app.app_context():
         before = entries()
         bank = bank_by_slug(BANK)
         assert not change_bank(bank, {"title": dict(TITLE), "status": "active"}, 1, admin())
@@ -106,8 +93,8 @@ def test_a_change_that_changes_nothing_returns_false_and_writes_nothing(bank_app
         assert entries() == before
 
 
-def test_a_change_on_a_stale_revision_is_refused(bank_app):
-    with bank_app.app_context():
+def test_a_change_on_a_stale_revision_is_refused(editor_app):
+    with editor_app.app_context():
         bank = bank_by_slug(BANK)
         change_bank(bank, {"title": RENAMED}, 1, admin())
         db.session.commit()
@@ -117,7 +104,7 @@ def test_a_change_on_a_stale_revision_is_refused(bank_app):
         assert bank_by_slug(BANK).description == DESCRIPTION
 
 
-def test_two_changes_on_the_same_revision_at_once_let_exactly_one_through(bank_app):
+def test_two_changes_on_the_same_revision_at_once_let_exactly_one_through(editor_app):
     def renaming(title: dict):
         def prepare():
             return bank_by_slug(BANK), admin()
@@ -133,9 +120,9 @@ def test_two_changes_on_the_same_revision_at_once_let_exactly_one_through(bank_a
         return prepare, act
 
     first, second = {"zh": "甲", "en": "A"}, {"zh": "乙", "en": "B"}
-    results = run_together(bank_app, [renaming(first), renaming(second)])
+    results = run_together(editor_app, [renaming(first), renaming(second)])
     assert sorted(results) in (["A", "conflict"], ["B", "conflict"])
-    with bank_app.app_context():
+    with editor_app.app_context():
         bank = bank_by_slug(BANK)
         winner = next(result for result in results if result != "conflict")
         assert (bank.title["en"], bank.revision) == (winner, 2)
@@ -145,8 +132,8 @@ def test_two_changes_on_the_same_revision_at_once_let_exactly_one_through(bank_a
 # Retiring and reactivating
 
 
-def test_a_retired_bank_is_no_longer_offered_to_learners(bank_app):
-    with bank_app.app_context():
+def test_a_retired_bank_is_no_longer_offered_to_learners(editor_app):
+    with editor_app.app_context():
         bank_id = bank_by_slug(BANK).id
         assert offered_slugs() == [BANK] and bank_id in published_by_bank()
         set_status("retired")
@@ -156,8 +143,8 @@ def test_a_retired_bank_is_no_longer_offered_to_learners(bank_app):
             start_attempt("learner-one", [BANK])
 
 
-def test_a_reactivated_bank_is_offered_again(bank_app):
-    with bank_app.app_context():
+def test_a_reactivated_bank_is_offered_again(editor_app):
+    with editor_app.app_context():
         set_status("retired")
         set_status("active")
         assert offered_slugs() == [BANK]
@@ -165,8 +152,8 @@ def test_a_reactivated_bank_is_offered_again(bank_app):
         assert len(start_attempt("learner-one", [BANK]).items) == 1
 
 
-def test_retiring_and_reactivating_are_logged_with_the_status_before_and_after(bank_app):
-    with bank_app.app_context():
+def test_retiring_and_reactivating_are_logged_with_the_status_before_and_after(editor_app):
+    with editor_app.app_context():
         set_status("retired")
         set_status("active")
         retire, reactivate = entries("bank.retire"), entries("bank.reactivate")

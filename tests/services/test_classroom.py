@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import threading
 from datetime import timedelta
 
 import pytest
@@ -33,9 +32,9 @@ from quizapp.services.session_reports import (
     students_csv,
 )
 from tests.answers import right_values, wrong_values
+from tests.services.races import run_together
 
 DENY = DenyList.of(["shit", "傻逼"])
-THREAD_TIMEOUT = 60
 
 
 def make_teacher(name: str = "ms-li") -> User:
@@ -120,42 +119,6 @@ class Writes:
     def record(self, conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
             self.statements.append(statement)
-
-
-def run_together(app, jobs) -> list:
-    """Run each job in its own thread and app context, released at one moment.
-
-    A job is ``(prepare, act)``: ``prepare()`` loads what it needs, then the
-    connection is handed back (so twenty threads do not exhaust the pool),
-    all threads wait at a barrier, and ``act(*prepared)`` runs. Returns the
-    results in the order of ``jobs``; an error in any thread fails the test.
-    """
-    barrier = threading.Barrier(len(jobs), timeout=THREAD_TIMEOUT)
-    results: list = [None] * len(jobs)
-    errors: list = []
-
-    def run(index, prepare, act):
-        try:
-            with app.app_context():
-                try:
-                    prepared = prepare()
-                    db.session.commit()
-                    barrier.wait()
-                    results[index] = act(*prepared)
-                finally:
-                    db.session.remove()
-        except Exception as error:  # reported below, with the thread's error
-            barrier.abort()
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(index, *job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(THREAD_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
-    return results
 
 
 # Creating a session

@@ -21,7 +21,7 @@ from quizapp.services.bank_edits import bank_by_slug, change_bank, create_bank
 from quizapp.services.banks import export_documents, import_banks, plan_import
 from quizapp.services.versions import save_question
 from tests.conftest import dump, make_bank, make_question
-from tests.services.test_versions import make_admin, make_spec
+from tests.services.editing import make_admin, make_spec
 
 BANK = "test-bank"
 TABLES = (AuditEntry, Bank, Citation, Passage, Question, QuestionVersion, Source)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from quizapp.domain.banks import check_documents, check_question
 from quizapp.domain.versions import Field
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Bank, Question, QuestionVersion, User
 from quizapp.services.attempts import published_versions, start_attempt
-from quizapp.services.banks import import_banks
 from quizapp.services.versions import (
     EditConflict,
     KeyTaken,
@@ -19,33 +17,10 @@ from quizapp.services.versions import (
     save_question,
     version_of,
 )
-from tests.conftest import dump, make_bank, make_question
-from tests.services.test_classroom import run_together
+from tests.services.editing import admin, make_spec
+from tests.services.races import run_together
 
 BANK = "test-bank"
-
-
-def make_admin(name: str = "ada") -> User:
-    """An admin account (a dummy hash: nobody logs in here)."""
-    admin = User(name=name, role="admin", password_hash="not-a-real-hash")
-    db.session.add(admin)
-    db.session.commit()
-    return admin
-
-
-def import_bank(catalog, document: dict | None = None) -> None:
-    """Import one bank document from the command line (no author) and commit."""
-    result = check_documents([("bank.yaml", dump(document or make_bank()).encode())], catalog)
-    assert result.ok, result.problems
-    import_banks(catalog, result.banks)
-    db.session.commit()
-
-
-def make_spec(catalog, **overrides):
-    """The editor's valid form data for question q1, with ``overrides``."""
-    spec, problems = check_question(make_question(**overrides), catalog)
-    assert problems == []
-    return spec
 
 
 def question_q1() -> Question:
@@ -73,24 +48,11 @@ def save(catalog, author: User, **overrides):
 RENAMED = {"prompt": {"zh": "饼干后来怎么了?", "en": "What happened to the cookie later?"}}
 
 
-@pytest.fixture
-def edited_app(app, catalog):
-    """The application with the one-question test bank imported and an admin."""
-    with app.app_context():
-        import_bank(catalog)
-        make_admin()
-    return app
-
-
-def admin() -> User:
-    return db.session.scalar(select(User).filter_by(name="ada"))
-
-
 # Saving
 
 
-def test_a_save_adds_the_next_version_by_its_author_from_the_editor(edited_app, catalog):
-    with edited_app.app_context():
+def test_a_save_adds_the_next_version_by_its_author_from_the_editor(editor_app, catalog):
+    with editor_app.app_context():
         saved = save(catalog, admin(), **RENAMED)
         assert saved.created
         version = question_q1().current_version
@@ -102,8 +64,8 @@ def test_a_save_adds_the_next_version_by_its_author_from_the_editor(edited_app, 
         )
 
 
-def test_a_save_is_logged_with_the_version_numbers_and_the_fields_changed(edited_app, catalog):
-    with edited_app.app_context():
+def test_a_save_is_logged_with_the_version_numbers_and_the_fields_changed(editor_app, catalog):
+    with editor_app.app_context():
         saved = save(catalog, admin(), **RENAMED, difficulty=2)
         (entry,) = entries("question.edit")
         assert (entry.actor.name, entry.question.key, entry.bank.slug) == ("ada", "q1", BANK)
@@ -111,15 +73,15 @@ def test_a_save_is_logged_with_the_version_numbers_and_the_fields_changed(edited
         assert entry.detail == {"from": 1, "to": 2, "fields": ["difficulty", "prompt"]}
 
 
-def test_saving_identical_content_adds_no_version_and_no_log_entry(edited_app, catalog):
-    with edited_app.app_context():
+def test_saving_identical_content_adds_no_version_and_no_log_entry(editor_app, catalog):
+    with editor_app.app_context():
         saved = save(catalog, admin())
         assert not saved.created and saved.version.number == 1
         assert count(QuestionVersion) == 1 and entries("question.edit") == []
 
 
-def test_a_draft_saved_over_a_published_version_leaves_the_published_one_live(edited_app, catalog):
-    with edited_app.app_context():
+def test_a_draft_saved_over_a_published_version_leaves_the_published_one_live(editor_app, catalog):
+    with editor_app.app_context():
         first = question_q1().current_version
         draft = save(catalog, admin(), status="draft", **RENAMED).version
         question = question_q1()
@@ -127,24 +89,24 @@ def test_a_draft_saved_over_a_published_version_leaves_the_published_one_live(ed
         assert [v.id for v in published_versions([BANK])] == [first.id]
 
 
-def test_publishing_a_draft_makes_it_live(edited_app, catalog):
-    with edited_app.app_context():
+def test_publishing_a_draft_makes_it_live(editor_app, catalog):
+    with editor_app.app_context():
         save(catalog, admin(), status="draft", **RENAMED)
         published = save(catalog, admin(), status="published", **RENAMED).version
         assert question_q1().live_version_id == published.id
         assert [v.id for v in published_versions([BANK])] == [published.id]
 
 
-def test_retiring_a_question_takes_it_away_from_learners(edited_app, catalog):
-    with edited_app.app_context():
+def test_retiring_a_question_takes_it_away_from_learners(editor_app, catalog):
+    with editor_app.app_context():
         retired = save(catalog, admin(), status="retired").version
         question = question_q1()
         assert question.current_version_id == retired.id and question.live_version is None
         assert published_versions([BANK]) == []
 
 
-def test_create_question_adds_version_one_at_the_end_of_the_bank(edited_app, catalog):
-    with edited_app.app_context():
+def test_create_question_adds_version_one_at_the_end_of_the_bank(editor_app, catalog):
+    with editor_app.app_context():
         bank = db.session.scalar(select(Bank).filter_by(slug=BANK))
         version = create_question(bank, make_spec(catalog, id="q2"), catalog, admin())
         db.session.commit()
@@ -155,8 +117,8 @@ def test_create_question_adds_version_one_at_the_end_of_the_bank(edited_app, cat
         assert entry.question.key == "q2" and entry.version_id == version.id
 
 
-def test_create_question_refuses_an_id_the_bank_already_has(edited_app, catalog):
-    with edited_app.app_context():
+def test_create_question_refuses_an_id_the_bank_already_has(editor_app, catalog):
+    with editor_app.app_context():
         bank = db.session.scalar(select(Bank).filter_by(slug=BANK))
         with pytest.raises(KeyTaken):
             create_question(bank, make_spec(catalog), catalog, admin())
@@ -167,8 +129,8 @@ def test_create_question_refuses_an_id_the_bank_already_has(edited_app, catalog)
 # Restoring
 
 
-def test_restoring_an_old_version_adds_a_new_version_with_its_content(edited_app, catalog):
-    with edited_app.app_context():
+def test_restoring_an_old_version_adds_a_new_version_with_its_content(editor_app, catalog):
+    with editor_app.app_context():
         save(catalog, admin(), **RENAMED)
         question = question_q1()
         old = version_of(question, 1)
@@ -183,8 +145,8 @@ def test_restoring_an_old_version_adds_a_new_version_with_its_content(edited_app
         assert count(QuestionVersion) == 3
 
 
-def test_a_restore_is_logged_with_the_version_restored(edited_app, catalog):
-    with edited_app.app_context():
+def test_a_restore_is_logged_with_the_version_restored(editor_app, catalog):
+    with editor_app.app_context():
         save(catalog, admin(), **RENAMED)
         question = question_q1()
         restore_version(question, version_of(question, 1), admin(), question.current_version_id)
@@ -195,9 +157,9 @@ def test_a_restore_is_logged_with_the_version_restored(edited_app, catalog):
 
 
 def test_restoring_the_published_version_of_a_retired_question_makes_it_live_again(
-    edited_app, catalog
+    editor_app, catalog
 ):
-    with edited_app.app_context():
+    with editor_app.app_context():
         save(catalog, admin(), status="retired")
         question = question_q1()
         restored = restore_version(
@@ -208,8 +170,8 @@ def test_restoring_the_published_version_of_a_retired_question_makes_it_live_aga
         assert [v.id for v in published_versions([BANK])] == [restored.id]
 
 
-def test_restoring_the_content_already_current_adds_nothing(edited_app, catalog):
-    with edited_app.app_context():
+def test_restoring_the_content_already_current_adds_nothing(editor_app, catalog):
+    with editor_app.app_context():
         question = question_q1()
         saved = restore_version(
             question, version_of(question, 1), admin(), question.current_version_id
@@ -221,8 +183,8 @@ def test_restoring_the_content_already_current_adds_nothing(edited_app, catalog)
 # Edit conflicts
 
 
-def test_a_save_on_a_stale_version_is_refused_with_what_the_other_save_changed(edited_app, catalog):
-    with edited_app.app_context():
+def test_a_save_on_a_stale_version_is_refused_with_what_the_other_save_changed(editor_app, catalog):
+    with editor_app.app_context():
         base = question_q1().current_version_id
         save(catalog, admin(), **RENAMED)
         with pytest.raises(EditConflict) as raised:
@@ -237,8 +199,8 @@ def test_a_save_on_a_stale_version_is_refused_with_what_the_other_save_changed(e
         assert question_q1().current_version.content["difficulty"] == 1
 
 
-def test_a_restore_on_a_stale_version_is_refused(edited_app, catalog):
-    with edited_app.app_context():
+def test_a_restore_on_a_stale_version_is_refused(editor_app, catalog):
+    with editor_app.app_context():
         base = question_q1().current_version_id
         save(catalog, admin(), **RENAMED)
         question = question_q1()
@@ -247,8 +209,8 @@ def test_a_restore_on_a_stale_version_is_refused(edited_app, catalog):
         assert count(QuestionVersion) == 2
 
 
-def test_two_saves_on_the_same_version_at_once_let_exactly_one_through(edited_app, catalog):
-    with edited_app.app_context():
+def test_two_saves_on_the_same_version_at_once_let_exactly_one_through(editor_app, catalog):
+    with editor_app.app_context():
         base = question_q1().current_version_id
 
     def saving(**overrides):
@@ -265,9 +227,9 @@ def test_two_saves_on_the_same_version_at_once_let_exactly_one_through(edited_ap
 
         return prepare, act
 
-    results = run_together(edited_app, [saving(difficulty=2), saving(difficulty=3)])
+    results = run_together(editor_app, [saving(difficulty=2), saving(difficulty=3)])
     assert sorted(results, key=str) in ([2, "conflict"], [3, "conflict"])
-    with edited_app.app_context():
+    with editor_app.app_context():
         assert count(QuestionVersion) == 2
         winner = next(result for result in results if result != "conflict")
         assert question_q1().current_version.content["difficulty"] == winner
@@ -277,8 +239,8 @@ def test_two_saves_on_the_same_version_at_once_let_exactly_one_through(edited_ap
 # Learners
 
 
-def test_an_attempt_started_before_an_edit_keeps_the_version_it_drew(edited_app, catalog):
-    with edited_app.app_context():
+def test_an_attempt_started_before_an_edit_keeps_the_version_it_drew(editor_app, catalog):
+    with editor_app.app_context():
         first = question_q1().current_version_id
         attempt = start_attempt("learner-one", [BANK])
         attempt_id = attempt.id
