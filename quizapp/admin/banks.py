@@ -11,13 +11,8 @@ from quizapp.admin.forms import BankForm, BankStatusForm
 from quizapp.auth.access import staff_required
 from quizapp.extensions import db
 from quizapp.services.audit import audit_query
-from quizapp.services.bank_edits import (
-    BankConflict,
-    BankExists,
-    bank_by_slug,
-    change_bank,
-    create_bank,
-)
+from quizapp.services.bank_edits import BankConflict, BankExists, change_bank, create_bank
+from quizapp.services.banks import bank_by_slug
 from quizapp.services.question_list import bank_counts
 
 AUDIT_PER_PAGE = 50
@@ -66,7 +61,7 @@ def bank(slug: str):
     """A bank: its fields, status, questions and the log of its changes."""
     found = bank_by_slug(slug) or abort(404)
     entries = db.session.scalars(audit_query(bank_id=found.id).limit(20)).all()
-    counts = next(c for c in bank_counts() if c.bank.id == found.id)
+    (counts,) = bank_counts(found.id)
     return render_template(
         "admin/bank.html",
         bank=found,

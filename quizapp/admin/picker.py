@@ -12,6 +12,7 @@ read-only GETs.
 from __future__ import annotations
 
 from flask import abort, jsonify, render_template, request
+from flask_babel import gettext as _
 
 from quizapp.admin import bp
 from quizapp.auth.access import staff_required
@@ -52,14 +53,26 @@ def quote(source_id: str):
     doc = _doc(source_id)
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int)
-    if start is None or end is None or not 0 <= start < end <= len(doc.text):
-        return jsonify(error="bad_range"), 400
+    # Each refusal carries a sentence for the person picking, shown in the picker.
+    if (
+        start is None
+        or end is None
+        or not 0 <= start < end <= len(doc.text)
+        or not doc.text[start:end].strip()
+    ):
+        message = _("Select some words of the article first.")
+        return jsonify(error="bad_range", message=message), 400
     if end - start > MAX_QUOTE:
-        return jsonify(error="too_long", limit=MAX_QUOTE), 422
+        message = _(
+            "That selection is too long: a quote has at most %(limit)d characters.",
+            limit=MAX_QUOTE,
+        )
+        return jsonify(error="too_long", limit=MAX_QUOTE, message=message), 422
     try:
         selector = selector_for(doc.folded, doc.text, start, end)
-    except AnchorError as error:
-        return jsonify(error="not_unique", message=str(error)), 422
+    except AnchorError:
+        message = _("That selection occurs too often to be told apart. Select more words.")
+        return jsonify(error="not_unique", message=message), 422
     return jsonify(exact=selector.exact, prefix=selector.prefix or "", suffix=selector.suffix or "")
 
 
@@ -94,7 +107,7 @@ def context(source_id: str):
         args.get("exact", "")[:20_000], args.get("prefix") or None, args.get("suffix") or None
     )
     try:
-        anchor = doc.locate(selector)
+        shown = doc.quote_in_context(selector)
     except AnchorError as error:
         return render_template("admin/_context.html", error=str(error)), 422
-    return render_template("admin/_context.html", shown=in_context(doc.text, anchor))
+    return render_template("admin/_context.html", shown=shown)

@@ -20,9 +20,9 @@ from quizapp.domain.question_types import REGISTRY
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
-def _pair(form: QuestionForm | dict, name: str) -> dict:
-    get = (lambda f: form[f].data) if not isinstance(form, dict) else form.get
-    return {language: (get(f"{name}_{language}") or "").strip() for language in LANGUAGES}
+def _pair(form, name: str) -> dict:
+    """The ``{zh, en}`` text typed in the inputs ``NAME_zh`` and ``NAME_en`` of ``form``."""
+    return {language: (form[f"{name}_{language}"].data or "").strip() for language in LANGUAGES}
 
 
 def _number(text: str):

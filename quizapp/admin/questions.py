@@ -16,7 +16,7 @@ from quizapp.admin.forms import QuestionForm, RestoreForm, status_label, type_la
 from quizapp.admin.question_form import edit_lists, field_problems, form_data, raw_question
 from quizapp.answer_form import answer_options, response_messages
 from quizapp.auth.access import staff_required
-from quizapp.domain.anchoring import AnchorError, Selector, in_context
+from quizapp.domain.anchoring import AnchorError, Selector
 from quizapp.domain.banks import STATUSES, check_question
 from quizapp.domain.presentation import question_view, review
 from quizapp.domain.question_types import REGISTRY, ResponseError
@@ -25,7 +25,7 @@ from quizapp.errors import expired_form_page
 from quizapp.extensions import db
 from quizapp.i18n import LANGUAGES, pick
 from quizapp.models import Bank, Passage, Question, Source
-from quizapp.services.bank_edits import bank_by_slug
+from quizapp.services.banks import bank_by_slug
 from quizapp.services.catalog import configured_catalog
 from quizapp.services.question_list import QuestionFilter, history, question_query, tags_in_use
 from quizapp.services.versions import (
@@ -101,7 +101,7 @@ def _contexts(form: QuestionForm, catalog: SourceCatalog) -> list:
             exact, entry.form.prefix_text.data or None, entry.form.suffix_text.data or None
         )
         try:
-            shown.append(in_context(doc.text, doc.locate(selector)))
+            shown.append(doc.quote_in_context(selector))
         except AnchorError as error:
             shown.append(str(error))
     return shown
@@ -154,7 +154,7 @@ def _preview(spec, language: str, values: list[str]) -> Markup:
     return Markup(html)
 
 
-def _new_question_data(bank: Bank, catalog: SourceCatalog) -> dict:
+def _new_question_data(catalog: SourceCatalog) -> dict:
     first_doc = _doc_choices(catalog)[0][0] if catalog.docs else ""
     return {
         "type": "single",
@@ -187,7 +187,7 @@ def _editor(bank: Bank, question: Question | None):
     catalog = _catalog()
     if request.method == "GET":
         if question is None:
-            data = _new_question_data(bank, catalog)
+            data = _new_question_data(catalog)
         else:
             data = form_data(question.key, question.current_version.content)
             data["base_version"] = str(question.current_version_id)
@@ -291,9 +291,11 @@ def _version_page(question: Question, number: int | None):
         doc = catalog.get(source["doc"])
         selector = Selector(source["exact"], source.get("prefix"), source.get("suffix"))
         try:
-            contexts.append((source, in_context(doc.text, doc.locate(selector))))
-        except (AnchorError, AttributeError):
-            contexts.append((source, None))
+            shown = doc.quote_in_context(selector) if doc is not None else None
+        except AnchorError:
+            # An old version may quote a copy since changed: show its quote as saved.
+            shown = None
+        contexts.append((source, shown))
     restore = RestoreForm(base_version=str(question.current_version_id))
     return render_template(
         "admin/question.html",

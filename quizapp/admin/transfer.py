@@ -50,8 +50,7 @@ def _read_upload(form: UploadForm) -> list[tuple[str, bytes]]:
     # The whole request is already bounded by MAX_CONTENT_LENGTH; each file
     # is then held to QUIZ_MAX_BANK_BYTES by the bank format's reader.
     return [
-        (storage.filename or "upload.yaml", storage.stream.read())
-        for storage in form.files.data[:MAX_FILES]
+        (storage.filename or "upload.yaml", storage.stream.read()) for storage in form.files.data
     ]
 
 
@@ -67,10 +66,10 @@ def upload():
     if not form.validate_on_submit():
         status = 422 if form.errors else 200
         return render_template("admin/upload.html", form=form), status
-    files = _read_upload(form)
     if len(form.files.data) > MAX_FILES:
         form.files.errors = [_("At most %(count)d files at once.", count=MAX_FILES)]
         return render_template("admin/upload.html", form=form), 422
+    files = _read_upload(form)
     _catalog, result = _check(files)
     if not result.ok:
         return render_template(

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizapp.domain.anchoring import Anchor, AnchorError, Selector, locate
+from quizapp.domain.anchoring import Anchor, AnchorError, InContext, Selector, in_context, locate
 from quizapp.domain.fields import FieldReader
 from quizapp.domain.problems import Problem
 from quizapp.domain.text import FoldedText, fold
@@ -59,6 +59,10 @@ class SourceDoc:
     def locate(self, selector: Selector) -> Anchor:
         """Anchor a quote in this document (see :func:`anchoring.locate`)."""
         return locate(self.folded, self.text, selector)
+
+    def quote_in_context(self, selector: Selector, width: int = 60) -> InContext:
+        """The quote with the text around it; raises AnchorError if it does not anchor."""
+        return in_context(self.text, self.locate(selector), width)
 
 
 @dataclass

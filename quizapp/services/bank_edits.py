@@ -7,13 +7,13 @@ the bank's ``revision`` so that two admins cannot overwrite each other.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from quizapp.extensions import db
 from quizapp.models import Bank, User
 from quizapp.models.content import utcnow
 from quizapp.services.audit import record
-from quizapp.services.banks import bank_fields
+from quizapp.services.banks import bank_by_slug, bank_fields
 
 
 class BankExists(Exception):
@@ -26,11 +26,6 @@ class BankConflict(Exception):
     def __init__(self, bank: Bank):
         super().__init__(f"bank {bank.slug} is at revision {bank.revision}")
         self.bank = bank
-
-
-def bank_by_slug(slug: str) -> Bank | None:
-    """The bank with id ``slug``."""
-    return db.session.scalar(select(Bank).filter_by(slug=slug))
 
 
 def create_bank(slug: str, title: dict, description: dict, author: User) -> Bank:

@@ -162,7 +162,7 @@ def _sync_bank(
     so the summary confirmed is the summary applied.
     """
     write = cache is not None
-    bank = db.session.scalar(select(Bank).filter_by(slug=spec.slug))
+    bank = bank_by_slug(spec.slug)
     fields = {"title": spec.title, "description": spec.description, "status": spec.status}
     if bank is None:
         summary.banks_added.append(spec.slug)
@@ -213,6 +213,11 @@ def _sync_bank(
         summary.retired.append(label)
         if write:
             retire(question, author)
+
+
+def bank_by_slug(slug: str) -> Bank | None:
+    """The bank with id ``slug``."""
+    return db.session.scalar(select(Bank).filter_by(slug=slug))
 
 
 def bank_fields(bank: Bank) -> dict:

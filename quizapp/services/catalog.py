@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -15,9 +16,23 @@ from quizapp.models.content import utcnow
 
 
 def configured_catalog() -> tuple[SourceCatalog, list]:
-    """The source catalogue from ``QUIZ_SEEDS_DIR``, with any problems in it."""
+    """The source catalogue from ``QUIZ_SEEDS_DIR``, with any problems in it.
+
+    The editor asks for it on every check, preview and picker request; the
+    seeds are read, hashed and folded again only when a file in the folder
+    changed (its size or modification time), which a ``stat`` per file tells.
+    """
     config = current_app.config
-    return load_catalog(Path(config["QUIZ_SEEDS_DIR"]), config["QUIZ_MAX_BANK_BYTES"])
+    seeds = Path(config["QUIZ_SEEDS_DIR"])
+    files = sorted(seeds.iterdir()) if seeds.is_dir() else []
+    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _load_catalog(seeds, config["QUIZ_MAX_BANK_BYTES"], signature)
+
+
+@lru_cache(maxsize=4)
+def _load_catalog(seeds: Path, max_bytes: int, signature: tuple) -> tuple[SourceCatalog, list]:
+    # ``signature`` is only part of the cache key; the catalogue is read-only.
+    return load_catalog(seeds, max_bytes)
 
 
 def check_banks(paths: list[Path] | None = None) -> tuple[SourceCatalog, CheckResult]:

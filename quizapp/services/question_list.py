@@ -76,8 +76,8 @@ class BankCounts:
     live: int
 
 
-def bank_counts() -> list[BankCounts]:
-    """Every bank, active or retired, with its questions counted by status, in one query."""
+def bank_counts(bank_id: int | None = None) -> list[BankCounts]:
+    """Every bank (or the one ``bank_id``) with its questions counted by status, in one query."""
 
     def count(status: str):
         return func.coalesce(func.sum(case((QuestionVersion.status == status, 1), else_=0)), 0)
@@ -94,11 +94,14 @@ def bank_counts() -> list[BankCounts]:
         .group_by(Question.bank_id)
         .subquery()
     )
-    rows = db.session.execute(
+    query = (
         select(Bank, counts.c.published, counts.c.draft, counts.c.retired, counts.c.live)
         .outerjoin(counts, counts.c.bank_id == Bank.id)
         .order_by(Bank.status, Bank.slug)
     )
+    if bank_id is not None:
+        query = query.where(Bank.id == bank_id)
+    rows = db.session.execute(query)
     return [BankCounts(bank, *(int(n or 0) for n in numbers)) for bank, *numbers in rows]
 
 

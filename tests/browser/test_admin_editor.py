@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Question
-from tests.conftest import make_bank, make_question
+from tests.conftest import dump, make_bank, make_question
 from tests.web.classroom_client import PASSWORD, make_user
 
 ARTICLE = "huanqiu-2024-02"
@@ -349,3 +349,67 @@ def test_the_editors_pages_pass_the_accessibility_check_with_no_violations(
     preview_as(page, "en")
     answer_in_preview(page, "No bite mark")
     assert_no_axe_violations(axe_check, page, "edit-preview")
+
+
+def test_an_admin_uploads_a_bank_file_reads_the_plan_and_confirms_it(new_page, site, tmp_path):
+    changed = make_bank(questions=[make_question(difficulty=2), make_question(id="q2")])
+    path = tmp_path / "test-bank.yaml"
+    path.write_text(dump(changed), encoding="utf-8")
+    page = admin_page(new_page, site)
+    page.goto(site.base + "/admin/upload")
+    page.get_by_label("Bank files (YAML)").set_input_files(str(path))
+    page.get_by_role("button", name="Check the files").click()
+    plan = page.locator("section.notice")
+    expect(plan).to_contain_text("Added: 1")
+    expect(plan).to_contain_text("Changed: 1")
+    expect(plan).to_contain_text("test-bank/q2")
+    assert current_content(site.app, site.question_id)[0] == 1  # nothing written yet
+    page.get_by_role("button", name="Import these changes").click()
+    expect(page.locator(".flash-success")).to_contain_text("1 added, 1 changed")
+    number, content = current_content(site.app, site.question_id)
+    assert (number, content["difficulty"]) == (2, 2)
+
+
+def test_a_broken_upload_shows_each_problem_with_its_line_and_imports_nothing(
+    new_page, site, tmp_path
+):
+    path = tmp_path / "broken.yaml"
+    path.write_text(dump(make_bank(questions=[make_question(difficulty=7)])), encoding="utf-8")
+    page = admin_page(new_page, site)
+    page.goto(site.base + "/admin/upload")
+    page.get_by_label("Bank files (YAML)").set_input_files(str(path))
+    page.get_by_role("button", name="Check the files").click()
+    problems = page.get_by_role("alert")
+    expect(problems).to_contain_text("nothing was imported")
+    expect(problems).to_contain_text(re.compile(r"broken\.yaml:\d+:\d+: .*difficulty"))
+    assert current_content(site.app, site.question_id)[0] == 1
+
+
+def test_an_admin_creates_a_bank_and_its_first_question(new_page, site):
+    page = admin_page(new_page, site)
+    page.goto(site.base + "/admin/banks/new")
+    page.get_by_label("Bank id").fill("fresh")
+    page.get_by_label("Title (Chinese)").fill("新题库")
+    page.get_by_label("Title (English)").fill("A fresh bank")
+    page.get_by_label("Description (Chinese)").fill("说明。")
+    page.get_by_label("Description (English)").fill("About it.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash-success")).to_contain_text("Bank created")
+    page.get_by_role("link", name="Add a question").click()
+    page.get_by_label("Question id").fill("first")
+    question = make_question()
+    page.get_by_label("Prompt (Chinese)").fill(question["prompt"]["zh"])
+    page.get_by_label("Prompt (English)").fill(question["prompt"]["en"])
+    for index, choice in enumerate(question["choices"]):
+        page.locator(f"#choices-{index}-text_zh").fill(choice["text"]["zh"])
+        page.locator(f"#choices-{index}-text_en").fill(choice["text"]["en"])
+    page.get_by_label("Explanation (Chinese)").fill(question["explanation"]["zh"])
+    page.get_by_label("Explanation (English)").fill(question["explanation"]["en"])
+    page.locator("#sources-0-doc").select_option(question["source"]["doc"])
+    page.locator("#sources-0-exact").fill(question["source"]["exact"])
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Saved as version 1.")
+    with site.app.app_context():
+        created = db.session.scalar(select(Question).where(Question.key == "first"))
+        assert created.bank.slug == "fresh"
+        assert created.current_version.status == "draft"

@@ -17,8 +17,8 @@ from quizapp.models import (
     Source,
     User,
 )
-from quizapp.services.bank_edits import bank_by_slug, change_bank, create_bank
-from quizapp.services.banks import export_documents, import_banks, plan_import
+from quizapp.services.bank_edits import change_bank, create_bank
+from quizapp.services.banks import bank_by_slug, export_documents, import_banks, plan_import
 from quizapp.services.versions import save_question
 from tests.conftest import dump, make_bank, make_question
 from tests.services.editing import make_admin, make_spec
