@@ -351,14 +351,19 @@ def test_the_editors_pages_pass_the_accessibility_check_with_no_violations(
     assert_no_axe_violations(axe_check, page, "edit-preview")
 
 
+def upload(page, site: Site, path):
+    """Choose ``path`` in the upload form and have it checked; return the page."""
+    page.goto(site.base + "/admin/upload")
+    page.get_by_label("Bank files (YAML)").set_input_files(str(path))
+    page.get_by_role("button", name="Check the files").click()
+    return page
+
+
 def test_an_admin_uploads_a_bank_file_reads_the_plan_and_confirms_it(new_page, site, tmp_path):
     changed = make_bank(questions=[make_question(difficulty=2), make_question(id="q2")])
     path = tmp_path / "test-bank.yaml"
     path.write_text(dump(changed), encoding="utf-8")
-    page = admin_page(new_page, site)
-    page.goto(site.base + "/admin/upload")
-    page.get_by_label("Bank files (YAML)").set_input_files(str(path))
-    page.get_by_role("button", name="Check the files").click()
+    page = upload(admin_page(new_page, site), site, path)
     plan = page.locator("section.notice")
     expect(plan).to_contain_text("Added: 1")
     expect(plan).to_contain_text("Changed: 1")
@@ -375,10 +380,7 @@ def test_a_broken_upload_shows_each_problem_with_its_line_and_imports_nothing(
 ):
     path = tmp_path / "broken.yaml"
     path.write_text(dump(make_bank(questions=[make_question(difficulty=7)])), encoding="utf-8")
-    page = admin_page(new_page, site)
-    page.goto(site.base + "/admin/upload")
-    page.get_by_label("Bank files (YAML)").set_input_files(str(path))
-    page.get_by_role("button", name="Check the files").click()
+    page = upload(admin_page(new_page, site), site, path)
     problems = page.get_by_role("alert")
     expect(problems).to_contain_text("nothing was imported")
     expect(problems).to_contain_text(re.compile(r"broken\.yaml:\d+:\d+: .*difficulty"))
