@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from quizapp.config import Config
-from quizapp.extensions import babel, csrf, db, migrate
+from quizapp.extensions import babel, compress, csrf, db, migrate
 
 
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -30,10 +30,11 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
+    compress.init_app(app)
     init_i18n(app, babel)
     _configure_sqlite(app)
 
-    from quizapp import accounts_cli, cli, errors, learners, security
+    from quizapp import accounts_cli, cli, errors, learners, security, static_files
     from quizapp.admin import bp as admin_bp
     from quizapp.auth import access
     from quizapp.auth import bp as auth_bp
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     errors.init_app(app)
     learners.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     cli.init_app(app)
     accounts_cli.init_app(app)
     return app

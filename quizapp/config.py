@@ -69,6 +69,22 @@ class Config:
         # A student's phone polls every second; re-sending the session cookie
         # on each poll would only cost bandwidth. It is written when it changes.
         self.SESSION_REFRESH_EACH_REQUEST = False
+        # gzip where it pays: text of at least COMPRESS_MIN_SIZE bytes, for
+        # browsers that ask for it. Smaller bodies fit in one network packet
+        # anyway, and the live pages' 304 polls have no body at all.
+        self.COMPRESS_ALGORITHM = "gzip"
+        self.COMPRESS_ALGORITHM_STREAMING = "gzip"
+        self.COMPRESS_LEVEL = 6
+        self.COMPRESS_MIN_SIZE = 1400
+        self.COMPRESS_MIMETYPES = [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+            "text/csv",
+        ]
         self.BABEL_DEFAULT_LOCALE = "en"
         # Times are stored in UTC and shown in this zone (an IANA name).
         self.BABEL_DEFAULT_TIMEZONE = env.get("QUIZ_TIMEZONE") or "UTC"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import text
 
 from quizapp import create_app
 from quizapp.domain.banks import check_files
@@ -80,11 +81,29 @@ def app_factory(tmp_path):
             db.engine.dispose()
 
 
+def end_other_connections() -> None:
+    """End every other connection to the PostgreSQL test database.
+
+    A live server's request thread may still be finishing a browser's last
+    poll when its test ends. Its open transaction would make the next
+    test's DROP TABLE wait, or lose a deadlock against it.
+    """
+    db.session.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    )
+    db.session.commit()
+
+
 @pytest.fixture
 def app(app_factory, tmp_path):
     """An application with empty tables."""
     application = app_factory(database_url(tmp_path))
     with application.app_context():
+        if TEST_DATABASE_URL:
+            end_other_connections()
         db.drop_all()
         db.create_all()
     return application

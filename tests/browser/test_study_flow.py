@@ -221,9 +221,11 @@ def test_every_page_fits_a_360_pixel_phone(imported, live_server, new_page, snap
         answer_here(page, imported, words)
         fits(f"feedback-{number}")
         if number == 1:
-            page.get_by_role("link", name=words["next"]).click()
+            with page.expect_navigation():
+                page.get_by_role("link", name=words["next"]).click()
             fits("question-2")
-    page.get_by_role("link", name=words["results"]).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=words["results"]).click()
     fits("results")
     page.goto(live_server + "/study/progress")
     fits("progress")

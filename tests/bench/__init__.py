@@ -1,0 +1,1 @@
+"""The load benchmark (``python3 tasks.py bench``): not part of the test run."""

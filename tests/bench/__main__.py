@@ -1,0 +1,338 @@
+"""Run the load benchmark: ``python3 tasks.py bench`` (see README.md, "Performance").
+
+    python -m tests.bench [--postgres-url URL] [--only sqlite|postgres] [--quick]
+                          [--workers N] [--threads N] [--out DIR]
+
+For each database: the bare baseline under gunicorn (INSERT and JSON at
+saturation), then quizapp under the same gunicorn settings: its answer and
+live-update endpoints at saturation, 25 classes of 40 students playing at
+once (checked against the database afterwards), 50 learners in
+self-study, and the weight of a question page. Prints a table and writes
+``latest.json`` and ``latest.txt`` (default: ``tests/bench/results/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, select, text
+
+from tests.bench import baseline, classes, saturation, servers, study
+from tests.bench.client import Device
+from tests.bench.pages import csrf_token, form_to
+from tests.bench.report import render, targets
+from tests.bench.stats import LoopLag, summary_ms
+from tests.bench.weight import page_weight, weigh
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PASSWORD = "bench password 2024"
+SATURATION_QUESTIONS = 60
+
+
+def empty_database(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for name in inspect(connection).get_table_names():
+            connection.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
+
+
+def prepare_quizapp(url: str, env: dict, teachers: int) -> dict:
+    """Migrate and import as a deployment does; add teachers; pick the questions."""
+    servers.flask_command(env, "db", "upgrade")
+    servers.flask_command(env, "quiz", "import")
+    from quizapp import create_app
+    from quizapp.extensions import db
+    from quizapp.models import Bank
+    from quizapp.services.accounts import create_user
+    from quizapp.services.content import published_by_bank
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": env["SECRET_KEY"]})
+    with app.app_context():
+        names = [f"teacher{i:02d}" for i in range(teachers)]
+        for name in names:
+            create_user(name, "teacher", PASSWORD)
+        choosable = []
+        for versions in published_by_bank().values():
+            choosable += [v for v in versions if v.content["type"] in ("single", "true_false")]
+        slugs = list(db.session.scalars(select(Bank.slug).where(Bank.status == "active")))
+        picked = [
+            (v.id, "true" if v.content["type"] == "true_false" else v.content["choices"][0]["id"])
+            for v in choosable
+        ]
+        db.session.remove()
+        db.engine.dispose()
+    return {"teachers": names, "questions": picked, "banks": slugs}
+
+
+async def saturate_quizapp(server, prepared, warmup_s, measure_s) -> dict:
+    """A student-paced session for answers; its players' polls for live updates."""
+    host, port = server.host, server.port
+    teacher = Device(host, port)
+    page = await teacher.get("/auth/login")
+    await teacher.post(
+        "/auth/login",
+        {
+            "csrf_token": csrf_token(page.text),
+            "name": prepared["teachers"][-1],
+            "password": PASSWORD,
+        },
+    )
+    page = await teacher.get("/classroom/new")
+    questions = prepared["questions"][:SATURATION_QUESTIONS]
+    sent = await teacher.post(
+        "/classroom/new",
+        {
+            **form_to(page.text, "/classroom/new").hidden,
+            "questions": [str(i) for i, _ in questions],
+            "pacing": "student",
+            "time_limit": "None",
+            "scoring": "plain",
+            "late_join": "y",
+            "nicknames": "free",
+        },
+    )
+    assert sent.status == 302, (sent.status, sent.text[:1000])
+    host_path = sent.location
+    page = await teacher.get(host_path)
+    code = _code(page.text)
+    control = form_to(page.text, "/control")
+    await teacher.post(f"{host_path}/control", {**control.hidden, "action": "start"})
+    players = await saturation.join_players(host, port, code, 160)
+    version = _version(await players[0].device.get(players[0].live))
+    weighed = await weigh(players[0].device, players[0].live)
+    weighed["language"] = "en"
+    polled = await saturation.polls(players, version, warmup_s, measure_s)
+    answered = await saturation.answers(players, [c for _, c in questions], warmup_s, measure_s)
+    public_id = host_path.rsplit("/", 1)[1]
+    return {"answers": answered, "polls": polled, "public_id": public_id, "weight": weighed}
+
+
+def _code(page: str) -> str:
+    import re
+
+    return re.search(r'class="join-code"[^>]*>(\d+)<', page).group(1)
+
+
+def _version(reply) -> str:
+    import re
+
+    return re.search(r'data-live-version="([^"]*)"', reply.text).group(1)
+
+
+def stored_answers(url: str, public_id: str) -> int:
+    from quizapp.models import ClassSession, PlayerAnswer
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        total = connection.execute(
+            select(PlayerAnswer.id)
+            .join(ClassSession, ClassSession.id == PlayerAnswer.session_id)
+            .where(ClassSession.public_id == public_id)
+        ).all()
+    engine.dispose()
+    return len(total)
+
+
+def think_time(rng: random.Random) -> float:
+    """Self-study reading time per question: 1–3 s."""
+    return rng.uniform(1.0, 3.0)
+
+
+async def run_database(name: str, url: str, args, folder: Path) -> dict:
+    plan = classes.Plan()
+    if args.quick:
+        plan.classes, plan.students, plan.questions = 4, 10, 2
+    warmup_s, measure_s = (0.5, 2.0) if args.quick else (1.0, 6.0)
+    settings = {k: v for k, v in (("workers", args.workers), ("threads", args.threads)) if v}
+    result: dict = {"database": name}
+
+    print(f"== {name}: baseline", flush=True)
+    baseline.prepare(url)
+    env = servers.app_environment(url)
+    with servers.gunicorn("tests.bench.baseline:create_app()", env, folder, settings) as server:
+        inserts = await saturation.baseline_inserts(server.host, server.port, warmup_s, measure_s)
+        documents = await saturation.baseline_json(server.host, server.port, warmup_s, measure_s)
+    result["baseline"] = {
+        "insert_per_s": round(inserts.per_second, 1),
+        "insert_latency_ms": summary_ms(inserts.seconds),
+        "insert_rows": baseline.count(url),
+        "insert_ok": sum(n for s, n in inserts.total.items() if s < 400),
+        "json_per_s": round(documents.per_second, 1),
+        "json_latency_ms": summary_ms(documents.seconds),
+        "peak_memory_mb": round(server.peak_pss / 2**20, 1),
+    }
+
+    print(f"== {name}: quizapp (migrate, import, {plan.classes + 1} teachers)", flush=True)
+    if name == "postgresql":
+        empty_database(url)
+    prepared = prepare_quizapp(url, env, plan.classes + 1)
+    with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
+        print(f"== {name}: saturation", flush=True)
+        sat = await saturate_quizapp(server, prepared, warmup_s, measure_s)
+        answers_ok = sum(n for s, n in sat["answers"].total.items() if s < 400)
+        rows = stored_answers(url, sat["public_id"])
+        print(f"== {name}: {plan.classes} classes × {plan.students} students", flush=True)
+        rng = random.Random(plan.seed)
+        pool = [q for q, _ in prepared["questions"]]
+        question_ids = [rng.sample(pool, plan.questions) for _ in range(plan.classes)]
+        with LoopLag() as lag:
+            outcome = await classes.play(
+                plan, server.host, server.port, prepared["teachers"], PASSWORD, question_ids
+            )
+        checked = classes.verify(url, outcome)
+        print(f"== {name}: self-study, {args.learners} learners", flush=True)
+        with LoopLag() as study_lag:
+            learned = await study.study(
+                server.host, server.port, prepared["banks"], args.learners, think_time, plan.seed
+            )
+        weight = await page_weight(server.host, server.port)
+        peak = server.peak_pss
+    result["quizapp"] = {
+        "answers_per_s": round(sat["answers"].per_second, 1),
+        "answers_latency_ms": summary_ms(sat["answers"].seconds),
+        "answers_sent_ok": answers_ok,
+        "answers_stored": rows,
+        "polls_per_s": round(sat["polls"].per_second, 1),
+        "polls_latency_ms": summary_ms(sat["polls"].seconds),
+        "polls_statuses": dict(sat["polls"].statuses),
+        "peak_memory_mb": round(peak / 2**20, 1),
+    }
+    delays = outcome.delays()
+    result["classes"] = {
+        "classes": plan.classes,
+        "students": plan.classes * plan.students,
+        "questions": plan.questions,
+        "seconds": round(outcome.ended - outcome.started, 1),
+        "requests": outcome.requests,
+        "requests_per_s": round(outcome.requests / (outcome.ended - outcome.started), 1),
+        "answer_latency_ms": summary_ms(outcome.answer_seconds),
+        "poll_latency_ms": summary_ms(outcome.poll_seconds),
+        "page_latency_ms": summary_ms(outcome.page_seconds),
+        "update_delay_ms": summary_ms(delays),
+        "refreshes": outcome.refreshes,
+        "double_submits": outcome.doubles,
+        "checked": checked,
+        "errors": outcome.errors[:20],
+        "error_count": len(outcome.errors),
+        "generator_lag_ms": summary_ms(lag.lags),
+    }
+    result["study"] = {
+        "learners": args.learners,
+        "finished": learned.finished,
+        "question_page_ms": summary_ms(learned.question_seconds),
+        "answer_submit_ms": summary_ms(learned.answer_seconds),
+        "feedback_page_ms": summary_ms(learned.feedback_seconds),
+        "errors": learned.errors[:20],
+        "generator_lag_ms": summary_ms(study_lag.lags),
+    }
+    result["page_weight"] = [*weight, sat["weight"]]
+    result["ratios"] = {
+        "answers_to_insert": round(sat["answers"].per_second / inserts.per_second, 3),
+        "polls_to_json": round(sat["polls"].per_second / documents.per_second, 3),
+    }
+    return result
+
+
+def machine(args) -> dict:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    import gunicorn
+
+    config = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import runpy; c = runpy.run_path('gunicorn.conf.py');"
+            " print(c.get('workers'), c.get('worker_class'), c.get('threads', 1))",
+        ],
+        cwd=servers.ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return {
+        "cpu": model,
+        "cores": len(
+            [
+                1
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("processor")
+            ]
+        ),
+        "memory_gb": round(memory_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "gunicorn": gunicorn.__version__,
+        "workers": args.workers or int(config[0]),
+        "worker_class": config[1],
+        "threads": args.threads or int(config[2]),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+async def main_async(args) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
+    report = {"machine": machine(args), "runs": []}
+    if args.only in (None, "sqlite"):
+        url = f"sqlite:///{folder / 'quizapp.sqlite3'}"
+        report["runs"].append(await run_database("sqlite", url, args, folder))
+    if args.only in (None, "postgres"):
+        if not args.postgres_url:
+            raise SystemExit("--postgres-url is needed for PostgreSQL (python3 tasks.py bench)")
+        report["machine"]["postgresql"] = _server_version(args.postgres_url)
+        report["runs"].append(await run_database("postgresql", args.postgres_url, args, folder))
+    report["targets"] = targets(report)
+    return report
+
+
+def _server_version(url: str) -> str:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        version = connection.exec_driver_sql("SHOW server_version").scalar_one()
+    engine.dispose()
+    return version
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--postgres-url")
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--quick", action="store_true", help="a small run, to try the benchmark")
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    # A thousand students are a thousand connections from this one process.
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    report = asyncio.run(main_async(args))
+    table = render(report)
+    print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    (args.out / "latest.txt").write_text(table + "\n")
+    return 0 if all(t["met"] for t in report["targets"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The benchmark's table and its targets (the issue's figures, checked)."""
+
+from __future__ import annotations
+
+
+def _get(run: dict, path: str):
+    value = run
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+#: (what, path in a run, comparison, limit)
+TARGETS = [
+    ("answers lost", "classes.checked.lost", "==", 0),
+    ("answers double-counted", "classes.checked.double_counted", "==", 0),
+    ("answers stored but not told so", "classes.checked.unannounced", "==", 0),
+    ("server errors in the classes", "classes.error_count", "==", 0),
+    ("answer latency p99 (ms)", "classes.answer_latency_ms.p99", "<=", 250),
+    ("teacher-to-student delay p95 (ms)", "classes.update_delay_ms.p95", "<=", 1500),
+    ("answers/s ÷ bare INSERT/s", "ratios.answers_to_insert", ">=", 0.6),
+    ("live updates/s ÷ bare JSON/s", "ratios.polls_to_json", ">=", 0.6),
+    ("self-study question page p95 (ms)", "study.question_page_ms.p95", "<=", 50),
+    ("self-study answer submit p95 (ms)", "study.answer_submit_ms.p95", "<=", 80),
+]
+PAGE_LIMIT_KB = 100
+
+
+def targets(report: dict) -> list[dict]:
+    checked = []
+    for run in report["runs"]:
+        for what, path, comparison, limit in TARGETS:
+            value = _get(run, path)
+            met = value is not None and (
+                value == limit
+                if comparison == "=="
+                else value <= limit
+                if comparison == "<="
+                else value >= limit
+            )
+            checked.append(
+                {
+                    "database": run["database"],
+                    "what": what,
+                    "value": value,
+                    "target": f"{comparison} {limit}",
+                    "met": met,
+                }
+            )
+        for page in run["page_weight"]:
+            checked.append(
+                {
+                    "database": run["database"],
+                    "what": f"page weight {page['path']} ({page['language']}), KB",
+                    "value": page["html_css_js_kb"],
+                    "target": f"<= {PAGE_LIMIT_KB}",
+                    "met": page["html_css_js_kb"] <= PAGE_LIMIT_KB and not page["third_party"],
+                }
+            )
+    return checked
+
+
+def _ms(summary: dict, *names: str) -> str:
+    return " / ".join("-" if summary[n] is None else f"{summary[n]:g}" for n in names)
+
+
+def render(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']},"
+        f" SQLite {m['sqlite']}, PostgreSQL {m.get('postgresql', '-')}; gunicorn {m['gunicorn']}"
+        f" ({m['workers']} {m['worker_class']} workers × {m['threads']} threads); {m['date']}.",
+        "The load generator runs on the same machine.",
+        "",
+    ]
+    rows = []
+    for run in report["runs"]:
+        b, q, c, s, r = run["baseline"], run["quizapp"], run["classes"], run["study"], run["ratios"]
+        k = c["checked"]
+        rows += [
+            (run["database"], "", ""),
+            (
+                "answers/s at saturation",
+                f"{q['answers_per_s']:g}",
+                f"{r['answers_to_insert']:.0%} of bare INSERT ({b['insert_per_s']:g}/s)",
+            ),
+            (
+                "live-update requests/s",
+                f"{q['polls_per_s']:g}",
+                f"{r['polls_to_json']:.0%} of bare JSON ({b['json_per_s']:g}/s)",
+            ),
+            (
+                f"classes: {c['classes']} × {c['students'] // c['classes']} students,"
+                f" {c['questions']} questions",
+                f"{c['seconds']:g} s",
+                f"{c['requests']} requests, {c['requests_per_s']:g}/s",
+            ),
+            (
+                "answer latency p50 / p95 / p99 (ms)",
+                _ms(c["answer_latency_ms"], "p50", "p95", "p99"),
+                f"{c['answer_latency_ms']['count']} answers sent",
+            ),
+            (
+                "teacher → last student p50 / p95 (ms)",
+                _ms(c["update_delay_ms"], "p50", "p95"),
+                f"{c['update_delay_ms']['count']} teacher actions",
+            ),
+            (
+                "poll / live page p95 (ms)",
+                _ms(c["poll_latency_ms"], "p95") + " / " + _ms(c["page_latency_ms"], "p95"),
+                "",
+            ),
+            (
+                "answers lost / double-counted",
+                f"{k['lost']} / {k['double_counted']}",
+                f"recorded {k['recorded']}, repeats {k['repeat']}, too late {k['late']},"
+                f" rows {k['rows']}, unannounced {k['unannounced']}",
+            ),
+            (
+                "server peak memory (PSS, MB)",
+                f"{q['peak_memory_mb']:g}",
+                f"bare baseline {b['peak_memory_mb']:g}",
+            ),
+            (
+                f"self-study, {s['learners']} learners: question page p50 / p95 (ms)",
+                _ms(s["question_page_ms"], "p50", "p95"),
+                f"{s['finished']} finished",
+            ),
+            (
+                "self-study: answer submit p50 / p95 (ms)",
+                _ms(s["answer_submit_ms"], "p50", "p95"),
+                "",
+            ),
+            (
+                "load generator lag p99 (ms)",
+                _ms(c["generator_lag_ms"], "p99"),
+                "how late its own event loop ran: the error bar of the latencies",
+            ),
+        ]
+        for page in run["page_weight"]:
+            rows.append(
+                (
+                    f"page weight {page['path']} ({page['language']})",
+                    f"{page['html_css_js_kb']:g} KB",
+                    "HTML {html} + CSS {css} + JS {js} bytes; third-party: {n}".format(
+                        n=len(page["third_party"]), **page["bytes"]
+                    ),
+                )
+            )
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        lines.append(f"{name:<{width}}  {value:>16}  {note}".rstrip() if value or note else name)
+    lines += ["", "Targets:"]
+    for t in report["targets"]:
+        mark = "met" if t["met"] else "MISSED"
+        lines.append(
+            f"  [{mark}] {t['database']}: {t['what']} = {t['value']} (target {t['target']})"
+        )
+    return "\n".join(lines)

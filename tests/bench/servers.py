@@ -1,0 +1,156 @@
+"""The servers under test: gunicorn started from the repository's config file.
+
+Both quizapp and the bare baseline run under ``gunicorn.conf.py``, the
+production settings, so that any difference is the app's own. While a
+server runs, a thread samples its memory: the proportional set size (PSS)
+of the arbiter and every worker, summed, which counts memory the forked
+workers share once rather than once per worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "gunicorn.conf.py"
+START_TIMEOUT_S = 60
+
+
+@dataclass
+class Server:
+    """A running gunicorn."""
+
+    host: str
+    port: int
+    process: subprocess.Popen
+    error_log: Path
+    peak_pss: int = 0
+    samples: list[int] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def _group_pids(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == pgid:  # field 5 of stat: the process group
+                    pids.append(int(entry.name))
+    return pids
+
+
+def _sample_memory(server: Server, stop: threading.Event) -> None:
+    while not stop.wait(0.25):
+        total = sum(_pss_kib(pid) for pid in _group_pids(server.process.pid)) * 1024
+        server.samples.append(total)
+        server.peak_pss = max(server.peak_pss, total)
+
+
+def flask_command(env: dict, *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "quizapp", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def app_environment(database_url: str, secret: str | None = None) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret or secrets.token_hex(32),
+    }
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, env: dict, folder: Path, settings: dict | None = None) -> Iterator[Server]:
+    """Start gunicorn on ``app`` with the repository's config (``settings``
+    override it, as command-line options would); stop it afterwards."""
+    port = free_port()
+    error_log = folder / f"gunicorn-{port}.log"
+    command = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG)]
+    command += ["--bind", f"127.0.0.1:{port}", "--error-logfile", str(error_log)]
+    for name, value in (settings or {}).items():
+        command += [f"--{name.replace('_', '-')}", str(value)]
+    command.append(app)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    server = Server("127.0.0.1", port, process, error_log)
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample_memory, args=(server, stop), daemon=True)
+    try:
+        _wait_until_serving(server)
+        sampler.start()
+        yield server
+    finally:
+        stop.set()
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        if sampler.is_alive():
+            sampler.join()
+
+
+def _wait_until_serving(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        try:
+            urllib.request.urlopen(server.base + "/", timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # any answer will do: the baseline has no home page
+        except OSError:
+            time.sleep(0.2)
+    log = server.error_log.read_text(errors="replace") if server.error_log.exists() else ""
+    raise RuntimeError(f"gunicorn did not start (exit {server.process.poll()}):\n{log}")
