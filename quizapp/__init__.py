@@ -41,6 +41,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from quizapp.classroom import bp as classroom_bp
     from quizapp.main import bp as main_bp
     from quizapp.play import bp as play_bp
+    from quizapp.play import polls
     from quizapp.sources import bp as sources_bp
     from quizapp.study import bp as study_bp
 
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     learners.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
+    polls.init_app(app)
     cli.init_app(app)
     accounts_cli.init_app(app)
     return app

@@ -18,6 +18,8 @@ from quizapp.models.content import aware
 
 #: How often pages poll, in milliseconds (also the worst-case delay).
 POLL_INTERVAL_MS = 1000
+#: Always revalidate: a cached "nothing changed" would freeze the screen.
+STATE_CACHE_CONTROL = "no-cache"
 
 
 def utc_iso(moment: datetime) -> str:
@@ -32,6 +34,5 @@ def state_response(version: str) -> Response:
     unchanged = version in request.if_none_match
     response = Response(status=304) if unchanged else jsonify(version=version)
     response.set_etag(version)
-    # Always revalidate: a cached "nothing changed" would freeze the screen.
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = STATE_CACHE_CONTROL
     return response

@@ -106,12 +106,10 @@ def join(code: str | None):
 
 
 def _player_or_leave(public_id: str) -> tuple[ClassSession, Player]:
-    session = sessions.session_by_public_id(public_id)
-    if session is None:
+    found = play.session_and_player(public_id, token_for(public_id))
+    if found is None:
         abort(404)
-    player = play.player_by_token(session, token_for(public_id))
-    if player is None:
-        abort(404)
+    session, player = found
     sessions.settle(session)
     return session, player
 
@@ -206,11 +204,10 @@ def live(public_id: str):
 @bp.get("/s/<public_id>/state")
 def state(public_id: str):
     """The session's revision, for conditional polling (one indexed read)."""
-    session = sessions.session_by_public_id(public_id)
-    if session is None:
+    revision = sessions.current_revision(public_id)
+    if revision is None:
         abort(404)
-    sessions.settle(session)
-    return state_response(str(session.revision))
+    return state_response(str(revision))
 
 
 def _answer_feedback(result: play.AnswerResult) -> None:
@@ -230,14 +227,20 @@ def _answer_feedback(result: play.AnswerResult) -> None:
 @bp.post("/s/<public_id>/answer")
 def answer(public_id: str):
     """Record an answer (once, while the question is open); then back to the screen."""
-    session, player = _player_or_leave(public_id)
-    form = PlayAnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    position = int(form.position.data) if (form.position.data or "").isdigit() else -1
-    round_ = int(form.round.data) if (form.round.data or "").isdigit() else 1
+    seat = play.seat_for_answer(public_id, token_for(public_id))
+    if seat is None:
+        abort(404)
+    session, player, progress = seat
+    sessions.settle(session)
+    # The CSRF token was checked before this view (CSRFProtect); the rest of
+    # the form is read as sent, without building a form object per answer.
+    position = request.form.get("position", "")
+    position = int(position) if position.isdigit() else -1
+    round_ = request.form.get("round", "")
+    round_ = int(round_) if round_.isdigit() else 1
     values = request.form.getlist("answer")
     confidence = request.form.get("confidence")
+    pacing = session.pacing  # read before the answer's commit expires the row
     try:
         result = play.submit(
             session,
@@ -246,6 +249,7 @@ def answer(public_id: str):
             round_,
             values,
             int(confidence) if confidence and confidence.isdigit() else None,
+            progress,
         )
     except LookupError:
         abort(404)
@@ -259,7 +263,7 @@ def answer(public_id: str):
         context.pop("template")
         return _render_live(session, player, 422, **context)
     _answer_feedback(result)
-    if session.pacing == "student" and result.status in ("recorded", "repeat"):
+    if pacing == "student" and result.status in ("recorded", "repeat"):
         return redirect(url_for(".reviewed", public_id=public_id, number=position + 1))
     return redirect(url_for(".live", public_id=public_id))
 

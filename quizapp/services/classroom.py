@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -146,6 +146,31 @@ def session_by_public_id(public_id: str) -> ClassSession | None:
     return db.session.scalar(select(ClassSession).where(ClassSession.public_id == public_id))
 
 
+#: What a poll reads: built once, since building a statement costs more than
+#: running it on an indexed column.
+_POLL = select(
+    ClassSession.id, ClassSession.revision, ClassSession.phase, ClassSession.closes_at
+).where(ClassSession.public_id == bindparam("public_id"))
+
+
+def current_revision(public_id: str) -> int | None:
+    """The revision of session ``public_id`` (None: no such session), for polls.
+
+    A poll reads four columns on a connection of its own, without the ORM
+    session's bookkeeping; only when a time limit or deadline has run out does it
+    load the session and settle it.
+    """
+    with db.engine.connect() as connection:
+        row = connection.execute(_POLL, {"public_id": public_id}).first()
+    if row is None:
+        return None
+    if not _time_is_up(row.phase, row.closes_at, utcnow()):
+        return row.revision
+    session = db.session.get(ClassSession, row.id)
+    settle(session)
+    return session.revision
+
+
 def session_by_code(code: str) -> ClassSession | None:
     """The live session using join ``code`` (finished sessions have none)."""
     return db.session.scalar(select(ClassSession).where(ClassSession.code == code))
@@ -271,6 +296,11 @@ def remove_player(session: ClassSession, player_id: int) -> None:
         _move(session, None)
 
 
+def _time_is_up(phase: str, closes_at: datetime | None, now: datetime) -> bool:
+    """An open question's time limit, or a student-paced deadline, has run out."""
+    return phase == "open" and closes_at is not None and aware(closes_at) <= now
+
+
 def settle(session: ClassSession, now: datetime | None = None) -> None:
     """Apply what time decides: a question whose limit ran out closes, a
     student-paced session past its deadline finishes.
@@ -280,9 +310,9 @@ def settle(session: ClassSession, now: datetime | None = None) -> None:
     at once apply it once.
     """
     now = now or utcnow()
-    closes_at = aware(session.closes_at)
-    if session.phase != "open" or closes_at is None or closes_at > now:
+    if not _time_is_up(session.phase, session.closes_at, now):
         return
+    closes_at = aware(session.closes_at)
     due = (
         update(ClassSession)
         .where(

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import bindparam, func, select
 
 from quizapp.domain.display import ArticleLayout, lay_out
 from quizapp.domain.sources import DisplayRules
 from quizapp.extensions import db
-from quizapp.models import Bank, Citation, Passage, Question, QuestionVersion, Source
+from quizapp.models import (
+    Bank,
+    Citation,
+    Passage,
+    Question,
+    QuestionVersion,
+    SessionItem,
+    Source,
+)
 
 
 @dataclass
@@ -136,3 +145,53 @@ def published_by_bank() -> dict[int, list[QuestionVersion]]:
     for bank_id, version in rows:
         grouped.setdefault(bank_id, []).append(version)
     return grouped
+
+
+# --- rows that never change, kept per application ----------------------------
+#
+# A question version is never updated (an edit makes a new version) and a
+# session's questions are fixed when it is created; every answer of a lesson
+# reads both. Each worker keeps what it has read, in its application (a
+# test's fresh database comes with a fresh application). This is not live
+# state: phases, rounds, players and answers are read from the database on
+# every request. The content dicts are shared: callers only read them.
+
+IMMUTABLE_LIMIT = 4096
+_VERSION_AT = select(SessionItem.question_version_id).where(
+    SessionItem.session_id == bindparam("session_id"),
+    SessionItem.position == bindparam("position"),
+)
+_CONTENT_OF = select(QuestionVersion.content).where(QuestionVersion.id == bindparam("id"))
+
+
+def _immutable() -> dict:
+    cache = current_app.extensions.setdefault("quizapp.immutable", {})
+    if len(cache) > IMMUTABLE_LIMIT:
+        cache.clear()
+    return cache
+
+
+def version_content(version_id: int) -> dict | None:
+    """The content of question version ``version_id`` (read-only)."""
+    cache = _immutable()
+    key = ("version", version_id)
+    if key not in cache:
+        content = db.session.scalar(_CONTENT_OF, {"id": version_id})
+        if content is None:
+            return None
+        cache[key] = content
+    return cache[key]
+
+
+def item_content(session_id: int, position: int) -> dict | None:
+    """The content of the question at ``position`` of session ``session_id`` (read-only)."""
+    cache = _immutable()
+    key = ("item", session_id, position)
+    if key not in cache:
+        version_id = db.session.scalar(
+            _VERSION_AT, {"session_id": session_id, "position": position}
+        )
+        if version_id is None:
+            return None
+        cache[key] = version_id
+    return version_content(cache[key])

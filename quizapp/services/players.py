@@ -15,13 +15,14 @@ kept by the database, not by a check before the write:
 
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, literal, or_, select
+from sqlalchemy import JSON, Float, Integer, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
@@ -39,7 +40,8 @@ from quizapp.domain.scoring import CONFIDENCE_LEVELS
 from quizapp.extensions import db
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import aware, utcnow
-from quizapp.services.classroom import item_count, options_of
+from quizapp.services.classroom import options_of
+from quizapp.services.content import item_content
 
 GENERATED_TRIES = 12
 
@@ -122,6 +124,59 @@ def join(
     raise NicknameError("taken")
 
 
+# The statements of the answer path, built once: a class sends hundreds of
+# answers in seconds, and building a statement costs more than running it.
+_SESSION_AND_PLAYER = (
+    select(ClassSession, Player)
+    .join(Player, Player.session_id == ClassSession.id)
+    .where(ClassSession.public_id == bindparam("public_id"), Player.token == bindparam("token"))
+)
+_ANSWERED = (
+    select(func.count())
+    .where(PlayerAnswer.player_id == Player.id)
+    .correlate(Player)
+    .scalar_subquery()
+)
+_LAST_ANSWERED_AT = (
+    select(func.max(PlayerAnswer.answered_at))
+    .where(PlayerAnswer.player_id == Player.id)
+    .correlate(Player)
+    .scalar_subquery()
+)
+_SESSION_PLAYER_PROGRESS = _SESSION_AND_PLAYER.add_columns(_ANSWERED, _LAST_ANSWERED_AT)
+
+
+@dataclass
+class Progress:
+    """How many answers a player has (student-paced: also the position of
+    their current question, as answers are only recorded in order) and when
+    the last one came."""
+
+    answered: int
+    last_answered_at: datetime | None
+
+
+def session_and_player(public_id: str, token: str | None) -> tuple[ClassSession, Player] | None:
+    """Session ``public_id`` and its player holding ``token``, in one query (None: no such pair)."""
+    if not token:
+        return None
+    row = db.session.execute(_SESSION_AND_PLAYER, {"public_id": public_id, "token": token}).first()
+    return None if row is None else (row[0], row[1])
+
+
+def seat_for_answer(
+    public_id: str, token: str | None
+) -> tuple[ClassSession, Player, Progress] | None:
+    """:func:`session_and_player` and the player's :class:`Progress`, in one query:
+    everything :func:`submit` reads besides the question."""
+    if not token:
+        return None
+    row = db.session.execute(
+        _SESSION_PLAYER_PROGRESS, {"public_id": public_id, "token": token}
+    ).first()
+    return None if row is None else (row[0], row[1], Progress(row[2], row[3]))
+
+
 @dataclass
 class AnswerResult:
     """What happened to a submitted answer.
@@ -132,7 +187,17 @@ class AnswerResult:
     """
 
     status: str
-    answer: PlayerAnswer | None = None
+    player_id: int = 0
+    position: int = 0
+    round: int = 1
+
+    @property
+    def answer(self) -> PlayerAnswer | None:
+        """The answer that stands (recorded now, or the earlier one), read when asked:
+        the answer route needs only the status."""
+        if self.status not in ("recorded", "repeat"):
+            return None
+        return _answer_row(self.player_id, self.position, self.round)
 
 
 def item_at(session: ClassSession, position: int) -> SessionItem | None:
@@ -142,9 +207,13 @@ def item_at(session: ClassSession, position: int) -> SessionItem | None:
 
 def player_answer(player: Player, position: int, round_: int = 1) -> PlayerAnswer | None:
     """The player's answer to one round of one question, if any."""
+    return _answer_row(player.id, position, round_)
+
+
+def _answer_row(player_id: int, position: int, round_: int) -> PlayerAnswer | None:
     return db.session.scalar(
         select(PlayerAnswer).where(
-            PlayerAnswer.player_id == player.id,
+            PlayerAnswer.player_id == player_id,
             PlayerAnswer.position == position,
             PlayerAnswer.round == round_,
         )
@@ -175,59 +244,79 @@ def device_view(session: ClassSession, player: Player, item: SessionItem) -> Que
     return question_view(item.question_version.content, device_order(session, player, item))
 
 
-def _elapsed_ms(session: ClassSession, player: Player, position: int, now: datetime) -> int | None:
+def _elapsed_ms(session: ClassSession, player: Player, since: datetime | None, now: datetime):
+    """Milliseconds from ``since`` (or, student-paced, the player's start) to ``now``."""
+    starts = (aware(since), aware(session.started_at), aware(player.joined_at))
     if session.pacing == "teacher":
-        since = aware(session.opened_at)
+        moment = aware(session.opened_at)
     else:
-        previous = db.session.scalar(
-            select(PlayerAnswer.answered_at)
-            .where(PlayerAnswer.player_id == player.id)
-            .order_by(PlayerAnswer.answered_at.desc())
-            .limit(1)
-        )
-        since = max(
-            moment
-            for moment in (aware(previous), aware(session.started_at), aware(player.joined_at))
-            if moment is not None
-        )
-    if since is None:
+        moment = max((m for m in starts if m is not None), default=None)
+    if moment is None:
         return None
-    return max(0, int((now - since).total_seconds() * 1000))
+    return max(0, int((now - moment).total_seconds() * 1000))
 
 
-def _insert_while_open(session: ClassSession, row: dict[str, Any], now: datetime) -> bool:
-    """Insert the answer ``row`` if, in the same statement, the window is open."""
+def progress_of(player: Player) -> Progress:
+    """The player's :class:`Progress`, read now."""
+    answered, last = db.session.execute(
+        select(_ANSWERED, _LAST_ANSWERED_AT).where(Player.id == player.id)
+    ).one()
+    return Progress(answered, last)
+
+
+#: The answer row's columns and their types.
+_ANSWER_COLUMNS = {
+    "session_id": Integer,
+    "player_id": Integer,
+    "position": Integer,
+    "round": Integer,
+    "response": JSON,
+    "fraction": Float,
+    "points": Float,
+    "confidence": Integer,
+    "time_taken_ms": Integer,
+    "answered_at": PlayerAnswer.__table__.c.answered_at.type,
+}
+
+
+@functools.cache
+def _insert_statement(teacher_paced: bool, dialect: str):
+    """``INSERT … SELECT <the row> FROM class_session WHERE <the question is open>``.
+
+    Built once per kind of session and database, with the row's values as
+    parameters: building the statement cost more than running it.
+    """
     window = [
-        ClassSession.id == session.id,
+        ClassSession.id == bindparam("v_session_id"),
         ClassSession.phase == "open",
-        or_(ClassSession.closes_at.is_(None), ClassSession.closes_at > now),
+        or_(ClassSession.closes_at.is_(None), ClassSession.closes_at > bindparam("v_answered_at")),
     ]
-    if session.pacing == "teacher":
-        window += [ClassSession.position == row["position"], ClassSession.round == row["round"]]
-    types = {
-        "session_id": Integer,
-        "player_id": Integer,
-        "position": Integer,
-        "round": Integer,
-        "response": JSON,
-        "fraction": Float,
-        "points": Float,
-        "confidence": Integer,
-        "time_taken_ms": Integer,
-        "answered_at": PlayerAnswer.__table__.c.answered_at.type,
-    }
-    columns = list(types)
-    source = select(*(literal(row[name], type_=types[name]).label(name) for name in columns)).where(
-        *window
-    )
-    if db.session.get_bind().dialect.name == postgresql.dialect.name:
+    if teacher_paced:
+        window += [
+            ClassSession.position == bindparam("v_position"),
+            ClassSession.round == bindparam("v_round"),
+        ]
+    source = select(
+        *(bindparam(f"v_{name}", type_=kind).label(name) for name, kind in _ANSWER_COLUMNS.items())
+    ).where(*window)
+    if dialect == postgresql.dialect.name:
         source = source.with_for_update(read=True, of=ClassSession)
     else:
         source = source.select_from(ClassSession)
-    statement = PlayerAnswer.__table__.insert().from_select(columns, source)
+    return PlayerAnswer.__table__.insert().from_select(list(_ANSWER_COLUMNS), source)
+
+
+def _insert_while_open(session: ClassSession, row: dict[str, Any]) -> bool:
+    """Insert the answer ``row`` if, in the same statement, the window is open."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _insert_statement(session.pacing == "teacher", dialect)
     # SQLAlchemy keeps an INSERT's rowcount only when asked; psycopg's reads
     # -1 once the cursor is released, which would call every answer late.
-    result = db.session.execute(statement, execution_options={"preserve_rowcount": True})
+    result = db.session.execute(
+        statement,
+        {f"v_{name}": value for name, value in row.items()},
+        execution_options={"preserve_rowcount": True},
+    )
     return result.rowcount == 1
 
 
@@ -238,27 +327,31 @@ def submit(
     round_: int,
     values: list[str],
     confidence: int | None,
+    progress: Progress | None = None,
 ) -> AnswerResult:
     """Grade and record a player's answer to ``position`` (round ``round_``).
 
     Raises :class:`ResponseError` for values that are not an answer
     (including a missing confidence when the session asks for it).
+    ``progress``, if the caller read it already (:func:`seat_for_answer`),
+    saves a query in student-paced sessions.
     """
     if player.removed_at is not None:
         raise JoinRefused("removed")
-    earlier = player_answer(player, position, round_)
-    if earlier is not None:
-        return AnswerResult("repeat", earlier)
-    item = item_at(session, position)
-    if item is None:
+    player_id = player.id  # the commit below expires the row; nothing reloads it
+    content = item_content(session.id, position)
+    if content is None:
         raise LookupError(position)
+    last_answer = None
     if session.pacing == "student":
-        upcoming = next_position(player, item_count(session))
-        if upcoming is not None and position != upcoming:
+        progress = progress or progress_of(player)
+        answered, last_answer = progress.answered, progress.last_answered_at
+        if position < answered:
+            return AnswerResult("repeat", player_id, position, 1)
+        if position > answered:
             return AnswerResult("not_current")
         round_ = 1
     options: SessionOptions = options_of(session)
-    content = item.question_version.content
     response = REGISTRY[content["type"]].read_response(values, content)
     if options.asks_confidence:
         if confidence not in CONFIDENCE_LEVELS:
@@ -267,7 +360,7 @@ def submit(
         confidence = None
     fraction = REGISTRY[content["type"]].grade(content["answer"], response)
     now = utcnow()
-    elapsed = _elapsed_ms(session, player, position, now)
+    elapsed = _elapsed_ms(session, player, last_answer, now)
     row = {
         "session_id": session.id,
         "player_id": player.id,
@@ -282,14 +375,16 @@ def submit(
         "time_taken_ms": elapsed,
         "answered_at": now,
     }
+    standing = AnswerResult("repeat", player_id, position, round_)
     try:
-        inserted = _insert_while_open(session, row, now)
+        inserted = _insert_while_open(session, row)
         db.session.commit()
     except IntegrityError:
         # A second submission raced this one and won: its answer stands.
         db.session.rollback()
-        return AnswerResult("repeat", player_answer(player, position, round_))
+        return standing
     if not inserted:
+        # Closed, or answered before: an answer that stands says so first.
         db.session.refresh(session)
-        return AnswerResult("late")
-    return AnswerResult("recorded", player_answer(player, position, round_))
+        return standing if standing.answer is not None else AnswerResult("late")
+    return AnswerResult("recorded", player_id, position, round_)

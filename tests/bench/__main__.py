@@ -183,6 +183,11 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         sat = await saturate_quizapp(server, prepared, warmup_s, measure_s)
         answers_ok = sum(n for s, n in sat["answers"].total.items() if s < 400)
         rows = stored_answers(url, sat["public_id"])
+        if args.saturation_only:
+            print(f"   {name} {settings}: answers {sat['answers'].per_second:.0f}/s"
+                  f" vs INSERT {inserts.per_second:.0f}/s;"
+                  f" polls {sat['polls'].per_second:.0f}/s vs JSON {documents.per_second:.0f}/s")
+            return result
         print(f"== {name}: {plan.classes} classes × {plan.students} students", flush=True)
         rng = random.Random(plan.seed)
         pool = [q for q, _ in prepared["questions"]]
@@ -300,7 +305,8 @@ async def main_async(args) -> dict:
             raise SystemExit("--postgres-url is needed for PostgreSQL (python3 tasks.py bench)")
         report["machine"]["postgresql"] = _server_version(args.postgres_url)
         report["runs"].append(await run_database("postgresql", args.postgres_url, args, folder))
-    report["targets"] = targets(report)
+    if not args.saturation_only:
+        report["targets"] = targets(report)
     return report
 
 
@@ -321,11 +327,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--saturation-only", action="store_true", help="only the throughput figures (for tuning)"
+    )
     args = parser.parse_args(argv)
     # A thousand students are a thousand connections from this one process.
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     report = asyncio.run(main_async(args))
+    if args.saturation_only:
+        return 0
     table = render(report)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
