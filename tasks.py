@@ -7,6 +7,10 @@
     python3 tasks.py test-postgres [ARGS]
                                      the same suite against a throwaway PostgreSQL server
     python3 tasks.py translations    re-extract interface strings into the catalogues
+    python3 tasks.py serve           production: set up, migrate, import, run gunicorn
+                                     with gunicorn.conf.py (QUIZ_BIND, default 127.0.0.1:8000)
+    python3 tasks.py bench [ARGS]    the load benchmark, SQLite and a throwaway PostgreSQL
+                                     (ARGS go to python -m tests.bench; see README.md)
 
 Set-up creates .venv, installs the project with its test dependencies (again
 only when pyproject.toml changes) and compiles the translations.
@@ -112,12 +116,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def postgres_server():
+def postgres_server(durable: bool = False):
     """A throwaway PostgreSQL server on a free local port; yields its URL.
 
     initdb and pg_ctl refuse to run as root, so as root they run as the
     `postgres` system user. The server and its files are removed on exit,
-    whatever happened.
+    whatever happened. The test suite runs it with fsync off; the benchmark
+    (``durable``) with PostgreSQL's defaults, as a school would.
     """
     as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-pg-"))
@@ -138,8 +143,9 @@ def postgres_server():
             "--no-locale",
             stdout=subprocess.DEVNULL,
         )
-        # fsync off: this server holds nothing worth keeping.
-        options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
+        if not durable:
+            options += " -c fsync=off"  # this server holds nothing worth keeping
         run(
             *as_owner,
             PG_BIN / "pg_ctl",
@@ -177,6 +183,25 @@ def test_postgres(args: list[str]) -> int:
     with postgres_server() as url:
         env = {**os.environ, "QUIZ_TEST_DATABASE_URL": url, "QUIZ_REQUIRE_POSTGRES": "1"}
         return test(args, env=env)
+
+
+def serve_production() -> None:
+    """Set up, bring the database up to date, import the banks, run gunicorn."""
+    setup()
+    flask("db", "upgrade")
+    flask("quiz", "import")
+    offer_first_account()
+    os.execv(BIN / "gunicorn", [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")])
+
+
+def bench(args: list[str]) -> int:
+    """The load benchmark on SQLite and on a throwaway, durable PostgreSQL server."""
+    setup()
+    command = [BIN / "python", "-m", "tests.bench", *args]
+    if "--only" in args and args[args.index("--only") + 1 :][:1] == ["sqlite"]:
+        return subprocess.run(command, cwd=ROOT).returncode
+    with postgres_server(durable=True) as url:
+        return subprocess.run([*command, "--postgres-url", url], cwd=ROOT).returncode
 
 
 def translations() -> None:
@@ -218,6 +243,10 @@ def main(argv: list[str]) -> int:
         return test(rest)
     elif task == "test-postgres":
         return test_postgres(rest)
+    elif task == "serve":
+        serve_production()
+    elif task == "bench":
+        return bench(rest)
     elif task == "translations":
         translations()
     elif task == "setup":

@@ -8,6 +8,7 @@ template filter; interface strings go through Flask-Babel.
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask, request
 from flask_babel import Babel, get_locale
 
@@ -18,12 +19,17 @@ LANGUAGE_COOKIE = "lang"
 DEFAULT_LANGUAGE = "en"
 
 
-def select_locale() -> str:
+#: The same locales parsed once: Flask-Babel would parse the name again on
+#: every request that shows a translated word (a tenth of a millisecond).
+LOCALES = {code: Locale.parse(name) for code, name in LANGUAGES.items()}
+
+
+def select_locale() -> Locale:
     """The Babel locale for this request."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen not in LANGUAGES:
         chosen = request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
-    return LANGUAGES[chosen]
+    return LOCALES[chosen]
 
 
 def current_language() -> str:
