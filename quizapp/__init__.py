@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import Config
 from quizapp.extensions import babel, compress, csrf, db, migrate
@@ -58,6 +59,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     security.init_app(app)
     static_files.init_app(app)
     polls.init_app(app)
+    hops = app.config["QUIZ_PROXY_HOPS"]
+    if hops:
+        # The client's address, scheme and host as the proxy received them:
+        # the projector's join link and QR code use the host, and secure
+        # cookies need the scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     cli.init_app(app)
     accounts_cli.init_app(app)
     return app

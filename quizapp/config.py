@@ -63,6 +63,9 @@ class Config:
         # Words no classroom nickname may contain (a YAML list under `words`).
         self.QUIZ_NICKNAME_DENYLIST = Path(env.get("QUIZ_NICKNAME_DENYLIST") or DEFAULT_DENY_LIST)
         self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("QUIZ_SQLITE_BUSY_TIMEOUT_MS") or 5000)
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/
+        # -Host/-Port. Only trusted when set, since a client can send them too.
+        self.QUIZ_PROXY_HOPS = int(env.get("QUIZ_PROXY_HOPS") or 0)
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SECURE = env.get("QUIZ_SECURE_COOKIES", "") == "1"

@@ -30,7 +30,7 @@ from quizapp.play.forms import JoinForm, PlayAnswerForm
 from quizapp.play.players import remember, token_for
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
-from quizapp.services.content import quotes_of
+from quizapp.services.content import item_content, quotes_for, quotes_of
 from quizapp.services.session_reports import session_results
 
 
@@ -116,7 +116,7 @@ def _player_or_leave(public_id: str) -> tuple[ClassSession, Player]:
 
 def _review_of(session: ClassSession, player: Player, item, answer):
     """The review of ``answer`` (None: not answered) on this player's device."""
-    content = item.question_version.content
+    content = item_content(session.id, item.position)
     order = play.device_order(session, player, item)
     if answer is None:
         return review(content, order, None, 0.0)
@@ -154,7 +154,7 @@ def _teacher_paced(session: ClassSession, player: Player) -> dict:
         "item": item,
         "answer": shown,
         "review": _review_of(session, player, item, shown),
-        "quotes": quotes_of(item.question_version),
+        "quotes": quotes_for(item.question_version_id, item_content(session.id, item.position)),
     }
 
 
@@ -194,9 +194,11 @@ def _render_live(session: ClassSession, player: Player, status: int = 200, **ove
 @bp.get("/s/<public_id>")
 def live(public_id: str):
     """The student's screen: whatever the session is at, for this player."""
-    session = sessions.session_by_public_id(public_id)
-    if session is not None and session.code and token_for(public_id) is None:
-        return redirect(url_for(".join", code=session.code))  # not joined yet
+    if token_for(public_id) is None:  # not joined yet (in this browser)
+        session = sessions.session_by_public_id(public_id)
+        if session is not None and session.code:
+            return redirect(url_for(".join", code=session.code))
+        abort(404)
     session, player = _player_or_leave(public_id)
     return _render_live(session, player)
 

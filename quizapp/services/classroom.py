@@ -30,6 +30,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.models.content import aware, utcnow
+from quizapp.services.content import kept
 
 CODE_TRIES = 20
 
@@ -184,9 +185,15 @@ def options_of(session: ClassSession) -> SessionOptions:
 
 
 def item_count(session: ClassSession) -> int:
-    """How many questions the session has."""
-    return db.session.scalar(
-        select(func.count()).select_from(SessionItem).where(SessionItem.session_id == session.id)
+    """How many questions the session has (fixed when it was created, so kept)."""
+    session_id = session.id
+    return kept(
+        ("item count", session_id),
+        lambda: db.session.scalar(
+            select(func.count())
+            .select_from(SessionItem)
+            .where(SessionItem.session_id == session_id)
+        ),
     )
 
 

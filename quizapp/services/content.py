@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from quizapp.domain.display import ArticleLayout, lay_out
 from quizapp.domain.sources import DisplayRules
@@ -125,10 +126,23 @@ def quotes_of(version: QuestionVersion) -> list[Quote]:
     The quoted words come from the version's own selectors (as the author
     wrote them, tidy), the range from the stored passage.
     """
-    selectors = version.content.get("sources", ())
+    return quotes_for(version.id, version.content)
+
+
+def quotes_for(version_id: int, content: dict) -> list[Quote]:
+    """:func:`quotes_of` by the version's id and content: passages and their
+    sources in one query."""
+    passages = db.session.scalars(
+        select(Passage)
+        .join(Citation, Citation.passage_id == Passage.id)
+        .options(joinedload(Passage.source))
+        .where(Citation.version_id == version_id)
+        .order_by(Citation.position)
+    ).all()
+    selectors = content.get("sources", ())
     return [
-        Quote(citation.passage, selector["exact"])
-        for citation, selector in zip(version.citations, selectors, strict=False)
+        Quote(passage, selector["exact"])
+        for passage, selector in zip(passages, selectors, strict=False)
     ]
 
 
@@ -171,27 +185,26 @@ def _immutable() -> dict:
     return cache
 
 
+def kept(key: tuple, load):
+    """The value kept under ``key``, or ``load()``'s (kept unless None)."""
+    cache = _immutable()
+    if key not in cache:
+        value = load()
+        if value is None:
+            return None
+        cache[key] = value
+    return cache[key]
+
+
 def version_content(version_id: int) -> dict | None:
     """The content of question version ``version_id`` (read-only)."""
-    cache = _immutable()
-    key = ("version", version_id)
-    if key not in cache:
-        content = db.session.scalar(_CONTENT_OF, {"id": version_id})
-        if content is None:
-            return None
-        cache[key] = content
-    return cache[key]
+    return kept(("version", version_id), lambda: db.session.scalar(_CONTENT_OF, {"id": version_id}))
 
 
 def item_content(session_id: int, position: int) -> dict | None:
     """The content of the question at ``position`` of session ``session_id`` (read-only)."""
-    cache = _immutable()
-    key = ("item", session_id, position)
-    if key not in cache:
-        version_id = db.session.scalar(
-            _VERSION_AT, {"session_id": session_id, "position": position}
-        )
-        if version_id is None:
-            return None
-        cache[key] = version_id
-    return version_content(cache[key])
+    version_id = kept(
+        ("item", session_id, position),
+        lambda: db.session.scalar(_VERSION_AT, {"session_id": session_id, "position": position}),
+    )
+    return None if version_id is None else version_content(version_id)

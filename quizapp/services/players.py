@@ -235,13 +235,14 @@ def next_position(player: Player, count: int) -> int | None:
 
 def device_order(session: ClassSession, player: Player, item: SessionItem) -> list[str] | None:
     """The choice order on this player's device."""
-    content = item.question_version.content
+    content = item_content(session.id, item.position)
     return device_choice_order(content, player.seed, item.position, options_of(session).shuffle)
 
 
 def device_view(session: ClassSession, player: Player, item: SessionItem) -> QuestionView:
     """The question as this player's device shows it before it closes."""
-    return question_view(item.question_version.content, device_order(session, player, item))
+    content = item_content(session.id, item.position)
+    return question_view(content, device_order(session, player, item))
 
 
 def _elapsed_ms(session: ClassSession, player: Player, since: datetime | None, now: datetime):

@@ -2,7 +2,7 @@
  *
  * Every second, ask the state URL whether the page's version changed
  * (If-None-Match; the answer is an empty 304 while nothing did). When it
- * changed, fetch this page again and swap the live region in place, keep
+ * changed, fetch this page's live part again and swap it in place, keep
  * focus and open <details>, and announce the change to screen readers.
  * A form the student is filling in is never replaced by the same question.
  * No sound, no animation. Also: keys 1–9 choose an answer.
@@ -36,7 +36,10 @@
   }
 
   function refresh() {
-    return fetch(window.location.href, { credentials: "same-origin", cache: "no-cache" })
+    // Only the live region is needed: ?part=live leaves out the page around it.
+    var url = new URL(window.location.href);
+    url.searchParams.set("part", "live");
+    return fetch(url.href, { credentials: "same-origin", cache: "no-cache" })
       .then(function (response) {
         if (response.redirected || !response.ok) { window.location.reload(); return null; }
         return response.text();

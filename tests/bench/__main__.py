@@ -154,8 +154,14 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     plan = classes.Plan()
     if args.quick:
         plan.classes, plan.students, plan.questions = 4, 10, 2
+    plan.classes = args.classes or plan.classes
     warmup_s, measure_s = (0.5, 2.0) if args.quick else (1.0, 6.0)
     settings = {k: v for k, v in (("workers", args.workers), ("threads", args.threads)) if v}
+    if args.access_log:
+        settings |= {
+            "access_logfile": args.access_log,
+            "access_logformat": "%(m)s %(U)s %(s)s %(D)s",
+        }
     result: dict = {"database": name}
 
     print(f"== {name}: baseline", flush=True)
@@ -184,9 +190,11 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         answers_ok = sum(n for s, n in sat["answers"].total.items() if s < 400)
         rows = stored_answers(url, sat["public_id"])
         if args.saturation_only:
-            print(f"   {name} {settings}: answers {sat['answers'].per_second:.0f}/s"
-                  f" vs INSERT {inserts.per_second:.0f}/s;"
-                  f" polls {sat['polls'].per_second:.0f}/s vs JSON {documents.per_second:.0f}/s")
+            print(
+                f"   {name} {settings}: answers {sat['answers'].per_second:.0f}/s"
+                f" vs INSERT {inserts.per_second:.0f}/s;"
+                f" polls {sat['polls'].per_second:.0f}/s vs JSON {documents.per_second:.0f}/s"
+            )
             return result
         print(f"== {name}: {plan.classes} classes × {plan.students} students", flush=True)
         rng = random.Random(plan.seed)
@@ -324,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--quick", action="store_true", help="a small run, to try the benchmark")
     parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--classes", type=int, help="how many classes (default 25)")
+    parser.add_argument("--access-log", help="gunicorn's access log with request times (tuning)")
     parser.add_argument("--workers", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -12,19 +12,10 @@ from markupsafe import escape
 from quizapp.classroom.live import utc_iso
 from quizapp.models.content import utcnow
 from tests.answers import right_values, wrong_values
-from tests.conftest import QUESTIONS
 from tests.web.classroom_client import Student, Teacher
 from tests.web.study_client import EN, hidden
 
 ZH = {"Accept-Language": "zh"}
-
-
-@pytest.fixture
-def teacher(app, runner):
-    """A logged-in teacher, with the starter bank imported (the others are not needed)."""
-    result = runner.invoke(args=["quiz", "import", str(QUESTIONS / "starter.yaml")])
-    assert result.exit_code == 0, result.output
-    return Teacher.quick(app)
 
 
 def make_session(teacher: Teacher, **options) -> tuple[str, str]:

@@ -1,0 +1,134 @@
+"""The two requests a lesson sends most: a student's poll and a student's answer.
+
+The poll is answered by :class:`quizapp.play.polls.PollShortcut` in front of
+Flask; these tests hold it to exactly what the Flask route ``play.state``
+answers, and count the statements each request sends to the database, so
+that a change adding a query to either shows up here before it shows up in
+the benchmark.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+from werkzeug.test import Client
+
+from quizapp.extensions import db
+from quizapp.models.content import utcnow
+from tests.answers import right_values
+from tests.web.test_play import make_session, make_student
+
+COMPARED_HEADERS = [
+    "ETag",
+    "Cache-Control",
+    "Content-Type",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+]
+
+
+@pytest.fixture
+def lesson(teacher):
+    """(teacher, session id, a student on open question 1)."""
+    public_id, code = make_session(teacher)
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    return teacher, public_id, ann
+
+
+def both_ways(app, path: str, headers: dict) -> tuple:
+    """The response of the shortcut and of the Flask route behind it."""
+    shortcut = app.wsgi_app
+    assert type(shortcut).__name__ == "PollShortcut"
+    fast = Client(shortcut).get(path, headers=headers)
+    slow = Client(shortcut.wsgi_app).get(path, headers=headers)
+    return fast, slow
+
+
+def assert_same(fast, slow):
+    assert fast.status_code == slow.status_code
+    assert fast.get_data() == slow.get_data()
+    for name in COMPARED_HEADERS:
+        assert fast.headers.get(name) == slow.headers.get(name), name
+    assert "Accept-Encoding" in fast.headers.get("Vary", "")
+
+
+def test_a_poll_with_the_current_version_gets_the_same_304_both_ways(lesson):
+    teacher, public_id, ann = lesson
+    version = ann.state().get_json()["version"]
+    fast, slow = both_ways(
+        teacher.app, f"/play/s/{public_id}/state", {"If-None-Match": f'"{version}"'}
+    )
+    assert fast.status_code == 304
+    assert_same(fast, slow)
+
+
+@pytest.mark.parametrize("sent", [None, '"0"', "*", 'W/"x", "y"'])
+def test_a_poll_with_another_version_gets_the_same_json_both_ways(lesson, sent):
+    teacher, public_id, _ann = lesson
+    headers = {"If-None-Match": sent} if sent else {}
+    fast, slow = both_ways(teacher.app, f"/play/s/{public_id}/state", headers)
+    assert fast.status_code == (304 if sent == "*" else 200)
+    assert_same(fast, slow)
+
+
+def test_a_poll_of_an_unknown_session_is_left_to_flask(lesson):
+    teacher, _public_id, _ann = lesson
+    fast, slow = both_ways(teacher.app, f"/play/s/{'0' * 32}/state", {})
+    assert fast.status_code == slow.status_code == 404
+    # The same page, but for the fresh CSRF token of its language switch.
+    token = re.compile(rb'name="csrf_token" type="hidden" value="[^"]*"')
+    assert token.sub(b"", fast.get_data()) == token.sub(b"", slow.get_data())
+
+
+def test_a_poll_that_finds_the_time_limit_run_out_closes_the_question(teacher):
+    public_id, code = make_session(teacher, time_limit="20")
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    before = ann.state().get_json()["version"]
+    teacher.set_closes_at(public_id, utcnow())
+    after = ann.state(before)
+    assert after.status_code == 200 and after.get_json()["version"] != before
+    assert teacher.session(public_id).phase == "closed"
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements sent while the block runs."""
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_poll_reads_one_row(lesson):
+    teacher, _public_id, ann = lesson
+    version = ann.state().get_json()["version"]
+    with statements(teacher.app) as sent:
+        assert ann.state(version).status_code == 304
+    assert sent == ["SELECT"]
+
+
+def test_an_answer_costs_two_statements_once_the_question_was_read(lesson):
+    teacher, public_id, ann = lesson
+    content = teacher.content(public_id, 0)
+    form = ann.form()  # the worker has read the question: its content is kept
+    with statements(teacher.app) as sent:
+        response = ann.answer(right_values(content), form=form)
+    assert response.status_code == 302
+    # The session with the player and their progress; the INSERT … SELECT
+    # that checks the question is open as it writes. (COMMIT is not a statement.)
+    assert sent == ["SELECT", "INSERT"]
