@@ -3,8 +3,8 @@
     .venv/bin/gunicorn --config gunicorn.conf.py
 
 (``python3 tasks.py serve`` sets up, migrates, imports and runs exactly
-that.) Each setting can be overridden on the command line or with the
-environment variables named below. See README.md, "Production".
+that.) Command-line options and the environment variables named below
+override these. See README.md, "Production" and "Performance".
 """
 
 import os
@@ -12,9 +12,27 @@ import os
 wsgi_app = "quizapp:create_app()"
 bind = os.environ.get("QUIZ_BIND", "127.0.0.1:8000")
 
-# Worker model: chosen by measurement, see the comment at the end of this file.
-workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-worker_class = "sync"
+# The worker model, chosen with the benchmark (python3 tasks.py bench) on a
+# two-core machine that also ran the load generator, SQLite:
+#
+#   sync,    2 workers:  answers  576/s, polls 1972/s
+#   sync,    3 workers:  answers  603/s, polls 2186/s
+#   sync,    4 workers:  answers  543/s, polls 2342/s
+#   sync,    6 workers:  answers  410/s, polls 2112/s
+#   gthread, 2 × 4:      answers  574/s, polls 2674/s, 258 MB
+#   (25 classes of 40: about the same latencies with sync × 3 and gthread 2 × 4)
+#
+# gthread with one process per core: threads overlap the waits on the
+# database (an fsync per answer, PostgreSQL's round trips), a thousand
+# phones polling every second keep their connections alive instead of
+# opening one per poll (sync workers close each connection), and two
+# processes use a third less memory than three or four.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("QUIZ_THREADS", "4"))
+# Phones poll once a second: a connection idle for 5 s is closed.
+keepalive = 5
+worker_connections = 2000
 
 # A request that takes this long is stuck: the worker is restarted.
 timeout = 30

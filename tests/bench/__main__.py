@@ -239,6 +239,8 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         "checked": checked,
         "errors": outcome.errors[:20],
         "error_count": len(outcome.errors),
+        "connection_failures": len(outcome.connection_failures),
+        "connection_failure_examples": outcome.connection_failures[:10],
         "generator_lag_ms": summary_ms(lag.lags),
     }
     result["study"] = {

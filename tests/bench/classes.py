@@ -71,10 +71,16 @@ class Outcome:
     page_seconds: list[float] = field(default_factory=list)
     requests: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Requests that got no answer at all (the connection failed), which a
+    #: browser retries: a poll next second, an answer by the student again.
+    connection_failures: list[str] = field(default_factory=list)
     refreshes: int = 0
     doubles: int = 0
     started: float = 0.0
     ended: float = 0.0
+
+    def failed(self, what: str) -> None:
+        self.connection_failures.append(what)
 
     def delays(self) -> list[float]:
         """Per teacher action: until the last student of the class saw it."""
@@ -122,13 +128,17 @@ class Student:
             room.outcome.errors.append(f"{self.nickname}: join {sent.status}")
             return
         self.live = sent.location
-        await self.load()
+        await self.load(reload=True)  # the page the join redirects to
         room.joined += 1
         tick = time.monotonic() + room.rng.uniform(0, POLL_S)
         while not room.over.is_set():
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
             tick += POLL_S
-            await self.poll()
+            try:
+                await self.poll()
+            except (ConnectionError, TimeoutError) as failed:
+                # live.js ignores a failed poll and asks again next second.
+                self.room.outcome.failed(f"{self.nickname}: poll or refresh: {failed!r}")
             # setInterval skips ticks that passed while a poll was busy.
             while tick < time.monotonic():
                 tick += POLL_S
@@ -146,9 +156,9 @@ class Student:
         if reply.status == 200 and int(json.loads(reply.body)["version"]) != self.version:
             await self.load()
 
-    async def load(self, path: str | None = None):
-        """Fetch the live page (as live.js does, or a reload) and act on it."""
-        page = await self.get(path or self.live)
+    async def load(self, reload: bool = False):
+        """Fetch the live part (as live.js does) or, on a reload, the whole page; act on it."""
+        page = await self.get(self.live if reload else f"{self.live}?part=live")
         self.room.outcome.page_seconds.append(page.seconds)
         self.take(page)
 
@@ -173,7 +183,7 @@ class Student:
         if self.refresher:
             await asyncio.sleep(think / 2)
             room.outcome.refreshes += 1
-            await self.load()  # the phone reloads the page mid-question
+            await self.load(reload=True)  # the phone reloads the page mid-question
             think /= 2
         await asyncio.sleep(think)
         self.answering = None
@@ -191,7 +201,13 @@ class Student:
         room.answered[key] += 1
 
     async def send(self, tab: Device, data: dict) -> list[str]:
-        sent = await tab.post(f"{self.live}/answer", data)
+        try:
+            sent = await tab.post(f"{self.live}/answer", data)
+        except (ConnectionError, TimeoutError) as failed:
+            # The browser shows an error; the student sends the form again.
+            self.room.outcome.failed(f"{self.nickname}: answer: {failed!r}")
+            await asyncio.sleep(1)
+            sent = await tab.post(f"{self.live}/answer", data)
         self.room.count(sent)
         self.room.outcome.answer_seconds.append(sent.seconds)
         if sent.status != 302:
@@ -299,13 +315,17 @@ class ClassRun:
         tab = teacher.twin()
         while True:
             await asyncio.sleep(POLL_S)
-            reply = await tab.get(f"{host_path}/state", {"If-None-Match": f'"{self.host_version}"'})
-            self.count(reply)
-            if reply.status == 200:
-                page = await tab.get(host_path)
-                self.count(page)
-                self.host_page = page.text
-                self.host_version = attribute(page.text, "data-live-version") or ""
+            try:
+                reply = await tab.get(
+                    f"{host_path}/state", {"If-None-Match": f'"{self.host_version}"'}
+                )
+                self.count(reply)
+                if reply.status == 200:
+                    page = await tab.get(f"{host_path}?part=live")
+                    self.count(page)
+                    self.host_version = attribute(page.text, "data-live-version") or ""
+            except (ConnectionError, TimeoutError) as failed:
+                self.outcome.failed(f"class {self.index}: projector: {failed!r}")
 
     async def act(self, teacher: Device, host_path: str, action: str):
         """Press a control button on the projector view as it is shown."""

@@ -132,3 +132,28 @@ def test_an_answer_costs_two_statements_once_the_question_was_read(lesson):
     # The session with the player and their progress; the INSERT … SELECT
     # that checks the question is open as it writes. (COMMIT is not a statement.)
     assert sent == ["SELECT", "INSERT"]
+
+
+def live_region(page: str) -> str:
+    start = page.index("data-live-state")
+    return page[start : page.index('id="live-announcer"', start)]
+
+
+def test_a_students_refresh_gets_the_live_region_without_the_page_around_it(lesson):
+    _teacher, public_id, ann = lesson
+    whole = ann.get(f"/play/s/{public_id}").get_data(as_text=True)
+    part = ann.get(f"/play/s/{public_id}?part=live").get_data(as_text=True)
+    assert "<header" in whole and "<header" not in part
+    assert 'class="language-switch"' not in part
+    assert re.search(r"<title>Question 1\b", part)
+    # The same question, form and version (only the CSRF token is fresh).
+    token = re.compile(r'name="csrf_token" type="hidden" value="[^"]*"')
+    assert token.sub("", live_region(part)) == token.sub("", live_region(whole))
+
+
+def test_the_projectors_refresh_gets_its_live_region_alone(lesson):
+    teacher, public_id, _ann = lesson
+    whole = teacher.text(f"/classroom/{public_id}")
+    part = teacher.text(f"/classroom/{public_id}?part=live")
+    assert "<header" in whole and "<header" not in part
+    assert 'data-live-state="/classroom/' in part and "answer-count" in part
