@@ -81,14 +81,16 @@ def render(report: dict) -> str:
         rows += [
             (run["database"], "", ""),
             (
-                "answers/s at saturation",
+                "answers/s at saturation (median of 3)",
                 f"{q['answers_per_s']:g}",
-                f"{r['answers_to_insert']:.0%} of bare INSERT ({b['insert_per_s']:g}/s)",
+                f"{r['answers_to_insert']:.0%} of bare INSERT ({b['insert_per_s']:g}/s);"
+                f" rounds {q['answers_rounds']} vs {b['insert_rounds']}",
             ),
             (
-                "live-update requests/s",
+                "live-update requests/s (median of 3)",
                 f"{q['polls_per_s']:g}",
-                f"{r['polls_to_json']:.0%} of bare JSON ({b['json_per_s']:g}/s)",
+                f"{r['polls_to_json']:.0%} of bare JSON ({b['json_per_s']:g}/s);"
+                f" rounds {q['polls_rounds']} vs {b['json_rounds']}",
             ),
             (
                 f"classes: {c['classes']} × {c['students'] // c['classes']} students,"

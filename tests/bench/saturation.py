@@ -25,6 +25,8 @@ class Throughput:
     seconds: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
+    #: Several rounds merged: the rate of each.
+    rates: list[float] = field(default_factory=list)
 
 
 async def closed_loop(
