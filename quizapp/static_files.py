@@ -9,8 +9,9 @@ name, so nobody keeps an old one. The plain name still works and is
 revalidated with its ETag on every use.
 
 The files are read once, when the app starts: they ship with the package
-and a deployment restarts the server. In debug mode the plain names are
-used, so that an edited stylesheet shows at the next reload.
+and a deployment restarts the server. In debug mode pages use the plain
+names and files are read from disk, so that an edited stylesheet shows at
+the next reload.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, request, send_from_directory
 
 ONE_YEAR_S = 365 * 24 * 3600
 
@@ -68,6 +69,9 @@ def init_app(app: Flask) -> None:
 
     def serve(filename: str) -> Response:
         file = files.get(filename)
+        if app.debug:
+            # From disk, so that an edited stylesheet shows at the next reload.
+            return send_from_directory(app.static_folder, file.name if file else filename)
         if file is None:
             abort(404)
         response = Response(file.data, mimetype=file.mimetype)

@@ -19,21 +19,24 @@ import json
 import platform
 import random
 import resource
+import runpy
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, select, text
+import gunicorn
+from sqlalchemy import func, select, text
 
+from quizapp.models import ClassSession, PlayerAnswer
 from tests.bench import baseline, classes, saturation, servers, study
 from tests.bench.client import Device
-from tests.bench.pages import csrf_token, form_to
+from tests.bench.pages import attribute, csrf_token, form_to, join_code
 from tests.bench.report import render, targets
 from tests.bench.stats import LoopLag, summary_ms
 from tests.bench.weight import page_weight, weigh
+from tests.web.classroom_client import SESSION_OPTIONS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PASSWORD = "bench password 2024"
@@ -42,14 +45,6 @@ SATURATION_QUESTIONS = 60
 PLAYERS = 240
 #: Saturation rounds per endpoint; the median round is reported.
 ROUNDS = 3
-
-
-def empty_database(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        for name in inspect(connection).get_table_names():
-            connection.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
-    engine.dispose()
 
 
 def prepare_quizapp(url: str, env: dict, teachers: int) -> dict:
@@ -100,11 +95,8 @@ async def saturation_session(server, prepared) -> dict:
         {
             **form_to(page.text, "/classroom/new").hidden,
             "questions": [str(i) for i, _ in questions],
+            **SESSION_OPTIONS,
             "pacing": "student",
-            "time_limit": "None",
-            "scoring": "plain",
-            "late_join": "y",
-            "nicknames": "free",
         },
     )
     assert sent.status == 302, (sent.status, sent.text[:1000])
@@ -112,8 +104,8 @@ async def saturation_session(server, prepared) -> dict:
     page = await teacher.get(host_path)
     control = form_to(page.text, "/control")
     await teacher.post(f"{host_path}/control", {**control.hidden, "action": "start"})
-    players = await saturation.join_players(host, port, _code(page.text), PLAYERS)
-    version = _version(await players[0].device.get(players[0].live))
+    players = await saturation.join_players(host, port, join_code(page.text), PLAYERS)
+    version = attribute((await players[0].device.get(players[0].live)).text, "data-live-version")
     weighed = await weigh(players[0].device, players[0].live)
     weighed["language"] = "en"
     return {
@@ -138,30 +130,14 @@ def _median_round(rounds: list) -> saturation.Throughput:
     return merged
 
 
-def _code(page: str) -> str:
-    import re
-
-    return re.search(r'class="join-code"[^>]*>(\d+)<', page).group(1)
-
-
-def _version(reply) -> str:
-    import re
-
-    return re.search(r'data-live-version="([^"]*)"', reply.text).group(1)
-
-
 def stored_answers(url: str, public_id: str) -> int:
-    from quizapp.models import ClassSession, PlayerAnswer
-
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        total = connection.execute(
-            select(PlayerAnswer.id)
-            .join(ClassSession, ClassSession.id == PlayerAnswer.session_id)
-            .where(ClassSession.public_id == public_id)
-        ).all()
-    engine.dispose()
-    return len(total)
+    """How many answers the database holds for session ``public_id``."""
+    return servers.one_value(
+        url,
+        select(func.count(PlayerAnswer.id))
+        .join(ClassSession, ClassSession.id == PlayerAnswer.session_id)
+        .where(ClassSession.public_id == public_id),
+    )
 
 
 def think_time(rng: random.Random) -> float:
@@ -186,7 +162,7 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     print(f"== {name}: migrate, import, {plan.classes + 1} teachers; the bare table", flush=True)
     env = servers.app_environment(url)
     if name == "postgresql":
-        empty_database(url)
+        servers.empty_database(url)
     prepared = prepare_quizapp(url, env, plan.classes + 1)
     baseline.prepare(url)
     with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
@@ -215,7 +191,7 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
             "insert_per_s": round(inserts.per_second, 1),
             "insert_rounds": inserts.rates,
             "insert_latency_ms": summary_ms(inserts.seconds),
-            "insert_rows": baseline.count(url),
+            "insert_rows": servers.one_value(url, select(func.count()).select_from(baseline.rows)),
             "insert_ok": sum(n for s, n in inserts.total.items() if s < 400),
             "json_per_s": round(documents.per_second, 1),
             "json_rounds": documents.rates,
@@ -297,45 +273,24 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
 
 
 def machine(args) -> dict:
+    """What the figures were measured on, and with which server settings."""
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
         platform.processor(),
     )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    import gunicorn
-
-    config = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import runpy; c = runpy.run_path('gunicorn.conf.py');"
-            " print(c.get('workers'), c.get('worker_class'), c.get('threads', 1))",
-        ],
-        cwd=servers.ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    config = runpy.run_path(str(servers.CONFIG))
     return {
         "cpu": model,
-        "cores": len(
-            [
-                1
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("processor")
-            ]
-        ),
+        "cores": sum(1 for line in cpuinfo if line.startswith("processor")),
         "memory_gb": round(memory_kb / 2**20, 1),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "gunicorn": gunicorn.__version__,
-        "workers": args.workers or int(config[0]),
-        "worker_class": config[1],
-        "threads": args.threads or int(config[2]),
+        "workers": args.workers or config["workers"],
+        "worker_class": config["worker_class"],
+        "threads": args.threads or config.get("threads", 1),
         "date": time.strftime("%Y-%m-%d"),
     }
 
@@ -349,19 +304,13 @@ async def main_async(args) -> dict:
     if args.only in (None, "postgres"):
         if not args.postgres_url:
             raise SystemExit("--postgres-url is needed for PostgreSQL (python3 tasks.py bench)")
-        report["machine"]["postgresql"] = _server_version(args.postgres_url)
+        report["machine"]["postgresql"] = servers.one_value(
+            args.postgres_url, text("SHOW server_version")
+        )
         report["runs"].append(await run_database("postgresql", args.postgres_url, args, folder))
     if not args.saturation_only:
         report["targets"] = targets(report)
     return report
-
-
-def _server_version(url: str) -> str:
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        version = connection.exec_driver_sql("SHOW server_version").scalar_one()
-    engine.dispose()
-    return version
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,15 +53,6 @@ def prepare(url: str) -> None:
     engine.dispose()
 
 
-def count(url: str) -> int:
-    """How many rows the INSERT endpoint wrote."""
-    engine = engine_for(url)
-    with engine.connect() as connection:
-        total = connection.exec_driver_sql("SELECT count(*) FROM bench_insert").scalar_one()
-    engine.dispose()
-    return total
-
-
 def create_app() -> Flask:
     app = Flask(__name__)
     engine = engine_for(os.environ["DATABASE_URL"])

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from quizapp.models import ClassSession, Player, PlayerAnswer
 from tests.bench.client import Device
-from tests.bench.pages import attribute, csrf_token, flash_kinds, form_to
+from tests.bench.pages import attribute, csrf_token, flash_kinds, form_to, join_code
+from tests.web.classroom_client import SESSION_OPTIONS
 
 POLL_S = 1.0  # live.js's interval
 
@@ -265,13 +265,7 @@ class ClassRun:
             {
                 **new.hidden,
                 "questions": [str(i) for i in self.question_ids],
-                "pacing": "teacher",
-                "time_limit": "None",
-                "scoring": "plain",
-                "late_join": "y",
-                "leaderboard": "y",
-                "nicknames": "free",
-                "shuffle": "y",
+                **SESSION_OPTIONS,  # teacher-paced
             },
         )
         self.count(sent)
@@ -282,7 +276,7 @@ class ClassRun:
         host_path = sent.location
         self.public_id = host_path.rstrip("/").rsplit("/", 1)[1]
         await self.show(teacher, host_path)
-        self.code = re.search(r'class="join-code"[^>]*>(\d+)<', self.host_page).group(1)
+        self.code = join_code(self.host_page)
         students = [Student(self, i) for i in range(self.plan.students)]
         projector = asyncio.create_task(self.projector(teacher, host_path))
         tasks = [asyncio.create_task(s.run()) for s in students]

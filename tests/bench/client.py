@@ -146,11 +146,6 @@ class Device:
         else:
             self.cookies[name] = content
 
-    def close(self) -> None:
-        for _reader, writer in self._idle:
-            writer.close()
-        self._idle.clear()
-
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
     parts = []

@@ -60,3 +60,8 @@ def attribute(page: str, name: str) -> str | None:
 def flash_kinds(page: str) -> list[str]:
     """The kinds of the flashed messages on ``page``: status, info, error."""
     return re.findall(r'<p class="flash flash-(\w+)"', page)
+
+
+def join_code(page: str) -> str:
+    """The six-digit code on the projector view's lobby."""
+    return re.search(r'class="join-code"[^>]*>(\d+)<', page).group(1)

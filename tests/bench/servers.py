@@ -22,8 +22,10 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, text
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "gunicorn.conf.py"
@@ -39,7 +41,6 @@ class Server:
     process: subprocess.Popen
     error_log: Path
     peak_pss: int = 0
-    samples: list[int] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -72,14 +73,14 @@ def _group_pids(pgid: int) -> list[int]:
     return pids
 
 
-def _sample_memory(server: Server, stop: threading.Event) -> None:
-    while not stop.wait(0.25):
+def _sample_memory(server: Server, sampling: threading.Event) -> None:
+    while not sampling.wait(0.25):
         total = sum(_pss_kib(pid) for pid in _group_pids(server.process.pid)) * 1024
-        server.samples.append(total)
         server.peak_pss = max(server.peak_pss, total)
 
 
 def flask_command(env: dict, *args: str) -> None:
+    """Run ``flask --app quizapp ARGS`` as a deployment would; raise with its output."""
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "quizapp", *args],
         cwd=ROOT,
@@ -90,6 +91,39 @@ def flask_command(env: dict, *args: str) -> None:
     )
     if done.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def empty_database(url: str) -> None:
+    """Drop every table, ``alembic_version`` included (a PostgreSQL database is reused)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            for name in inspect(connection).get_table_names():
+                connection.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
+    finally:
+        engine.dispose()
+
+
+def one_value(url: str, statement):
+    """The single value ``statement`` selects from the database at ``url``."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(statement).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop gunicorn's arbiter gracefully, then make sure no worker of its group is left."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+    # The arbiter and its workers form the process group started for it.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=15)
 
 
 def app_environment(database_url: str, secret: str | None = None) -> dict:
@@ -121,21 +155,15 @@ def gunicorn(app: str, env: dict, folder: Path, settings: dict | None = None) ->
         start_new_session=True,
     )
     server = Server("127.0.0.1", port, process, error_log)
-    stop = threading.Event()
-    sampler = threading.Thread(target=_sample_memory, args=(server, stop), daemon=True)
+    sampling = threading.Event()
+    sampler = threading.Thread(target=_sample_memory, args=(server, sampling), daemon=True)
     try:
         _wait_until_serving(server)
         sampler.start()
         yield server
     finally:
-        stop.set()
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=30)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        sampling.set()
+        stop(process)
         if sampler.is_alive():
             sampler.join()
 

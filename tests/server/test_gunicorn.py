@@ -21,8 +21,6 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,13 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
 from tests.answers import right_values, wrong_values
+from tests.bench.servers import empty_database, flask_command, free_port, stop
 from tests.conftest import ROOT, TEST_DATABASE_URL
 from tests.server.http_client import TAG_HEADER, Browser, Reply, fields
+from tests.web.classroom_client import SESSION_OPTIONS
 
 WORKERS = 3
 TEACHER = "teacher1"
@@ -102,37 +102,6 @@ class Server:
             time.sleep(0.1)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def empty_database(url: str) -> None:
-    """Drop every table, ``alembic_version`` included (PostgreSQL leg)."""
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            for name in inspect(connection).get_table_names():
-                connection.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
-    finally:
-        engine.dispose()
-
-
-def flask_command(env: dict, *args: str) -> None:
-    """Run ``flask --app quizapp ARGS`` as the deployment would; fail with its output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "quizapp", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-
-
 def wait_until_serving(process, base: str, error_log: Path) -> set[int]:
     """Wait for every worker to boot and the port to answer; the workers' pids."""
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -151,18 +120,6 @@ def wait_until_serving(process, base: str, error_log: Path) -> set[int]:
         time.sleep(0.1)
     log = error_log.read_text(encoding="utf-8", errors="replace")
     pytest.fail(f"gunicorn did not start serving (exit status {process.poll()}):\n{log}")
-
-
-def stop(process) -> None:
-    """Stop the arbiter gracefully, then make sure no worker of its group is left."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=15)
-    # The arbiter and its workers form the process group started for it.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
@@ -342,13 +299,7 @@ class Classroom:
                 {
                     **fields(page.text, "csrf_token", "token"),
                     "banks": ["starter"],
-                    "pacing": "teacher",
-                    "time_limit": "None",
-                    "scoring": "plain",
-                    "late_join": "y",
-                    "leaderboard": "y",
-                    "nicknames": "free",
-                    "shuffle": "y",
+                    **SESSION_OPTIONS,
                 },
             )
         )

@@ -17,7 +17,6 @@ import pytest
 
 from tests.bench import servers
 from tests.conftest import ROOT, TEST_DATABASE_URL
-from tests.server.test_gunicorn import empty_database
 
 CONFIG = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
@@ -34,14 +33,14 @@ def production(tmp_path_factory):
     folder = tmp_path_factory.mktemp("production")
     url = TEST_DATABASE_URL or f"sqlite:///{folder / 'quizapp.sqlite3'}"
     if TEST_DATABASE_URL:
-        empty_database(url)
+        servers.empty_database(url)
     env = servers.app_environment(url)
     servers.flask_command(env, "db", "upgrade")
     servers.flask_command(env, "quiz", "import")
     with servers.gunicorn("quizapp:create_app()", env, folder) as server:
         yield server
     if TEST_DATABASE_URL:
-        empty_database(url)
+        servers.empty_database(url)
 
 
 def fetch(url: str, headers=None):

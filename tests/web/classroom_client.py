@@ -17,6 +17,18 @@ from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem, User
 from tests.web.study_client import EN, hidden
 
 PASSWORD = "correct horse battery"
+#: The new-session form's options as the form offers them: teacher-paced, no
+#: time limit, one point per right answer, late joiners, a leaderboard, typed
+#: nicknames, choices shuffled on each device. (Unticked boxes are not sent.)
+SESSION_OPTIONS = {
+    "pacing": "teacher",
+    "time_limit": "None",
+    "scoring": "plain",
+    "late_join": "y",
+    "leaderboard": "y",
+    "nicknames": "free",
+    "shuffle": "y",
+}
 #: ``PASSWORD`` hashed with one round of PBKDF2: fast to check, for tests only.
 QUICK_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 
@@ -88,13 +100,7 @@ class Teacher(Browser):
             "token": hidden(page, "token"),
             "banks": list(banks),
             "questions": [str(q) for q in questions],
-            "pacing": "teacher",
-            "time_limit": "None",
-            "scoring": "plain",
-            "late_join": "y",
-            "leaderboard": "y",
-            "nicknames": "free",
-            "shuffle": "y",
+            **SESSION_OPTIONS,
         }
         for key, value in options.items():
             if value is False:

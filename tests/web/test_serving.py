@@ -68,6 +68,22 @@ def test_in_debug_mode_pages_use_the_plain_names(app):
         assert url_for("static", filename="style.css") == "/static/style.css"
 
 
+def test_in_debug_mode_an_edited_file_is_served_as_it_is_now(app, tmp_path):
+    (tmp_path / "style.css").write_text("body { color: red }")
+    app.static_folder = str(tmp_path)
+    app.debug = True
+    client = app.test_client()
+
+    def served(path: str) -> tuple[int, bytes]:
+        with client.get(path) as response:  # a file response: closed after reading
+            return response.status_code, response.get_data()
+
+    assert served("/static/style.css") == (200, b"body { color: red }")
+    (tmp_path / "style.css").write_text("body { color: blue }")
+    assert served("/static/style.css") == (200, b"body { color: blue }")
+    assert served("/static/missing.css")[0] == 404
+
+
 def test_large_text_is_gzipped_for_browsers_that_ask(imported):
     client = imported.test_client()
     plain = client.get("/sources/huanqiu-2024-02")
