@@ -89,6 +89,9 @@ class Config:
             "text/csv",
         ]
         self.BABEL_DEFAULT_LOCALE = "en"
+        # WTForms' built-in messages come from WTForms' own cached catalogue
+        # (quizapp.fields.PageForm), not Flask-WTF's per-request loading.
+        self.WTF_I18N_ENABLED = False
         # Times are stored in UTC and shown in this zone (an IANA name).
         self.BABEL_DEFAULT_TIMEZONE = env.get("QUIZ_TIMEZONE") or "UTC"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

@@ -8,7 +8,6 @@ to its field.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from quizapp.domain.banks import STATUSES
 from quizapp.domain.fields import IDENTIFIER
 from quizapp.domain.question_types import REGISTRY
+from quizapp.fields import PageForm
 
 #: Generous limits on single inputs, far above the bank format's own, so
 #: that a pasted megabyte is refused before any work is done on it.
@@ -76,7 +76,7 @@ class SourceForm(Form):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PageForm):
     """Every field of a question in the bank format, in both languages."""
 
     key = StringField(_l("Question id"), validators=[Length(max=64)])
@@ -126,7 +126,7 @@ class QuestionForm(FlaskForm):
     )
 
 
-class BankForm(FlaskForm):
+class BankForm(PageForm):
     """A bank's own fields; the id only when creating it."""
 
     slug = StringField(
@@ -150,19 +150,19 @@ class BankForm(FlaskForm):
     )
 
 
-class BankStatusForm(FlaskForm):
+class BankStatusForm(PageForm):
     """Retire or bring back a bank, at the revision the page showed."""
 
     revision = HiddenField(validators=[DataRequired()])
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(PageForm):
     """Restore an old version, over the version the page showed as current."""
 
     base_version = HiddenField(validators=[DataRequired()])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PageForm):
     """One or more bank files."""
 
     files = MultipleFileField(
@@ -171,7 +171,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class ConfirmUploadForm(FlaskForm):
+class ConfirmUploadForm(PageForm):
     """The checked files, sent back to be imported if the plan is unchanged."""
 
     files = HiddenField(validators=[DataRequired()])

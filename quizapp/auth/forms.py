@@ -1,12 +1,13 @@
 """The log-in form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from quizapp.fields import PageForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PageForm):
     """Name and password."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
@@ -14,5 +15,5 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(PageForm):
     """Only the CSRF token: logging out is a POST."""

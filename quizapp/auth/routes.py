@@ -21,10 +21,14 @@ _DUMMY = User(
 
 @bp.app_context_processor
 def logout_button() -> dict:
-    """Give every page the log-out form (shown to logged-in staff)."""
+    """Give every page the log-out form (shown to logged-in staff).
+
+    A function, called by base.html: a live part, refreshed every time the
+    session moves, builds no form it does not show.
+    """
     # Not bound to the request: an error page for a body too large to read
     # (413) must render without reading that body.
-    return {"logout_form": LogoutForm(formdata=None)}
+    return {"logout_form": lambda: LogoutForm(formdata=None)}
 
 
 @bp.route("/login", methods=["GET", "POST"])

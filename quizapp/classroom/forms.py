@@ -1,7 +1,6 @@
 """Forms of the teacher's side of classroom sessions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -14,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizapp.domain.live import TIME_LIMITS
-from quizapp.fields import MultiCheckboxField
+from quizapp.fields import MultiCheckboxField, PageForm
 
 
 def _limit_label(seconds: int | None):
@@ -31,7 +30,7 @@ def _coerce_limit(value) -> int | None:
     return int(value)
 
 
-class NewSessionForm(FlaskForm):
+class NewSessionForm(PageForm):
     """Questions and options of a new session."""
 
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
@@ -80,18 +79,18 @@ class NewSessionForm(FlaskForm):
     token = HiddenField()
 
 
-class ControlForm(FlaskForm):
+class ControlForm(PageForm):
     """A teacher's button: the action and the revision the screen showed."""
 
     action = HiddenField(validators=[DataRequired()])
     revision = HiddenField()
 
 
-class RemovePlayerForm(FlaskForm):
+class RemovePlayerForm(PageForm):
     """The "remove" button next to a player (only the CSRF token: removing twice is harmless)."""
 
 
-class RunAgainForm(FlaskForm):
+class RunAgainForm(PageForm):
     """ "Run again" on a past session: a one-time token."""
 
     token = HiddenField()

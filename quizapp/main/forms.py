@@ -1,10 +1,11 @@
 """Forms of the main area."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
+from quizapp.fields import PageForm
 
-class LanguageForm(FlaskForm):
+
+class LanguageForm(PageForm):
     """The language switch in the page header: one button per language."""
 
     next = HiddenField()

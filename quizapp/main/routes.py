@@ -21,9 +21,14 @@ def safe_next(target: str | None) -> str:
 
 @bp.app_context_processor
 def language_switch() -> dict:
-    """Give every page the language switch form, returning to the same page."""
+    """Give every page the language switch form, returning to the same page.
+
+    A function, called by base.html only (see logout_button).
+    """
     # Not bound to the request (see logout_button): only the page's own forms read the body.
-    return {"language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?"))}
+    return {
+        "language_form": lambda: LanguageForm(formdata=None, next=request.full_path.rstrip("?"))
+    }
 
 
 @bp.get("/")

@@ -1,15 +1,15 @@
 """Forms of the students' side."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from quizapp.domain.live import CODE_DIGITS
 from quizapp.domain.nicknames import MAX_LENGTH
+from quizapp.fields import PageForm
 
 
-class JoinForm(FlaskForm):
+class JoinForm(PageForm):
     """The session code and a nickname."""
 
     code = StringField(
@@ -27,7 +27,7 @@ class JoinForm(FlaskForm):
     nickname = StringField(_l("Nickname"), validators=[Length(max=MAX_LENGTH * 4)])
 
 
-class PlayAnswerForm(FlaskForm):
+class PlayAnswerForm(PageForm):
     """The CSRF token and which question (and round) the page showed.
 
     As in self-study, the answer inputs are written by the template and

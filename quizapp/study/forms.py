@@ -1,15 +1,14 @@
 """Forms of the study area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from quizapp.fields import MultiCheckboxField
+from quizapp.fields import MultiCheckboxField, PageForm
 
 
-class StartForm(FlaskForm):
+class StartForm(PageForm):
     """Choose banks, length, mode and whether to rate confidence."""
 
     banks = MultiCheckboxField(
@@ -38,7 +37,7 @@ class StartForm(FlaskForm):
     token = HiddenField()
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PageForm):
     """The CSRF token and when the question was shown.
 
     The answer and confidence inputs are written out in the template (their
@@ -49,7 +48,7 @@ class AnswerForm(FlaskForm):
     shown = HiddenField()
 
 
-class RetryForm(FlaskForm):
+class RetryForm(PageForm):
     """The "retry the ones I missed" button, with its one-time token."""
 
     token = HiddenField()

@@ -166,6 +166,8 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     prepared = prepare_quizapp(url, env, plan.classes + 1)
     baseline.prepare(url)
     with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
+        if args.classes_only:
+            return await classes_alone(name, url, plan, prepared, server)
         print(f"== {name}: saturation, {ROUNDS} rounds each, bare and quizapp in turn", flush=True)
         sat = await saturation_session(server, prepared)
         rounds: dict[str, list] = {"insert": [], "answers": [], "json": [], "polls": []}
@@ -272,6 +274,32 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     return result
 
 
+async def classes_alone(name, url, plan, prepared, server) -> dict:
+    """The classes and nothing else, printed (for tuning)."""
+    rng = random.Random(plan.seed)
+    pool = [q for q, _ in prepared["questions"]]
+    question_ids = [rng.sample(pool, plan.questions) for _ in range(plan.classes)]
+    started = resource.getrusage(resource.RUSAGE_SELF)
+    server_started = servers.cpu_seconds(server)
+    with LoopLag() as lag:
+        outcome = await classes.play(
+            plan, server.host, server.port, prepared["teachers"], PASSWORD, question_ids
+        )
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    generator_s = used.ru_utime + used.ru_stime - started.ru_utime - started.ru_stime
+    seconds = outcome.ended - outcome.started
+    server_s = servers.cpu_seconds(server) - server_started
+    print(
+        f"   {name}: {outcome.requests / seconds:.0f} requests/s;"
+        f" answers {summary_ms(outcome.answer_seconds)};"
+        f" delay {summary_ms(outcome.delays())}; polls {summary_ms(outcome.poll_seconds)};"
+        f" pages {summary_ms(outcome.page_seconds)}; generator lag {summary_ms(lag.lags)};"
+        f" CPU, in cores: generator {generator_s / seconds:.2f}, server {server_s / seconds:.2f};"
+        f" checked {classes.verify(url, outcome)}; errors {outcome.errors[:5]}"
+    )
+    return {"database": name}
+
+
 def machine(args) -> dict:
     """What the figures were measured on, and with which server settings."""
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
@@ -308,7 +336,7 @@ async def main_async(args) -> dict:
             args.postgres_url, text("SHOW server_version")
         )
         report["runs"].append(await run_database("postgresql", args.postgres_url, args, folder))
-    if not args.saturation_only:
+    if not (args.saturation_only or args.classes_only):
         report["targets"] = targets(report)
     return report
 
@@ -325,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
+        "--classes-only", action="store_true", help="only the classes, printed (for tuning)"
+    )
+    parser.add_argument(
         "--saturation-only", action="store_true", help="only the throughput figures (for tuning)"
     )
     args = parser.parse_args(argv)
@@ -332,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     report = asyncio.run(main_async(args))
-    if args.saturation_only:
+    if args.saturation_only or args.classes_only:
         return 0
     table = render(report)
     print(table)

@@ -73,6 +73,17 @@ def _group_pids(pgid: int) -> list[int]:
     return pids
 
 
+def cpu_seconds(server: Server) -> float:
+    """CPU time (user and system) used so far by the server's running processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in _group_pids(server.process.pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime and stime (fields 14, 15)
+    return total / ticks
+
+
 def _sample_memory(server: Server, sampling: threading.Event) -> None:
     while not sampling.wait(0.25):
         total = sum(_pss_kib(pid) for pid in _group_pids(server.process.pid)) * 1024

@@ -12,3 +12,22 @@ def test_every_interface_string_has_a_chinese_translation():
         catalogue = read_po(handle, locale="zh_Hans")
     untranslated = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
     assert untranslated == []
+
+
+def test_form_messages_of_wtforms_itself_follow_the_page_language(imported):
+    """WTForms' own messages (not ours) come from its catalogue, in the page's language."""
+    from tests.web.study_client import Learner, hidden
+
+    for language, message in (("zh", "不是有效的整数"), ("en", "Not a valid integer value")):
+        learner = Learner(imported, {"Accept-Language": language})
+        page = learner.text("/study/start")
+        data = {
+            "csrf_token": hidden(page, "csrf_token"),
+            "token": hidden(page, "token"),
+            "banks": ["starter"],
+            "length": "twelve",
+            "mode": "practice",
+        }
+        refused = learner.post("/study/start", data)
+        assert refused.status_code in (200, 422)
+        assert message in refused.get_data(as_text=True)
