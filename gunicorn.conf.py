@@ -9,6 +9,8 @@ override these. See README.md, "Production" and "Performance".
 
 import os
 
+from quizapp.config import held_polls, working_threads
+
 wsgi_app = "quizapp:create_app()"
 bind = os.environ.get("QUIZ_BIND", "127.0.0.1:8000")
 
@@ -29,7 +31,12 @@ bind = os.environ.get("QUIZ_BIND", "127.0.0.1:8000")
 # processes use a third less memory than three or four.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-threads = int(os.environ.get("QUIZ_THREADS", "4"))
+# Four threads for the work; on top, one for each student's poll the
+# process may hold open while nothing changes (quizapp/play/polls.py). A
+# held poll waits on an event, using neither the CPU nor a database
+# connection, and the app lets only QUIZ_THREADS requests work at once
+# (more would only queue for the interpreter lock and the database pool).
+threads = working_threads(os.environ) + held_polls(os.environ)
 # Phones poll once a second: a connection idle for 5 s is closed.
 keepalive = 5
 worker_connections = 2000

@@ -10,6 +10,24 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"
 #: The nickname deny-list shipped with the app (QUIZ_NICKNAME_DENYLIST overrides it).
 DEFAULT_DENY_LIST = Path(__file__).resolve().parent / "classroom" / "nickname-denylist.yaml"
+#: Students' polls one server process holds at most (QUIZ_HELD_POLLS): a
+#: school of a thousand phones on two workers, with room for an uneven split.
+DEFAULT_HELD_POLLS = 700
+
+
+#: Requests one server process works on at once (QUIZ_THREADS): measured
+#: with the benchmark, see gunicorn.conf.py.
+DEFAULT_WORKING_THREADS = 4
+
+
+def held_polls(env) -> int:
+    """How many polls a process holds at most (gunicorn.conf.py sizes its threads by it)."""
+    return int(env.get("QUIZ_HELD_POLLS") or DEFAULT_HELD_POLLS)
+
+
+def working_threads(env) -> int:
+    """How many requests a process works on at once; the others wait their turn."""
+    return int(env.get("QUIZ_THREADS") or DEFAULT_WORKING_THREADS)
 
 
 def database_url(raw: str | None, instance_path: str) -> str:
@@ -50,7 +68,11 @@ class Config:
         env = os.environ if environ is None else environ
         self.SECRET_KEY = env.get("SECRET_KEY") or load_or_create_secret(instance_path)
         self.SQLALCHEMY_DATABASE_URI = database_url(env.get("DATABASE_URL"), instance_path)
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server's connection can be dropped under a pooled connection (a
+        # PostgreSQL restart): test it on checkout. A SQLite file cannot.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+        }
         self.QUIZ_SEEDS_DIR = Path(env.get("QUIZ_SEEDS_DIR") or PROJECT_ROOT / "seeds")
         self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
         self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)
@@ -66,6 +88,8 @@ class Config:
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/
         # -Host/-Port. Only trusted when set, since a client can send them too.
         self.QUIZ_PROXY_HOPS = int(env.get("QUIZ_PROXY_HOPS") or 0)
+        self.QUIZ_HELD_POLLS = held_polls(env)
+        self.QUIZ_THREADS = working_threads(env)
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SECURE = env.get("QUIZ_SECURE_COOKIES", "") == "1"

@@ -1,57 +1,119 @@
-"""Students' polls, answered in front of Flask's request machinery.
+"""Students' polls, answered in front of Flask's request machinery, and held.
 
-Every phone in a lesson asks ``/play/s/<id>/state`` once a second, so a
-school's twenty-five classes make a thousand polls a second, nearly all
-answered "304 Not Modified". Measured in process, a poll through Flask
-costs about 430 µs, of which the database read is 80 µs; the rest is the
-request context, the session cookie's signature, the after-request hooks.
-A poll needs none of them: this middleware answers it with the same
-service call (:func:`quizapp.services.classroom.current_revision`, inside
-an app context) and the same headers in about a quarter of the time.
+Every phone in a lesson asks ``/play/s/<id>/state`` for news. Measured on
+the two-core machine of the benchmark, a thousand phones asking once a
+second cost 0.8 of a core in gunicorn alone, nearly all of it for
+"304 Not Modified"; and a change reached the last phone of a class a
+second later at best. So a phone's script asks with ``?wait=1``: when
+nothing changed, the request is *held* until the session moves on (or
+``HOLD_S`` passes), then answered. A phone then asks about twice per
+question instead of once a second, and sees a change within
+``WATCH_INTERVAL_S``.
 
-Anything else goes on to Flask unchanged, including polls of an unknown
-session (the 404 page) and polls that find a time limit run out (the
-service settles it, then the answer is the same). The Flask route
-``play.state`` stays, and tests hold the two to the same responses.
+The session's revision stays in the database, the only source of truth:
+per process, one :class:`Watch` thread reads the revisions of the sessions
+that have held polls, every ``WATCH_INTERVAL_S``, in one query, and wakes
+the polls whose revision moved (or whose time limit ran out). The woken
+poll reads its revision again before answering, so any number of workers
+and hosts give the same answers. At most ``QUIZ_HELD_POLLS`` polls are
+held per process (a held poll takes a server thread, see
+gunicorn.conf.py); above that a poll is answered at once, and the phone
+asks again a second later, as without holding.
+
+Without ``wait`` (the projector, scripts, the benchmark's saturation
+loop), a poll is answered at once. Measured in process, a poll through
+Flask costs about 430 µs, of which the database read is 80 µs; this
+middleware answers it with the same service call in about a quarter of
+the time. Anything else goes on to Flask unchanged, including polls of an
+unknown session (the 404 page). The Flask route ``play.state`` stays, and
+tests hold the two to the same responses.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
+import time
+from dataclasses import dataclass, field
 
 from flask import Flask
 from werkzeug.http import parse_etags
 
 from quizapp.classroom.live import STATE_CACHE_CONTROL
 from quizapp.security import SECURITY_HEADERS
-from quizapp.services.classroom import current_revision
+from quizapp.services.classroom import current_revision, revisions
 
 POLL_PATH = re.compile(r"/play/s/([0-9a-f]{32})/state")
+#: The longest a poll is held: well under the 60 s after which proxies
+#: (nginx's proxy_read_timeout) give up on a quiet request.
+HOLD_S = 20.0
+#: How often the watch reads the revisions it waits on.
+WATCH_INTERVAL_S = 0.1
+#: What the watch reports for a session that is no longer there (DUE is -1).
+GONE = -2
 
 
 class PollShortcut:
-    """WSGI middleware: answer students' polls; pass everything else to ``wsgi_app``."""
+    """WSGI middleware: answer (and hold) students' polls; pass everything else on.
 
-    def __init__(self, app: Flask, wsgi_app):
+    It also lets at most ``QUIZ_THREADS`` requests of the process work at
+    once: the server has a thread for each poll it may hold, and without
+    the limit a burst of answers would run on dozens of threads at once,
+    each waiting for the interpreter lock and a database connection.
+    """
+
+    def __init__(self, app: Flask, wsgi_app, watch: Watch, working: int):
         self.app = app
         self.wsgi_app = wsgi_app
+        self.watch = watch
+        self.working = threading.BoundedSemaphore(working)
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET":
-            match = POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
-            if match:
+        with self.working:
+            if environ.get("REQUEST_METHOD") == "GET":
+                match = POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
+                if match:
+                    answered = self._poll(match.group(1), environ, start_response)
+                    if answered is not None:
+                        return answered
+            return self.wsgi_app(environ, start_response)
+
+    def _poll(self, public_id: str, environ, start_response):
+        """The poll's answer, or None for Flask to answer (no such session)."""
+        with self.app.app_context():
+            revision = current_revision(public_id)
+        if revision is None:
+            return None
+        known = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
+        if known.contains(str(revision)) and _wants_to_wait(environ):
+            self.working.release()  # a held poll does no work
+            try:
+                seen = self.watch.wait(public_id, revision, HOLD_S)
+            finally:
+                self.working.acquire()
+            if seen is not None and seen < 0:
+                # Due or gone: read it again (settling a time limit run out).
                 with self.app.app_context():
-                    revision = current_revision(match.group(1))
-                if revision is not None:
-                    return _answer(str(revision), environ, start_response)
-        return self.wsgi_app(environ, start_response)
+                    revision = current_revision(public_id)
+                if revision is None:
+                    return None
+            elif seen is not None:
+                # As the watch read it from the database a moment ago: a
+                # revision only grows, and the page fetched next is current.
+                revision = seen
+        return _answer(str(revision), known, start_response)
 
 
-def _answer(version: str, environ, start_response):
+def _wants_to_wait(environ) -> bool:
+    return "wait=1" in environ.get("QUERY_STRING", "").split("&")
+
+
+def _answer(version: str, known, start_response):
     headers = [("ETag", f'"{version}"'), ("Cache-Control", STATE_CACHE_CONTROL)]
     headers += [("Vary", "Accept-Encoding"), *SECURITY_HEADERS]
-    if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(version):
+    if known.contains(version):
         start_response("304 NOT MODIFIED", headers)
         return []
     body = json.dumps({"version": version}, separators=(",", ":")).encode() + b"\n"
@@ -60,5 +122,104 @@ def _answer(version: str, environ, start_response):
     return [body]
 
 
+@dataclass
+class _Waiters:
+    """The polls held on one revision of one session."""
+
+    woken: threading.Event = field(default_factory=threading.Event)
+    count: int = 0
+    #: The revision that woke them (:data:`GONE` for a session deleted).
+    seen: int | None = None
+
+
+class Watch:
+    """Held polls of one process, and the thread that wakes them.
+
+    The thread starts with the first held poll in the process (gunicorn
+    forks its workers after loading the app: a thread started before would
+    not exist in them) and reads the database only while polls are held.
+    """
+
+    def __init__(self, app: Flask, limit: int, interval_s: float = WATCH_INTERVAL_S):
+        self.app = app
+        self.limit = limit
+        self.interval_s = interval_s
+        self._lock = threading.Lock()
+        self._held: dict[str, dict[int, _Waiters]] = {}
+        self._count = 0
+        self._work = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def wait(self, public_id: str, revision: int, timeout: float) -> int | None:
+        """Hold until session ``public_id`` is no longer at ``revision``, or
+        ``timeout`` passed; None at once when this process holds its limit.
+
+        Returns the revision the watch read last: ``revision`` after a
+        timeout, :data:`~quizapp.services.classroom.DUE` for a time limit
+        run out, :data:`GONE` for a session no longer there.
+        """
+        with self._lock:
+            if self._count >= self.limit:
+                return None
+            self._start_if_needed()
+            waiters = self._held.setdefault(public_id, {}).setdefault(revision, _Waiters())
+            waiters.count += 1
+            self._count += 1
+            self._work.set()
+        try:
+            woken = waiters.woken.wait(timeout)
+        finally:
+            with self._lock:
+                waiters.count -= 1
+                self._count -= 1
+                sessions = self._held.get(public_id, {})
+                if waiters.count == 0 and sessions.get(revision) is waiters:
+                    del sessions[revision]
+                    if not sessions:
+                        del self._held[public_id]
+        return waiters.seen if woken else revision
+
+    @property
+    def held(self) -> int:
+        """How many polls this process holds now."""
+        return self._count
+
+    def _start_if_needed(self) -> None:
+        if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="poll watch", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._work.wait()
+            with self._lock:
+                watched = list(self._held)
+                if not watched:
+                    self._work.clear()
+                    continue
+            try:
+                with self.app.app_context():
+                    current = revisions(watched)
+            except Exception:  # the database is away: every held poll reads again
+                self.app.logger.exception("poll watch: reading revisions failed")
+                current = {}
+            self._wake(current)
+            time.sleep(self.interval_s)
+
+    def _wake(self, current: dict[str, int]) -> None:
+        """Wake the polls whose session moved on (or is gone, or is due)."""
+        with self._lock:
+            for public_id, by_revision in self._held.items():
+                now = current.get(public_id, GONE)
+                for revision, waiters in by_revision.items():
+                    if now != revision and not waiters.woken.is_set():
+                        waiters.seen = now
+                        waiters.woken.set()
+
+
 def init_app(app: Flask) -> None:
-    app.wsgi_app = PollShortcut(app, app.wsgi_app)
+    watch = Watch(app, app.config["QUIZ_HELD_POLLS"])
+    app.extensions["quizapp.poll_watch"] = watch
+    app.wsgi_app = PollShortcut(app, app.wsgi_app, watch, app.config["QUIZ_THREADS"])

@@ -174,6 +174,28 @@ def current_revision(public_id: str) -> int | None:
     return session.revision
 
 
+#: What the poll watcher reads, for every session a process has polls waiting on.
+_WATCH = select(
+    ClassSession.public_id, ClassSession.revision, ClassSession.phase, ClassSession.closes_at
+).where(ClassSession.public_id.in_(bindparam("public_ids", expanding=True)))
+
+#: A revision no session has: what :func:`revisions` reports for a session
+#: whose time ran out (its next poll settles it, and moves the revision).
+DUE = -1
+
+
+def revisions(public_ids: list[str]) -> dict[str, int]:
+    """The revision of each of the sessions ``public_ids`` that exists, in one read;
+    :data:`DUE` for one whose time limit or deadline has run out unsettled."""
+    now = utcnow()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        rows = connection.execute(_WATCH, {"public_ids": public_ids}).all()
+    return {
+        row.public_id: DUE if _time_is_up(row.phase, row.closes_at, now) else row.revision
+        for row in rows
+    }
+
+
 def session_by_code(code: str) -> ClassSession | None:
     """The live session using join ``code`` (finished sessions have none)."""
     return db.session.scalar(select(ClassSession).where(ClassSession.code == code))

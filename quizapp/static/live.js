@@ -1,11 +1,15 @@
 /* Live pages (a student's screen, the projector view): conditional polling.
  *
- * Every second, ask the state URL whether the page's version changed
- * (If-None-Match; the answer is an empty 304 while nothing did). When it
- * changed, fetch this page's live part again and swap it in place, keep
- * focus and open <details>, and announce the change to screen readers.
- * A form the student is filling in is never replaced by the same question.
- * No sound, no animation. Also: keys 1–9 choose an answer.
+ * Ask the state URL whether the page's version changed (If-None-Match; the
+ * answer is an empty 304 while nothing did). A student's screen asks with
+ * ?wait=1, and the server holds the question until something changes (or
+ * twenty seconds pass): the next poll goes out as soon as one is answered,
+ * or a second after the last one went out if it came back at once. The
+ * projector polls once a second. When the version changed, fetch this
+ * page's live part again and swap it in place, keep focus and open
+ * <details>, and announce the change to screen readers. A form the student
+ * is filling in is never replaced by the same question. No sound, no
+ * animation. Also: keys 1–9 choose an answer.
  */
 (function () {
   "use strict";
@@ -13,6 +17,7 @@
   if (!root) return;
   var announcer = document.getElementById("live-announcer");
   var interval = parseInt(root.dataset.liveInterval, 10) || 1000;
+  var held = root.dataset.liveWait === "1";
   var busy = false;
 
   function swap(fresh) {
@@ -57,7 +62,8 @@
   function poll() {
     if (busy) return;
     busy = true;
-    fetch(root.dataset.liveState, {
+    var sent = Date.now();
+    fetch(root.dataset.liveState + (held ? "?wait=1" : ""), {
       credentials: "same-origin",
       cache: "no-cache",
       headers: { "If-None-Match": '"' + root.dataset.liveVersion + '"', "Accept": "application/json" }
@@ -70,7 +76,10 @@
         if (state && state.version !== root.dataset.liveVersion) return refresh();
       })
       .catch(function () { /* offline for a moment (a phone in a lift): try again next time */ })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (held) setTimeout(poll, Math.max(0, interval - (Date.now() - sent)));
+      });
   }
 
   var timerHandle = null;
@@ -104,6 +113,6 @@
   });
 
   startTimers();
-  setInterval(poll, interval);
+  if (held) poll(); else setInterval(poll, interval);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
 })();

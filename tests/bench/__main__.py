@@ -245,7 +245,8 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         "requests": outcome.requests,
         "requests_per_s": round(outcome.requests / (outcome.ended - outcome.started), 1),
         "answer_latency_ms": summary_ms(outcome.answer_seconds),
-        "poll_latency_ms": summary_ms(outcome.poll_seconds),
+        "polls": outcome.polls,
+        "polls_per_s": round(outcome.polls / (outcome.ended - outcome.started), 1),
         "page_latency_ms": summary_ms(outcome.page_seconds),
         "update_delay_ms": summary_ms(delays),
         "refreshes": outcome.refreshes,
@@ -290,11 +291,12 @@ async def classes_alone(name, url, plan, prepared, server) -> dict:
     seconds = outcome.ended - outcome.started
     server_s = servers.cpu_seconds(server) - server_started
     print(
-        f"   {name}: {outcome.requests / seconds:.0f} requests/s;"
+        f"   {name}: {seconds:.0f} s, {outcome.requests} requests, {outcome.requests / seconds:.0f}/s;"
         f" answers {summary_ms(outcome.answer_seconds)};"
-        f" delay {summary_ms(outcome.delays())}; polls {summary_ms(outcome.poll_seconds)};"
+        f" delay {summary_ms(outcome.delays())}; polls {outcome.polls / seconds:.0f}/s;"
         f" pages {summary_ms(outcome.page_seconds)}; generator lag {summary_ms(lag.lags)};"
-        f" CPU, in cores: generator {generator_s / seconds:.2f}, server {server_s / seconds:.2f};"
+        f" CPU, in cores: generator {generator_s / seconds:.2f}, server {server_s / seconds:.2f}"
+        f" ({server_s:.0f} s);"
         f" checked {classes.verify(url, outcome)}; errors {outcome.errors[:5]}"
     )
     return {"database": name}

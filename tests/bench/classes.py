@@ -3,8 +3,9 @@
 Every class is a teacher who logs in, creates a teacher-paced session and
 runs it from the projector view, and students who join with the code and
 then behave as ``static/live.js`` makes a phone behave: a poll of the state
-URL every second with ``If-None-Match``, and when the version changed, the
-page fetched again. A student answers after a think time drawn so that
+URL with ``If-None-Match`` and ``?wait=1``, held by the server until the
+session moves on, one after the other, and when the version changed, the
+page's live part fetched again. A student answers after a think time drawn so that
 most answers come in a burst in the first seconds after the question
 opens; some reload the page while thinking, some send their answer twice
 at once (a double tap, two tabs), and one whose answer crosses the
@@ -16,6 +17,7 @@ database to it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import time
@@ -67,7 +69,7 @@ class Outcome:
     seen: dict[str, dict[str, list[tuple[int, float]]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    poll_seconds: list[float] = field(default_factory=list)
+    polls: int = 0
     page_seconds: list[float] = field(default_factory=list)
     requests: int = 0
     errors: list[str] = field(default_factory=list)
@@ -130,20 +132,25 @@ class Student:
         self.live = sent.location
         await self.load(reload=True)  # the page the join redirects to
         room.joined += 1
-        tick = time.monotonic() + room.rng.uniform(0, POLL_S)
-        while not room.over.is_set():
-            await asyncio.sleep(max(0.0, tick - time.monotonic()))
-            tick += POLL_S
+        polling = asyncio.create_task(self.follow())
+        await room.over.wait()
+        polling.cancel()  # the last poll is held: the phone is put away
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+        if self.answering:
+            await self.answering
+
+    async def follow(self):
+        """Poll as live.js does on a student's screen: held polls, one after
+        the other; one that came back at once is followed a second later."""
+        while True:
+            sent = time.monotonic()
             try:
                 await self.poll()
             except (ConnectionError, TimeoutError) as failed:
-                # live.js ignores a failed poll and asks again next second.
+                # live.js ignores a failed poll and asks again.
                 self.room.outcome.failed(f"{self.nickname}: poll or refresh: {failed!r}")
-            # setInterval skips ticks that passed while a poll was busy.
-            while tick < time.monotonic():
-                tick += POLL_S
-        if self.answering:
-            await self.answering
+            await asyncio.sleep(max(0.0, POLL_S - (time.monotonic() - sent)))
 
     async def get(self, path: str, headers=None):
         reply = await self.device.get(path, headers)
@@ -151,8 +158,8 @@ class Student:
         return reply
 
     async def poll(self):
-        reply = await self.get(f"{self.live}/state", {"If-None-Match": f'"{self.version}"'})
-        self.room.outcome.poll_seconds.append(reply.seconds)
+        reply = await self.get(f"{self.live}/state?wait=1", {"If-None-Match": f'"{self.version}"'})
+        self.room.outcome.polls += 1
         if reply.status == 200 and int(json.loads(reply.body)["version"]) != self.version:
             await self.load()
 

@@ -109,9 +109,9 @@ def render(report: dict) -> str:
                 f"{c['update_delay_ms']['count']} teacher actions",
             ),
             (
-                "poll / live page p95 (ms)",
-                _ms(c["poll_latency_ms"], "p95") + " / " + _ms(c["page_latency_ms"], "p95"),
-                "",
+                "live page p50 / p95 (ms)",
+                _ms(c["page_latency_ms"], "p50", "p95"),
+                f"{c['polls']} held polls, {c['polls_per_s']}/s",
             ),
             (
                 "answers lost / double-counted",

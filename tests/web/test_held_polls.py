@@ -1,0 +1,156 @@
+"""Held polls: a student's ``?wait=1`` poll waits until the session moves on.
+
+Each test runs the poll on a thread of its own through the app's WSGI
+callable (as a server thread would) and acts on the session meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from werkzeug.test import Client
+
+from quizapp.models.content import utcnow
+from quizapp.play import polls
+from tests.web.classroom_client import Teacher
+from tests.web.test_play import make_session, make_student
+
+#: Long enough for a thread to be held for sure, short enough for a quick suite.
+SETTLE_S = 0.5
+
+
+class Poll(threading.Thread):
+    """One held poll, on its own thread."""
+
+    def __init__(self, app, public_id: str, version: str, wait: bool = True):
+        super().__init__(daemon=True)
+        self.path = f"/play/s/{public_id}/state" + ("?wait=1" if wait else "")
+        self.client = Client(app.wsgi_app)
+        self.headers = {"If-None-Match": f'"{version}"'}
+        self.response = None
+        self.seconds = 0.0
+
+    def run(self):
+        started = time.monotonic()
+        self.response = self.client.get(self.path, headers=self.headers)
+        self.seconds = time.monotonic() - started
+
+    def answered(self, within: float) -> bool:
+        self.join(within)
+        return not self.is_alive()
+
+
+@pytest.fixture
+def lesson(teacher):
+    """(teacher, session id, the version a student's page has on open question 1)."""
+    public_id, code = make_session(teacher)
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    return teacher, public_id, ann.state().get_json()["version"]
+
+
+def test_a_held_poll_is_answered_when_the_teacher_acts(lesson):
+    teacher, public_id, version = lesson
+    poll = Poll(teacher.app, public_id, version)
+    poll.start()
+    assert not poll.answered(within=SETTLE_S)  # nothing changed: held
+    teacher.act(public_id, "close")
+    assert poll.answered(within=3)
+    assert poll.response.status_code == 200
+    assert int(poll.response.get_json()["version"]) == int(version) + 1
+    assert poll.response.headers["ETag"] == f'"{int(version) + 1}"'
+
+
+def test_a_held_poll_with_nothing_new_ends_as_a_304_after_the_hold(lesson, monkeypatch):
+    teacher, public_id, version = lesson
+    monkeypatch.setattr(polls, "HOLD_S", SETTLE_S)
+    poll = Poll(teacher.app, public_id, version)
+    poll.start()
+    assert poll.answered(within=5)
+    assert poll.response.status_code == 304 and poll.seconds >= SETTLE_S
+    assert teacher.app.extensions["quizapp.poll_watch"].held == 0
+
+
+def test_a_poll_for_an_old_version_or_without_wait_is_answered_at_once(lesson):
+    teacher, public_id, version = lesson
+    stale = Poll(teacher.app, public_id, "0")
+    plain = Poll(teacher.app, public_id, version, wait=False)
+    for poll in (stale, plain):
+        poll.start()
+        assert poll.answered(within=SETTLE_S)
+    assert stale.response.status_code == 200
+    assert stale.response.get_json()["version"] == version
+    assert plain.response.status_code == 304
+
+
+def test_a_held_poll_wakes_when_the_time_limit_runs_out_and_closes_the_question(teacher):
+    public_id, code = make_session(teacher, time_limit="20")
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    version = ann.state().get_json()["version"]
+    poll = Poll(teacher.app, public_id, version)
+    poll.start()
+    assert not poll.answered(within=SETTLE_S)
+    teacher.set_closes_at(public_id, utcnow())  # the 20 s are over
+    assert poll.answered(within=3)
+    assert poll.response.status_code == 200
+    assert poll.response.get_json()["version"] != version
+    assert teacher.session(public_id).phase == "closed"
+
+
+def test_many_students_of_two_sessions_are_held_and_woken_by_their_own_session(lesson):
+    teacher, public_id, version = lesson
+    other_id, code = make_session(teacher)
+    make_student(teacher, code, "Bo")
+    teacher.act(other_id, "start")
+    other_version = str(teacher.session(other_id).revision)
+    mine = [Poll(teacher.app, public_id, version) for _ in range(20)]
+    theirs = [Poll(teacher.app, other_id, other_version) for _ in range(5)]
+    for poll in mine + theirs:
+        poll.start()
+    time.sleep(SETTLE_S)
+    assert teacher.app.extensions["quizapp.poll_watch"].held == 25
+    teacher.act(public_id, "close")
+    assert all(poll.answered(within=3) for poll in mine)
+    assert {poll.response.status_code for poll in mine} == {200}
+    assert not any(poll.answered(within=0.2) for poll in theirs)  # still held
+    teacher.act(other_id, "close")
+    assert all(poll.answered(within=3) for poll in theirs)
+
+
+def test_above_the_limit_a_poll_is_answered_at_once(app_factory, app, runner):
+    limited = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
+    limited.extensions["quizapp.poll_watch"].limit = 0  # as QUIZ_HELD_POLLS=0 would
+    result = runner.invoke(args=["quiz", "import"])
+    assert result.exit_code == 0, result.output
+    teacher = Teacher.quick(limited)
+    public_id, code = make_session(teacher)
+    make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    poll = Poll(limited, public_id, str(teacher.session(public_id).revision))
+    poll.start()
+    assert poll.answered(within=SETTLE_S)
+    assert poll.response.status_code == 304
+
+
+def test_a_held_poll_leaves_the_working_threads_to_other_requests(app_factory, app, runner):
+    """With one working thread, a held poll must not keep an answer waiting."""
+    single = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
+    single.wsgi_app.working = threading.BoundedSemaphore(1)
+    result = runner.invoke(args=["quiz", "import"])
+    assert result.exit_code == 0, result.output
+    teacher = Teacher.quick(single)
+    public_id, code = make_session(teacher)
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    poll = Poll(single, public_id, str(teacher.session(public_id).revision))
+    poll.start()
+    assert not poll.answered(within=SETTLE_S)
+    page = Poll(single, public_id, "0", wait=False)  # any other request
+    page.start()
+    assert page.answered(within=3), "the held poll kept the only working thread"
+    assert ann.page()  # and a whole page, through Flask
+    teacher.act(public_id, "close")
+    assert poll.answered(within=3)
