@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import random
 import resource
@@ -29,6 +30,7 @@ from pathlib import Path
 import gunicorn
 from sqlalchemy import func, select, text
 
+from quizapp.config import held_polls, working_threads
 from quizapp.models import ClassSession, PlayerAnswer
 from tests.bench import baseline, classes, saturation, servers, study
 from tests.bench.client import Device
@@ -151,7 +153,7 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         plan.classes, plan.students, plan.questions = 4, 10, 2
     plan.classes = args.classes or plan.classes
     warmup_s, measure_s = (0.5, 2.0) if args.quick else (1.0, 4.0)
-    settings = {k: v for k, v in (("workers", args.workers), ("threads", args.threads)) if v}
+    settings = {"workers": args.workers} if args.workers else {}
     if args.access_log:
         settings |= {
             "access_logfile": args.access_log,
@@ -161,6 +163,9 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
 
     print(f"== {name}: migrate, import, {plan.classes + 1} teachers; the bare table", flush=True)
     env = servers.app_environment(url)
+    if args.threads:
+        # The working threads: gunicorn.conf.py adds those for held polls.
+        env["QUIZ_THREADS"] = str(args.threads)
     if name == "postgresql":
         servers.empty_database(url)
     prepared = prepare_quizapp(url, env, plan.classes + 1)
@@ -320,7 +325,9 @@ def machine(args) -> dict:
         "gunicorn": gunicorn.__version__,
         "workers": args.workers or config["workers"],
         "worker_class": config["worker_class"],
-        "threads": args.threads or config.get("threads", 1),
+        # gunicorn's threads: the working ones, and one per poll a process may hold.
+        "threads": args.threads or working_threads(os.environ),
+        "held_polls": held_polls(os.environ),
         "date": time.strftime("%Y-%m-%d"),
     }
 

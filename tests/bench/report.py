@@ -70,7 +70,8 @@ def render(report: dict) -> str:
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']},"
         f" SQLite {m['sqlite']}, PostgreSQL {m.get('postgresql', '-')}; gunicorn {m['gunicorn']}"
-        f" ({m['workers']} {m['worker_class']} workers × {m['threads']} threads); {m['date']}.",
+        f" ({m['workers']} {m['worker_class']} workers × {m['threads']} working threads"
+        f" + {m.get('held_polls', 0)} for held polls); {m['date']}.",
         "The load generator runs on the same machine.",
         "",
     ]
