@@ -1,11 +1,14 @@
 """Conditional polling, the update mechanism of live pages.
 
-A live page carries a *version* string; its script asks the state URL
-about once a second with ``If-None-Match: "<version>"`` and gets ``304 Not
-Modified`` (no body) until something changed, then fetches the page again
-and swaps its live region. A student's poll costs one indexed read of the
-session row; nothing is held open, so it works under any number of
-gunicorn workers, hosts and proxies. See README.md, "Live sessions".
+A live page carries a *version* string; its script asks the state URL with
+``If-None-Match: "<version>"`` and gets ``304 Not Modified`` (no body)
+until something changed, then fetches the page again and swaps its live
+region. The projector asks once a second; a student's screen asks with
+``?wait=1`` and its poll is held until the session moves on (see
+:mod:`quizapp.play.polls`). A poll costs one indexed read of the session
+row, and the revision lives in the database only, so it works under any
+number of gunicorn workers, hosts and proxies. See README.md, "Live
+sessions".
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from flask import Response, jsonify, request
 
 from quizapp.models.content import aware
 
-#: How often pages poll, in milliseconds (also the worst-case delay).
+#: How often pages poll, in milliseconds: the projector's delay, and a
+#: student's when a poll is not held (the server holds its limit).
 POLL_INTERVAL_MS = 1000
 #: Always revalidate: a cached "nothing changed" would freeze the screen.
 STATE_CACHE_CONTROL = "no-cache"

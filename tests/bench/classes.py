@@ -300,7 +300,14 @@ class ClassRun:
             await self.act(teacher, host_path, "close")
             await asyncio.sleep(self.plan.discuss_s)
         await self.act(teacher, host_path, "finish")
-        await asyncio.sleep(3)  # every phone polls and shows the results
+        # Every phone shows the results (the last update delay counts too),
+        # then the phones are put away.
+        final = max(
+            version for public_id, version, _ in self.outcome.actions if public_id == self.public_id
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(s.version < final for s in students):
+            await asyncio.sleep(0.2)
         self.over.set()
         await asyncio.gather(*tasks)
         projector.cancel()
