@@ -45,3 +45,14 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     finally:
         engine.dispose()
+
+
+def test_migrating_in_the_apps_process_keeps_its_log(empty_database_url, app_factory):
+    """Alembic's logging set-up must not silence loggers made before it (the app's)."""
+    application = app_factory(empty_database_url)
+    application.logger.info("made before the migration")
+    result = application.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert not application.logger.disabled
+    result = application.test_cli_runner().invoke(args=["db", "downgrade", "base"])
+    assert result.exit_code == 0, result.output

@@ -276,6 +276,7 @@ LIVE_ATTRIBUTES = {
     "data-live-state",
     "data-live-version",
     "data-live-interval",
+    "data-live-wait",
     "data-live-keep",
     "data-live-announce",
     "data-answer-keys",
