@@ -30,7 +30,8 @@ bind = os.environ.get("QUIZ_BIND", "127.0.0.1:8000")
 # (sync workers close each connection) and can have their polls held (a
 # sync worker would be taken by each), and two processes use a third less
 # memory than three or four. Measured with 1,000 phones polling once a
-# second, gthread itself costs 0.6 of a core: hence the held polls.
+# second, even a bare Flask app under gthread spends 0.6 of a core on
+# them: hence the held polls.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 # Four threads for the work; on top, one for each student's poll the

@@ -214,13 +214,8 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
             )
             return result
         print(f"== {name}: {plan.classes} classes × {plan.students} students", flush=True)
-        rng = random.Random(plan.seed)
-        pool = [q for q, _ in prepared["questions"]]
-        question_ids = [rng.sample(pool, plan.questions) for _ in range(plan.classes)]
         with LoopLag() as lag:
-            outcome = await classes.play(
-                plan, server.host, server.port, prepared["teachers"], PASSWORD, question_ids
-            )
+            outcome = await play_classes(plan, prepared, server)
         checked = classes.verify(url, outcome)
         print(f"== {name}: self-study, {args.learners} learners", flush=True)
         with LoopLag() as study_lag:
@@ -280,17 +275,22 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     return result
 
 
-async def classes_alone(name, url, plan, prepared, server) -> dict:
-    """The classes and nothing else, printed (for tuning)."""
+async def play_classes(plan, prepared, server) -> classes.Outcome:
+    """The classes, each with its own questions drawn from the choosable ones."""
     rng = random.Random(plan.seed)
     pool = [q for q, _ in prepared["questions"]]
     question_ids = [rng.sample(pool, plan.questions) for _ in range(plan.classes)]
+    return await classes.play(
+        plan, server.host, server.port, prepared["teachers"], PASSWORD, question_ids
+    )
+
+
+async def classes_alone(name, url, plan, prepared, server) -> dict:
+    """The classes and nothing else, printed (for tuning)."""
     started = resource.getrusage(resource.RUSAGE_SELF)
     server_started = servers.cpu_seconds(server)
     with LoopLag() as lag:
-        outcome = await classes.play(
-            plan, server.host, server.port, prepared["teachers"], PASSWORD, question_ids
-        )
+        outcome = await play_classes(plan, prepared, server)
     used = resource.getrusage(resource.RUSAGE_SELF)
     generator_s = used.ru_utime + used.ru_stime - started.ru_utime - started.ru_stime
     seconds = outcome.ended - outcome.started

@@ -15,7 +15,8 @@ TARGETS = [
     ("answers lost", "classes.checked.lost", "==", 0),
     ("answers double-counted", "classes.checked.double_counted", "==", 0),
     ("answers stored but not told so", "classes.checked.unannounced", "==", 0),
-    ("server errors in the classes", "classes.error_count", "==", 0),
+    # 5xx answers, pages without a live region, updates a phone never saw.
+    ("errors in the classes", "classes.error_count", "==", 0),
     ("requests left unanswered in the classes", "classes.connection_failures", "==", 0),
     ("answer latency p99 (ms)", "classes.answer_latency_ms.p99", "<=", 250),
     ("teacher-to-student delay p95 (ms)", "classes.update_delay_ms.p95", "<=", 1500),

@@ -137,6 +137,20 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=15)
 
 
+def spawn(command: list[str], env: dict) -> subprocess.Popen:
+    """Start a server process in the repository, quiet, in a process group of
+    its own (so that :func:`stop` ends its workers too)."""
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def app_environment(database_url: str, secret: str | None = None) -> dict:
     return {
         **os.environ,
@@ -156,15 +170,7 @@ def gunicorn(app: str, env: dict, folder: Path, settings: dict | None = None) ->
     for name, value in (settings or {}).items():
         command += [f"--{name.replace('_', '-')}", str(value)]
     command.append(app)
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = spawn(command, env)
     server = Server("127.0.0.1", port, process, error_log)
     sampling = threading.Event()
     sampler = threading.Thread(target=_sample_memory, args=(server, sampling), daemon=True)

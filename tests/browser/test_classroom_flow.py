@@ -629,3 +629,25 @@ def test_a_student_removed_by_the_teacher_is_told_so_without_a_reload(
     assert_stayed(removed)
     expect(kept.get_by_role("heading", name="You are in!")).to_be_visible()
     assert player_names(imported, public_id) == ["Ivy", "Jon"]  # the record keeps Jon
+
+
+def test_a_phone_learns_of_the_teachers_click_through_its_held_poll(
+    imported, live_server, new_page
+):
+    """A student's screen sends one poll and the server holds it (``?wait=1``):
+    no poll a second while nothing happens, and the held one brings the change."""
+    teacher, public_id, code = starter_session(imported, 1)
+    phone = new_page()
+    join(phone, live_server, code, "Ida")
+    polls: list[str] = []
+    phone.on(
+        "request", lambda request: polls.append(request.url) if "/state" in request.url else None
+    )
+    phone.wait_for_timeout(2500)  # a phone polling every second would have asked twice
+    assert len(polls) <= 1 and all(url.endswith("/state?wait=1") for url in polls), polls
+    with phone.expect_response(
+        lambda response: response.url.endswith("/state?wait=1") and response.status == 200,
+        timeout=LIVE,
+    ):
+        teacher.act(public_id, "start")
+    expect(phone.locator("form.question-form")).to_be_visible(timeout=LIVE)

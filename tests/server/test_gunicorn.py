@@ -21,7 +21,6 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -37,8 +36,8 @@ from sqlalchemy.orm import Session
 
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
 from tests.answers import right_values, wrong_values
-from tests.bench.servers import empty_database, flask_command, free_port, stop
-from tests.conftest import ROOT, TEST_DATABASE_URL
+from tests.bench.servers import empty_database, flask_command, free_port, spawn, stop
+from tests.conftest import TEST_DATABASE_URL
 from tests.server.http_client import TAG_HEADER, Browser, Reply, fields
 from tests.web.classroom_client import SESSION_OPTIONS
 
@@ -161,15 +160,7 @@ def server(tmp_path_factory):
         "5",
         "quizapp:create_app()",
     ]
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = spawn(command, env)
     try:
         error_log.touch()
         booted = wait_until_serving(process, base, error_log)

@@ -34,8 +34,8 @@ class Learner:
     def post(self, path: str, data: dict):
         return self.client.post(path, data=data, headers=self.headers)
 
-    def start(self, banks=("starter",), length="", mode="practice", confidence=True) -> str:
-        """Start an attempt through the form; return its public id."""
+    def start_form(self, banks=("starter",), length="", mode="practice", confidence=True) -> dict:
+        """The start form as freshly shown, filled in (not sent)."""
         page = self.text("/study/start")
         data = {
             "csrf_token": hidden(page, "csrf_token"),
@@ -46,7 +46,11 @@ class Learner:
         }
         if confidence:
             data["confidence"] = "y"
-        response = self.post("/study/start", data)
+        return data
+
+    def start(self, banks=("starter",), length="", mode="practice", confidence=True) -> str:
+        """Start an attempt through the form; return its public id."""
+        response = self.post("/study/start", self.start_form(banks, length, mode, confidence))
         assert response.status_code == 302, response.get_data(as_text=True)
         return response.headers["Location"].rsplit("/", 1)[1]
 

@@ -227,17 +227,7 @@ def test_a_foreign_tampered_or_unknown_attempt_is_a_404(imported, path):
 def test_the_learner_cookie_is_signed_long_lived_and_only_set_on_starting(imported):
     learner = Learner(imported)
     assert "learner=" not in learner.get("/").headers.get("Set-Cookie", "")
-    page = learner.text("/study/start")
-    response = learner.post(
-        "/study/start",
-        {
-            "csrf_token": hidden(page, "csrf_token"),
-            "token": hidden(page, "token"),
-            "banks": ["starter"],
-            "length": "5",
-            "mode": "practice",
-        },
-    )
+    response = learner.post("/study/start", learner.start_form(length="5", confidence=False))
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("learner=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Max-Age=31536000" in cookie
@@ -249,14 +239,7 @@ def test_the_learner_cookie_is_signed_long_lived_and_only_set_on_starting(import
 
 def test_starting_twice_with_the_same_form_starts_one_attempt(imported):
     learner = Learner(imported)
-    page = learner.text("/study/start")
-    data = {
-        "csrf_token": hidden(page, "csrf_token"),
-        "token": hidden(page, "token"),
-        "banks": ["starter"],
-        "length": "5",
-        "mode": "practice",
-    }
+    data = learner.start_form(length="5", confidence=False)
     first = learner.post("/study/start", data)
     second = learner.post("/study/start", data)
     assert first.headers["Location"] == second.headers["Location"]

@@ -3,6 +3,7 @@
 from babel.messages.pofile import read_po
 
 from tests.conftest import ROOT
+from tests.web.study_client import Learner
 
 CATALOGUE = ROOT / "quizapp" / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
 
@@ -16,18 +17,9 @@ def test_every_interface_string_has_a_chinese_translation():
 
 def test_form_messages_of_wtforms_itself_follow_the_page_language(imported):
     """WTForms' own messages (not ours) come from its catalogue, in the page's language."""
-    from tests.web.study_client import Learner, hidden
-
     for language, message in (("zh", "不是有效的整数"), ("en", "Not a valid integer value")):
         learner = Learner(imported, {"Accept-Language": language})
-        page = learner.text("/study/start")
-        data = {
-            "csrf_token": hidden(page, "csrf_token"),
-            "token": hidden(page, "token"),
-            "banks": ["starter"],
-            "length": "twelve",
-            "mode": "practice",
-        }
+        data = learner.start_form(length="twelve", confidence=False)
         refused = learner.post("/study/start", data)
         assert refused.status_code in (200, 422)
         assert message in refused.get_data(as_text=True)
