@@ -1,7 +1,7 @@
 """Forms of the students' side."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from quizapp.domain.live import CODE_DIGITS
@@ -25,14 +25,3 @@ class JoinForm(PageForm):
     # Checked by the nickname rules (length, word list, taken) in the
     # service; generated-nickname sessions ignore it.
     nickname = StringField(_l("Nickname"), validators=[Length(max=MAX_LENGTH * 4)])
-
-
-class PlayAnswerForm(PageForm):
-    """The CSRF token and which question (and round) the page showed.
-
-    As in self-study, the answer inputs are written by the template and
-    read by the question type's ``read_response``.
-    """
-
-    position = HiddenField()
-    round = HiddenField()

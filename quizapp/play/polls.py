@@ -1,32 +1,39 @@
 """Students' polls, answered in front of Flask's request machinery, and held.
 
-Every phone in a lesson asks ``/play/s/<id>/state`` for news. Measured on
-the two-core machine of the benchmark, a thousand phones asking once a
-second cost the server 0.8 of a core (0.6 for the same requests to a bare
-Flask app under gunicorn), nearly all of it for "304 Not Modified"; and a
-change reached the last phone of a class a second later at best. So a
-phone's script asks with ``?wait=1``: when nothing changed, the request is
-*held* until the session moves on (or ``HOLD_S`` passes), then answered. A
-phone then asks about twice per question instead of once a second, and
-sees a change within ``WATCH_INTERVAL_S``.
+Every phone in a lesson asks for news. Measured on the two-core machine of
+the benchmark, a thousand phones asking once a second cost the server 0.8
+of a core (0.6 for the same requests to a bare Flask app under gunicorn),
+nearly all of it for "304 Not Modified"; and a change reached the last
+phone of a class a second later at best. So a phone's script asks with
+``?wait=1``: when nothing changed, the request is *held* until the session
+moves on (or ``HOLD_S`` passes). A phone then asks about once per change
+instead of once a second, and sees a change within ``WATCH_INTERVAL_S``.
+
+A phone's script holds the live part of its page itself
+(``/play/s/<id>?part=live&wait=1``): when the session moved on, the held
+request goes on to Flask and comes back as the new live part, so a change
+costs a phone one request, not a poll and then a fetch. The state URL
+(``/play/s/<id>/state?wait=1``) is held the same way and answered here
+with the new version.
 
 The session's revision stays in the database, the only source of truth:
 per process, one :class:`Watch` thread reads the revisions of the sessions
 that have held polls, every ``WATCH_INTERVAL_S``, in one query, and wakes
 the polls whose revision moved (or whose time limit ran out). The woken
-poll reads its revision again before answering, so any number of workers
-and hosts give the same answers. At most ``QUIZ_HELD_POLLS`` polls are
-held per process (a held poll takes a server thread, see
-gunicorn.conf.py); above that a poll is answered at once, and the phone
-asks again a second later, as without holding.
+poll reads its revision again (or Flask reads the session) before
+answering, so any number of workers and hosts give the same answers. At
+most ``QUIZ_HELD_POLLS`` polls are held per process (a held poll takes a
+server thread, see gunicorn.conf.py); above that a poll with nothing new
+is answered "304 Not Modified" at once, and the phone asks again a second
+later, as without holding.
 
 Without ``wait`` (the projector, scripts, the benchmark's saturation
-loop), a poll is answered at once. Measured in process, a poll through
-Flask costs about 430 µs, of which the database read is 80 µs; this
-middleware answers it with the same service call in about a quarter of
-the time. Anything else goes on to Flask unchanged, including polls of an
-unknown session (the 404 page). The Flask route ``play.state`` stays, and
-tests hold the two to the same responses.
+loop), a state poll is answered at once. Measured in process, a poll
+through Flask costs about 430 µs, of which the database read is 80 µs;
+this middleware answers it with the same service call in about a quarter
+of the time. Anything else goes on to Flask unchanged, including polls of
+an unknown session (the 404 page). The Flask route ``play.state`` stays,
+and tests hold the two to the same responses.
 """
 
 from __future__ import annotations
@@ -46,6 +53,8 @@ from quizapp.security import SECURITY_HEADERS
 from quizapp.services.classroom import current_revision, revisions
 
 POLL_PATH = re.compile(r"/play/s/([0-9a-f]{32})/state")
+#: A student's live page; held when asked for its live part with ``wait=1``.
+LIVE_PATH = re.compile(r"/play/s/([0-9a-f]{32})")
 #: The longest a poll is held: well under the 60 s after which proxies
 #: (nginx's proxy_read_timeout) give up on a quiet request.
 HOLD_S = 20.0
@@ -73,9 +82,15 @@ class PollShortcut:
     def __call__(self, environ, start_response):
         with self.working:
             if environ.get("REQUEST_METHOD") == "GET":
-                match = POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
+                path = environ.get("PATH_INFO", "")
+                match = POLL_PATH.fullmatch(path)
                 if match:
                     answered = self._poll(match.group(1), environ, start_response)
+                    if answered is not None:
+                        return answered
+                match = LIVE_PATH.fullmatch(path)
+                if match and _asks(environ, "part=live", "wait=1"):
+                    answered = self._hold_part(match.group(1), environ, start_response)
                     if answered is not None:
                         return answered
             return self.wsgi_app(environ, start_response)
@@ -87,12 +102,8 @@ class PollShortcut:
         if revision is None:
             return None
         known = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
-        if known.contains(str(revision)) and _wants_to_wait(environ):
-            self.working.release()  # a held poll does no work
-            try:
-                seen = self.watch.wait(public_id, revision, HOLD_S)
-            finally:
-                self.working.acquire()
+        if known.contains(str(revision)) and _asks(environ, "wait=1"):
+            seen = self._hold(public_id, revision)
             if seen is not None and seen < 0:
                 # Due or gone: read it again (settling a time limit run out).
                 with self.app.app_context():
@@ -105,9 +116,37 @@ class PollShortcut:
                 revision = seen
         return _answer(str(revision), known, start_response)
 
+    def _hold_part(self, public_id: str, environ, start_response):
+        """Hold a live part's request while its version is current.
 
-def _wants_to_wait(environ) -> bool:
-    return "wait=1" in environ.get("QUERY_STRING", "").split("&")
+        Returns "304 Not Modified" when nothing changed (after the hold, or
+        at once above the limit), or None: Flask renders the part (the
+        session moved on, or is due, or is not there; or the phone's
+        version is old already).
+        """
+        with self.app.app_context():
+            revision = current_revision(public_id)
+        known = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
+        if revision is None or not known.contains(str(revision)):
+            return None
+        seen = self._hold(public_id, revision)
+        if seen is None or seen == revision:
+            return _answer(str(revision), known, start_response)
+        return None
+
+    def _hold(self, public_id: str, revision: int) -> int | None:
+        """:meth:`Watch.wait`, with this request's working place given up meanwhile."""
+        self.working.release()  # a held poll does no work
+        try:
+            return self.watch.wait(public_id, revision, HOLD_S)
+        finally:
+            self.working.acquire()
+
+
+def _asks(environ, *parameters: str) -> bool:
+    """Whether the query string has each of ``parameters`` ("name=value")."""
+    query = environ.get("QUERY_STRING", "").split("&")
+    return all(parameter in query for parameter in parameters)
 
 
 def _answer(version: str, known, start_response):

@@ -26,7 +26,7 @@ from quizapp.errors import expired_form_page
 from quizapp.i18n import current_language
 from quizapp.models import ClassSession, Player
 from quizapp.play import bp
-from quizapp.play.forms import JoinForm, PlayAnswerForm
+from quizapp.play.forms import JoinForm
 from quizapp.play.players import remember, token_for
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
@@ -131,7 +131,7 @@ def _question_context(session, player, item, values=(), confidence=None, error=N
         "item": item,
         "view": view,
         "answer_choices": answer_options(view),
-        "form": PlayAnswerForm(position=item.position, round=round_),
+        "answer_round": round_,
         "values": list(values),
         "confidence": confidence,
         "error": error,
@@ -163,14 +163,20 @@ def _state_context(session: ClassSession, player: Player) -> dict:
     if player.removed_at is not None:
         return {"template": "play/wait.html", "reason": "removed"}
     if session.phase == "finished":
-        return {"template": "play/finished.html", "results": session_results(session)}
+        return {
+            "template": "play/finished.html",
+            "results": session_results(session, distributions=False),
+        }
     if session.phase == "lobby":
         return {"template": "play/wait.html", "reason": "lobby"}
     if session.pacing == "teacher":
         return _teacher_paced(session, player)
     upcoming = play.next_position(player, sessions.item_count(session))
     if upcoming is None:
-        return {"template": "play/finished.html", "results": session_results(session)}
+        return {
+            "template": "play/finished.html",
+            "results": session_results(session, distributions=False),
+        }
     return _question_context(session, player, play.item_at(session, upcoming))
 
 
@@ -212,23 +218,34 @@ def state(public_id: str):
     return state_response(str(revision))
 
 
-def _answer_feedback(result: play.AnswerResult) -> None:
+def _answer_notice(result: play.AnswerResult) -> tuple[str, str] | None:
+    """What the student is told about an answer: (category, message)."""
     if result.status == "recorded":
-        flash(_("Your answer is recorded."), "status")
-    elif result.status == "repeat":
-        flash(_("You had already answered this question; your first answer stands."), "info")
-    elif result.status == "late":
-        flash(
-            _("Too late: the question had closed before your answer arrived. It was not recorded."),
-            "error",
+        return "status", _("Your answer is recorded.")
+    if result.status == "repeat":
+        return "info", _("You had already answered this question; your first answer stands.")
+    if result.status == "late":
+        return "error", _(
+            "Too late: the question had closed before your answer arrived. It was not recorded."
         )
-    elif result.status == "not_current":
-        flash(_("That answer was not recorded: answer the questions in order."), "error")
+    if result.status == "not_current":
+        return "error", _("That answer was not recorded: answer the questions in order.")
+    return None
+
+
+def _wants_part() -> bool:
+    """Whether the screen's script asked for the live part alone (see static/live.js)."""
+    return request.args.get("part") == "live"
 
 
 @bp.post("/s/<public_id>/answer")
 def answer(public_id: str):
-    """Record an answer (once, while the question is open); then back to the screen."""
+    """Record an answer (once, while the question is open).
+
+    A form sent by the screen's script (``?part=live``, teacher-paced
+    sessions) gets the screen's new live part at once; a form sent by the
+    browser itself is redirected back to the screen, as without script.
+    """
     seat = play.seat_for_answer(public_id, token_for(public_id))
     if seat is None:
         abort(404)
@@ -264,9 +281,16 @@ def answer(public_id: str):
         )
         context.pop("template")
         return _render_live(session, player, 422, **context)
-    _answer_feedback(result)
+    notice = _answer_notice(result)
     if pacing == "student" and result.status in ("recorded", "repeat"):
+        flash(*reversed(notice))
         return redirect(url_for(".reviewed", public_id=public_id, number=position + 1))
+    if _wants_part():
+        # No redirect and no whole page after it: in a class's burst of
+        # answers, that second request cost as much as the answer itself.
+        return _render_live(session, player, notices=[notice] if notice else [])
+    if notice:
+        flash(*reversed(notice))
     return redirect(url_for(".live", public_id=public_id))
 
 
@@ -299,14 +323,18 @@ def expired_form(error):
         session = sessions.session_by_public_id(public_id)
         player = play.player_by_token(session, token_for(public_id)) if session else None
         if player is not None:
-            flash(
-                _(
-                    "This page was open so long that its security check expired. "
-                    "Check your answer and submit again."
-                ),
-                "error",
+            expired = _(
+                "This page was open so long that its security check expired. "
+                "Check your answer and submit again."
             )
             values = request.form.getlist("answer")
             confidence = request.form.get("confidence")
-            return _render_live(session, player, 400, values=values, confidence=confidence)
+            return _render_live(
+                session,
+                player,
+                400,
+                values=values,
+                confidence=confidence,
+                notices=[("error", expired)],
+            )
     return expired_form_page()

@@ -98,8 +98,13 @@ def _reached(session: ClassSession, position: int) -> bool:
     )
 
 
-def session_results(session: ClassSession) -> SessionResults:
-    """Load and add up the session's answers (three queries)."""
+def session_results(session: ClassSession, distributions: bool = True) -> SessionResults:
+    """Load and add up the session's answers (three queries).
+
+    Without ``distributions`` the questions' answer counts are left out:
+    a student's results page does not show them, and it is rendered for
+    every phone of a class when the session ends.
+    """
     items = list(
         db.session.scalars(
             select(SessionItem)
@@ -147,7 +152,7 @@ def session_results(session: ClassSession) -> SessionResults:
     for item in items:
         content = item.question_version.content
         result = QuestionResult(item)
-        for round_ in range(1, item.rounds + 1):
+        for round_ in range(1, item.rounds + 1 if distributions else 1):
             pairs = [
                 (a.response, a.fraction)
                 for a in answers

@@ -1,15 +1,21 @@
 /* Live pages (a student's screen, the projector view): conditional polling.
  *
- * Ask the state URL whether the page's version changed (If-None-Match; the
- * answer is an empty 304 while nothing did). A student's screen asks with
- * ?wait=1, and the server holds the question until something changes (or
- * twenty seconds pass): the next poll goes out as soon as one is answered,
- * or a second after the last one went out if it came back at once. The
- * projector polls once a second. When the version changed, fetch this
- * page's live part again and swap it in place, keep focus and open
- * <details>, and announce the change to screen readers. A form the student
- * is filling in is never replaced by the same question. No sound, no
- * animation. Also: keys 1–9 choose an answer.
+ * A student's screen asks for its own live part (?part=live&wait=1) with
+ * If-None-Match: "<version>", and the server holds the request until the
+ * session moves on (or twenty seconds pass, then an empty 304): the new
+ * part comes back in the same request. The next one goes out as soon as
+ * one is answered, or a second after the last one went out if it came
+ * back at once. The projector asks the state URL once a second (a 304
+ * while nothing changed) and then fetches its live part. Either way the
+ * live region is swapped in place: focus and open <details> kept, the
+ * change announced to screen readers, a form the student is filling in
+ * never replaced by the same question. No sound, no animation.
+ *
+ * In a teacher-paced session the answer form is sent from here too
+ * (data-live-submit): the reply is the screen's next live part, so the
+ * answer costs one request; a second click waits for the first. Without
+ * this script the form posts and the page reloads, as any form.
+ * Also: keys 1–9 choose an answer.
  */
 (function () {
   "use strict";
@@ -20,18 +26,38 @@
   var held = root.dataset.liveWait === "1";
   var busy = false;
 
-  function swap(fresh) {
+  function older(version) {
+    // An answer's reply overtaken by a poll's newer part is dropped.
+    var shown = root.dataset.liveVersion;
+    return /^\d+$/.test(version) && /^\d+$/.test(shown) && parseInt(version, 10) < parseInt(shown, 10);
+  }
+
+  function showNotices(page) {
+    Array.prototype.forEach.call(document.querySelectorAll(".flash"), function (f) { f.remove(); });
+    var main = document.getElementById("main");
+    if (!main || !page) return;
+    var anchor = main.firstChild;
+    Array.prototype.forEach.call(page.querySelectorAll(".flash"), function (f) {
+      main.insertBefore(document.importNode(f, true), anchor);
+    });
+  }
+
+  function swap(page, force) {
+    var fresh = page.querySelector("[data-live-state]");
+    if (!fresh) { window.location.reload(); return; }
+    if (older(fresh.dataset.liveVersion)) return;
+    document.title = page.title;
     var focusedId = document.activeElement && document.activeElement.id;
     var opened = Array.prototype.map.call(root.querySelectorAll("details[open][id]"), function (d) { return d.id; });
     var keepBefore = root.dataset.liveKeep;
     var announceBefore = root.dataset.liveAnnounce;
     root.dataset.liveVersion = fresh.dataset.liveVersion;
-    if (keepBefore && keepBefore === fresh.dataset.liveKeep) return;  // same open question: keep the answer being typed
+    if (!force && keepBefore && keepBefore === fresh.dataset.liveKeep) return;  // same open question: keep the answer being typed
     root.replaceChildren.apply(root, Array.prototype.map.call(fresh.childNodes, function (n) { return document.importNode(n, true); }));
     root.dataset.liveKeep = fresh.dataset.liveKeep || "";
     root.dataset.liveAnnounce = fresh.dataset.liveAnnounce || "";
     opened.forEach(function (id) { var d = document.getElementById(id); if (d) d.open = true; });
-    Array.prototype.forEach.call(document.querySelectorAll(".flash"), function (f) { f.remove(); });
+    showNotices(page);
     if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
     if (announcer && fresh.dataset.liveAnnounce !== announceBefore) {
       var heading = root.querySelector("h1");
@@ -40,22 +66,38 @@
     startTimers();
   }
 
-  function refresh() {
+  function take(asked, force) {
+    // A live part (a form's reply may be 400 or 422 and still one), or 304: nothing new.
+    return asked.then(function (response) {
+      if (response.status === 304) return null;
+      if (response.redirected || !(response.ok || response.status === 400 || response.status === 422)) {
+        window.location.reload();
+        return null;
+      }
+      return response.text().then(function (html) {
+        swap(new DOMParser().parseFromString(html, "text/html"), force);
+      });
+    });
+  }
+
+  function partUrl(base, wait) {
     // Only the live region is needed: ?part=live leaves out the page around it.
-    var url = new URL(window.location.href);
+    var url = new URL(base);
     url.searchParams.set("part", "live");
-    return fetch(url.href, { credentials: "same-origin", cache: "no-cache" })
-      .then(function (response) {
-        if (response.redirected || !response.ok) { window.location.reload(); return null; }
-        return response.text();
-      })
-      .then(function (html) {
-        if (html === null) return;
-        var page = new DOMParser().parseFromString(html, "text/html");
-        var fresh = page.querySelector("[data-live-state]");
-        if (!fresh) { window.location.reload(); return; }
-        document.title = page.title;
-        swap(fresh);
+    if (wait) url.searchParams.set("wait", "1");
+    return url.href;
+  }
+
+  function askState() {
+    return fetch(root.dataset.liveState, {
+      credentials: "same-origin",
+      cache: "no-cache",
+      headers: { "If-None-Match": '"' + root.dataset.liveVersion + '"', "Accept": "application/json" }
+    })
+      .then(function (response) { return response.status === 200 ? response.json() : null; })
+      .then(function (state) {
+        if (!state || state.version === root.dataset.liveVersion) return null;
+        return take(fetch(partUrl(window.location.href, false), { credentials: "same-origin", cache: "no-cache" }), false);
       });
   }
 
@@ -63,24 +105,40 @@
     if (busy) return;
     busy = true;
     var sent = Date.now();
-    fetch(root.dataset.liveState + (held ? "?wait=1" : ""), {
-      credentials: "same-origin",
-      cache: "no-cache",
-      headers: { "If-None-Match": '"' + root.dataset.liveVersion + '"', "Accept": "application/json" }
-    })
-      .then(function (response) {
-        if (response.status !== 200) return null;
-        return response.json();
-      })
-      .then(function (state) {
-        if (state && state.version !== root.dataset.liveVersion) return refresh();
-      })
+    var asked = held
+      ? take(fetch(partUrl(window.location.href, true), {
+          credentials: "same-origin",
+          cache: "no-cache",
+          headers: { "If-None-Match": '"' + root.dataset.liveVersion + '"' }
+        }), false)
+      : askState();
+    asked
       .catch(function () { /* offline for a moment (a phone in a lift): try again next time */ })
       .then(function () {
         busy = false;
         if (held) setTimeout(poll, Math.max(0, interval - (Date.now() - sent)));
       });
   }
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-live-submit")) return;
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button && button.disabled) return;  // a double click: the first is on its way
+    if (button) button.disabled = true;
+    take(fetch(partUrl(form.action, false), { method: "POST", body: new FormData(form), credentials: "same-origin" }), true)
+      .catch(function () {
+        // Not sent (or no reply): say so, keep the answer, let the student send it again.
+        if (button) button.disabled = false;
+        var notice = document.createElement("p");
+        notice.className = "flash flash-error";
+        notice.setAttribute("role", "alert");
+        notice.textContent = form.dataset.liveOffline || "";
+        showNotices(null);
+        form.insertBefore(notice, form.firstChild);
+      });
+  });
 
   var timerHandle = null;
   function startTimers() {

@@ -2,10 +2,11 @@
 
 Every class is a teacher who logs in, creates a teacher-paced session and
 runs it from the projector view, and students who join with the code and
-then behave as ``static/live.js`` makes a phone behave: a poll of the state
-URL with ``If-None-Match`` and ``?wait=1``, held by the server until the
-session moves on, one after the other, and when the version changed, the
-page's live part fetched again. A student answers after a think time drawn so that
+then behave as ``static/live.js`` makes a phone behave: a request for the
+page's live part with ``If-None-Match`` and ``?wait=1``, held by the server
+until the session moves on and then answered with the new part, one after
+the other; and the answer form sent with ``?part=live``, its reply the next
+screen. A student answers after a think time drawn so that
 most answers come in a burst in the first seconds after the question
 opens; some reload the page while thinking, some send their answer twice
 at once (a double tap, two tabs), and one whose answer crosses the
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import random
 import time
 from collections import defaultdict
@@ -158,13 +158,16 @@ class Student:
         return reply
 
     async def poll(self):
-        reply = await self.get(f"{self.live}/state?wait=1", {"If-None-Match": f'"{self.version}"'})
+        """The live part, held until the session moves on; a 304 if nothing did."""
+        reply = await self.get(
+            f"{self.live}?part=live&wait=1", {"If-None-Match": f'"{self.version}"'}
+        )
         self.room.outcome.polls += 1
-        if reply.status == 200 and int(json.loads(reply.body)["version"]) != self.version:
-            await self.load()
+        if reply.status != 304:
+            self.take(reply)
 
     async def load(self, reload: bool = False):
-        """Fetch the live part (as live.js does) or, on a reload, the whole page; act on it."""
+        """Fetch the live part or, on a reload, the whole page; act on it."""
         page = await self.get(self.live if reload else f"{self.live}?part=live")
         self.room.outcome.page_seconds.append(page.seconds)
         self.take(page)
@@ -174,6 +177,8 @@ class Student:
         if version is None:
             self.room.outcome.errors.append(f"{self.nickname}: no live page ({page.status})")
             return
+        if int(version) < self.version:
+            return  # an answer's reply overtaken by a newer part: live.js drops it
         self.version = int(version)
         seen = self.room.outcome.seen[self.room.public_id].setdefault(self.nickname, [])
         seen.append((self.version, time.monotonic()))
@@ -208,23 +213,23 @@ class Student:
         room.answered[key] += 1
 
     async def send(self, tab: Device, data: dict) -> list[str]:
+        """Send the answer form as live.js does; its reply is the next screen."""
+        path = f"{self.live}/answer?part=live"
         try:
-            sent = await tab.post(f"{self.live}/answer", data)
+            sent = await tab.post(path, data)
         except (ConnectionError, TimeoutError) as failed:
-            # The browser shows an error; the student sends the form again.
+            # live.js says it was not sent; the student sends the form again.
             self.room.outcome.failed(f"{self.nickname}: answer: {failed!r}")
             await asyncio.sleep(1)
-            sent = await tab.post(f"{self.live}/answer", data)
+            sent = await tab.post(path, data)
         self.room.count(sent)
         self.room.outcome.answer_seconds.append(sent.seconds)
-        if sent.status != 302:
+        if sent.status != 200:
             self.room.outcome.errors.append(f"{self.nickname}: answer {sent.status}")
             return []
-        shown = await tab.get(sent.location)
-        self.room.count(shown)
         if tab is self.device:
-            self.take(shown)
-        return flash_kinds(shown.text)
+            self.take(sent)
+        return flash_kinds(sent.text)
 
 
 class ClassRun:

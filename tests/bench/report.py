@@ -111,7 +111,7 @@ def render(report: dict) -> str:
                 f"{c['update_delay_ms']['count']} teacher actions",
             ),
             (
-                "live page p50 / p95 (ms)",
+                "page reload p50 / p95 (ms)",
                 _ms(c["page_latency_ms"], "p50", "p95"),
                 f"{c['polls']} held polls, {c['polls_per_s']}/s",
             ),

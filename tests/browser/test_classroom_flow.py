@@ -154,13 +154,16 @@ def answer_by_mouse(page, value: str) -> None:
 
 
 def answer_by_keys(page, value: str) -> None:
-    """Press the number of ``value`` on this device, then Enter; no mouse."""
+    """Press the number of ``value`` on this device, then Enter; no mouse.
+    In a teacher-paced session the answer is sent in place, without a reload."""
     key = str(device_values(page).index(value) + 1)
     page.keyboard.press(key)
     expect(page.locator(f'input[name="answer"][value="{value}"]')).to_be_checked()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    mark_stay(page)
+    page.keyboard.press("Enter")
     expect(page.locator("form.question-form")).to_have_count(0)
+    expect(page.locator(".flash-status")).to_have_text("Your answer is recorded.")
+    assert_stayed(page)
 
 
 def press(page, button: str) -> None:
@@ -449,9 +452,11 @@ def test_on_a_students_phone_keys_one_to_four_choose_and_enter_submits(
     for number in range(1, 4):
         expect(phone.locator(f"#answer-{number}")).not_to_be_checked()
 
-    with phone.expect_navigation():
-        phone.keyboard.press("Enter")
+    mark_stay(phone)
+    phone.keyboard.press("Enter")
     expect(phone.locator("form.question-form")).to_have_count(0)
+    expect(phone.get_by_role("heading", name="Answer recorded")).to_be_visible()
+    assert_stayed(phone)  # sent by live.js: the screen changed in place
     assert recorded_answers(imported, public_id) == [("Keys", 0, 1, values[3])]
 
 
@@ -634,20 +639,63 @@ def test_a_student_removed_by_the_teacher_is_told_so_without_a_reload(
 def test_a_phone_learns_of_the_teachers_click_through_its_held_poll(
     imported, live_server, new_page
 ):
-    """A student's screen sends one poll and the server holds it (``?wait=1``):
-    no poll a second while nothing happens, and the held one brings the change."""
+    """A student's screen asks for its live part once and the server holds
+    the request (``?part=live&wait=1``): no poll a second while nothing
+    happens, and the held request brings the new part itself."""
     teacher, public_id, code = starter_session(imported, 1)
     phone = new_page()
     join(phone, live_server, code, "Ida")
-    polls: list[str] = []
+    asked: list[str] = []
     phone.on(
-        "request", lambda request: polls.append(request.url) if "/state" in request.url else None
+        "request", lambda request: asked.append(request.url) if "part=" in request.url else None
     )
     phone.wait_for_timeout(2500)  # a phone polling every second would have asked twice
-    assert len(polls) <= 1 and all(url.endswith("/state?wait=1") for url in polls), polls
+    assert len(asked) <= 1 and all(url.endswith("?part=live&wait=1") for url in asked), asked
+    mark_stay(phone)
     with phone.expect_response(
-        lambda response: response.url.endswith("/state?wait=1") and response.status == 200,
+        lambda response: response.url.endswith("?part=live&wait=1") and response.status == 200,
         timeout=LIVE,
     ):
         teacher.act(public_id, "start")
     expect(phone.locator("form.question-form")).to_be_visible(timeout=LIVE)
+    assert_stayed(phone)
+    assert not any("/state" in url for url in asked)
+
+
+def test_a_phones_answer_is_sent_in_place_once_and_kept_when_the_network_drops(
+    imported, live_server, browser
+):
+    """The answer form goes through live.js: one request, no reload; a
+    double click sends it once; offline, the student is told and the
+    choice stays, and sending again when back online records it."""
+    teacher, public_id, code = starter_session(imported, 1)
+    context = browser.new_context(locale="en-US", viewport=PHONE)
+    try:
+        phone = context.new_page()
+        join(phone, live_server, code, "Joy")
+        teacher.act(public_id, "start")
+        values = device_values(phone)
+        mark_stay(phone)
+        phone.locator(f'input[name="answer"][value="{values[0]}"]').check()
+        context.set_offline(True)
+        phone.locator("form.question-form button[type=submit]").click()
+        expect(phone.locator(".flash-error")).to_have_text(
+            "Your answer was not sent: check the connection and submit again."
+        )
+        expect(phone.locator(f'input[name="answer"][value="{values[0]}"]')).to_be_checked()
+        assert recorded_answers(imported, public_id) == []
+        context.set_offline(False)
+        posts: list[str] = []
+        phone.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+        phone.locator("form.question-form button[type=submit]").dblclick()
+        expect(phone.get_by_role("heading", name="Answer recorded")).to_be_visible(timeout=LIVE)
+        expect(phone.locator(".flash-status")).to_have_text("Your answer is recorded.")
+        assert_stayed(phone)
+        assert len(posts) == 1 and posts[0].endswith("/answer?part=live"), posts
+        assert recorded_answers(imported, public_id) == [("Joy", 0, 1, values[0])]
+        teacher.act(public_id, "close")
+        expect(phone.locator(".verdict")).to_be_visible(timeout=LIVE)
+        expect(phone.locator(".flash")).to_have_count(0)  # the notice went with its screen
+        assert_stayed(phone)
+    finally:
+        context.close()

@@ -227,11 +227,13 @@ class Student(Browser):
         page = self.page()
         return {name: hidden(page, name) for name in ("csrf_token", "position", "round")}
 
-    def answer(self, values, confidence=None, form=None):
+    def answer(self, values, confidence=None, form=None, part=False):
+        """Send the answer form; with ``part``, as static/live.js sends it."""
         data = dict(form or self.form(), answer=list(values))
         if confidence is not None:
             data["confidence"] = confidence
-        return self.post(f"/play/s/{self.public_id}/answer", data)
+        query = "?part=live" if part else ""
+        return self.post(f"/play/s/{self.public_id}/answer{query}", data)
 
     def state(self, version: str | None = None):
         headers = {"If-None-Match": f'"{version}"'} if version else {}

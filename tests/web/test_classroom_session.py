@@ -277,6 +277,8 @@ LIVE_ATTRIBUTES = {
     "data-live-version",
     "data-live-interval",
     "data-live-wait",
+    "data-live-submit",
+    "data-live-offline",
     "data-live-keep",
     "data-live-announce",
     "data-answer-keys",

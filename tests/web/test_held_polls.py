@@ -1,5 +1,8 @@
 """Held polls: a student's ``?wait=1`` poll waits until the session moves on.
 
+A phone's script holds its live part the same way
+(``?part=live&wait=1``), and gets the new part in the same request.
+
 Each test runs the poll on a thread of its own through the app's WSGI
 callable (as a server thread would) and acts on the session meanwhile.
 """
@@ -24,10 +27,18 @@ SETTLE_S = 0.5
 class Poll(threading.Thread):
     """One held poll, on its own thread."""
 
-    def __init__(self, app, public_id: str, version: str, wait: bool = True):
+    def __init__(self, app, public_id: str, version: str, wait: bool = True, student=None):
+        """A poll of the state URL; or, for ``student``, of their live part
+        (``?part=live``), with their cookie, as static/live.js asks for it."""
         super().__init__(daemon=True)
-        self.path = f"/play/s/{public_id}/state" + ("?wait=1" if wait else "")
+        wait_query = "wait=1" if wait else ""
+        if student is None:
+            self.path = f"/play/s/{public_id}/state" + (f"?{wait_query}" if wait else "")
+        else:
+            self.path = f"/play/s/{public_id}?part=live" + (f"&{wait_query}" if wait else "")
         self.client = Client(app.wsgi_app)
+        if student is not None:
+            self.client.set_cookie("session", student.client.get_cookie("session").value)
         self.headers = {"If-None-Match": f'"{version}"'}
         self.response = None
         self.seconds = 0.0
@@ -49,6 +60,21 @@ def lesson(teacher):
     ann = make_student(teacher, code, "Ann")
     teacher.act(public_id, "start")
     return teacher, public_id, ann.state().get_json()["version"]
+
+
+@pytest.fixture
+def ann_on_question(teacher):
+    """(teacher, session id, Ann on open question 1, the version of her page)."""
+    public_id, code = make_session(teacher)
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    return teacher, public_id, ann, ann.state().get_json()["version"]
+
+
+def part_of(poll: Poll) -> str:
+    body = poll.response.get_data(as_text=True)
+    assert "data-live-state" in body and "<header" not in body, body[:300]
+    return body
 
 
 def test_a_held_poll_is_answered_when_the_teacher_acts(lesson):
@@ -154,3 +180,81 @@ def test_a_held_poll_leaves_the_working_threads_to_other_requests(app_factory, a
     assert ann.page()  # and a whole page, through Flask
     teacher.act(public_id, "close")
     assert poll.answered(within=3)
+
+
+# The live part itself, held
+
+
+def test_a_held_live_part_comes_back_as_the_new_part_when_the_teacher_acts(ann_on_question):
+    teacher, public_id, ann, version = ann_on_question
+    poll = Poll(teacher.app, public_id, version, student=ann)
+    poll.start()
+    assert not poll.answered(within=SETTLE_S)  # nothing changed: held
+    teacher.act(public_id, "close")
+    assert poll.answered(within=3)
+    assert poll.response.status_code == 200
+    part = part_of(poll)
+    assert f'data-live-version="{int(version) + 1}"' in part
+    assert "You did not answer this question." in part  # Ann's own closed question
+
+
+def test_a_held_live_part_with_nothing_new_ends_as_a_304(ann_on_question, monkeypatch):
+    teacher, public_id, ann, version = ann_on_question
+    monkeypatch.setattr(polls, "HOLD_S", SETTLE_S)
+    poll = Poll(teacher.app, public_id, version, student=ann)
+    poll.start()
+    assert poll.answered(within=5)
+    assert poll.response.status_code == 304 and poll.seconds >= SETTLE_S
+    assert poll.response.get_data() == b""
+    assert teacher.app.extensions["quizapp.poll_watch"].held == 0
+
+
+def test_a_live_part_for_an_old_version_or_without_wait_is_rendered_at_once(ann_on_question):
+    teacher, public_id, ann, version = ann_on_question
+    stale = Poll(teacher.app, public_id, "0", student=ann)
+    plain = Poll(teacher.app, public_id, version, wait=False, student=ann)
+    for poll in (stale, plain):
+        poll.start()
+        assert poll.answered(within=SETTLE_S)
+        assert poll.response.status_code == 200
+        assert f'data-live-version="{version}"' in part_of(poll)
+
+
+def test_a_held_live_part_wakes_when_the_time_limit_runs_out_and_shows_it_closed(teacher):
+    public_id, code = make_session(teacher, time_limit="20")
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    version = ann.state().get_json()["version"]
+    poll = Poll(teacher.app, public_id, version, student=ann)
+    poll.start()
+    assert not poll.answered(within=SETTLE_S)
+    teacher.set_closes_at(public_id, utcnow())  # the 20 s are over
+    assert poll.answered(within=3)
+    assert "You did not answer this question." in part_of(poll)
+    assert teacher.session(public_id).phase == "closed"
+
+
+def test_a_held_live_part_of_a_removed_player_tells_them_so(ann_on_question):
+    teacher, public_id, ann, version = ann_on_question
+    poll = Poll(teacher.app, public_id, version, student=ann)
+    poll.start()
+    assert not poll.answered(within=SETTLE_S)
+    [player] = teacher.players(public_id)
+    teacher.remove(public_id, player.id)
+    assert poll.answered(within=3)
+    assert "The teacher removed you from this session." in part_of(poll)
+
+
+def test_above_the_limit_a_live_part_with_nothing_new_is_a_304_at_once(app_factory, app, runner):
+    limited = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
+    limited.extensions["quizapp.poll_watch"].limit = 0  # as QUIZ_HELD_POLLS=0 would
+    result = runner.invoke(args=["quiz", "import"])
+    assert result.exit_code == 0, result.output
+    teacher = Teacher.quick(limited)
+    public_id, code = make_session(teacher)
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    poll = Poll(limited, public_id, str(teacher.session(public_id).revision), student=ann)
+    poll.start()
+    assert poll.answered(within=SETTLE_S)
+    assert poll.response.status_code == 304

@@ -399,6 +399,77 @@ def test_a_missing_confidence_is_asked_for_and_the_answer_kept(teacher):
     assert teacher.answers(public_id) == []
 
 
+# Answers sent by the screen's script (?part=live): the reply is the live part
+
+
+def live_part(response) -> str:
+    """The body of a live part: the region and its notices, no page around them."""
+    body = response.get_data(as_text=True)
+    assert "data-live-state" in body and "<header" not in body, body[:300]
+    return body
+
+
+def test_an_answer_sent_by_the_script_gets_the_next_screen_with_its_notice(on_first_question):
+    teacher, public_id, ann, content = on_first_question
+    response = ann.answer(right_values(content), part=True)
+    assert response.status_code == 200
+    part = live_part(response)
+    assert "Your answer is recorded." in part and "flash-status" in part
+    assert "Answer recorded" in part  # the waiting screen, not the question again
+    assert f'data-live-version="{teacher.session(public_id).revision}"' in part
+    [stored] = teacher.answers(public_id)
+    assert stored.fraction == 1
+    assert "Your answer is recorded." not in main_part(ann.page())  # told once, not flashed
+
+
+def test_a_double_click_sent_by_the_script_records_one_answer_and_says_so(on_first_question):
+    teacher, public_id, ann, content = on_first_question
+    form = ann.form()
+    first = ann.answer(right_values(content), form=form, part=True)
+    second = ann.answer(wrong_values(content), form=form, part=True)
+    assert "Your answer is recorded." in live_part(first)
+    assert "your first answer stands" in live_part(second)
+    [stored] = teacher.answers(public_id)
+    assert stored.fraction == 1
+
+
+def test_a_late_answer_sent_by_the_script_gets_the_closed_question_and_too_late(on_first_question):
+    teacher, public_id, ann, content = on_first_question
+    form = ann.form()
+    teacher.act(public_id, "close")
+    part = live_part(ann.answer(right_values(content), form=form, part=True))
+    assert "Too late: the question had closed" in part and "flash-error" in part
+    assert "You did not answer this question." in part
+    assert teacher.answers(public_id) == []
+
+
+def test_an_incomplete_or_stale_answer_sent_by_the_script_gets_the_question_back(teacher):
+    public_id, code = make_session(teacher, scoring="certainty")
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    [value] = right_values(teacher.content(public_id, 0))
+    missing = ann.answer([value], part=True)
+    assert missing.status_code == 422
+    assert "Say how sure you are." in live_part(missing)
+    stale = ann.answer([value], "2", form={**ann.form(), "csrf_token": "expired"}, part=True)
+    assert stale.status_code == 400
+    part = live_part(stale)
+    assert "security check expired" in part and re.search(rf'value="{value}"\s+checked', part)
+    assert teacher.answers(public_id) == []
+
+
+def test_only_a_teacher_paced_question_form_is_sent_by_the_script(teacher):
+    """A student-paced answer goes on to its feedback page: a page load anyway."""
+    paced_by_teacher, code = make_session(teacher)
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(paced_by_teacher, "start")
+    assert "data-live-submit" in ann.page()
+    paced_by_student, code = make_session(teacher, pacing="student")
+    bo = make_student(teacher, code, "Bo")
+    teacher.act(paced_by_student, "start")
+    assert "data-live-submit" not in bo.page()
+
+
 def test_a_removed_player_cannot_answer_and_is_told_so(on_first_question):
     teacher, public_id, ann, content = on_first_question
     form = ann.form()
