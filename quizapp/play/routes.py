@@ -158,25 +158,28 @@ def _teacher_paced(session: ClassSession, player: Player) -> dict:
     }
 
 
+def _results(session: ClassSession) -> dict:
+    # A student's results leave out the class's answer counts: this page
+    # is rendered for every phone of a class when the session ends.
+    return {
+        "template": "play/finished.html",
+        "results": session_results(session, distributions=False),
+    }
+
+
 def _state_context(session: ClassSession, player: Player) -> dict:
     """Which page a player sees now, and what it needs."""
     if player.removed_at is not None:
         return {"template": "play/wait.html", "reason": "removed"}
     if session.phase == "finished":
-        return {
-            "template": "play/finished.html",
-            "results": session_results(session, distributions=False),
-        }
+        return _results(session)
     if session.phase == "lobby":
         return {"template": "play/wait.html", "reason": "lobby"}
     if session.pacing == "teacher":
         return _teacher_paced(session, player)
     upcoming = play.next_position(player, sessions.item_count(session))
     if upcoming is None:
-        return {
-            "template": "play/finished.html",
-            "results": session_results(session, distributions=False),
-        }
+        return _results(session)
     return _question_context(session, player, play.item_at(session, upcoming))
 
 
@@ -233,6 +236,12 @@ def _answer_notice(result: play.AnswerResult) -> tuple[str, str] | None:
     return None
 
 
+def _flash(notice: tuple[str, str] | None) -> None:
+    if notice is not None:
+        category, message = notice
+        flash(message, category)
+
+
 def _wants_part() -> bool:
     """Whether the screen's script asked for the live part alone (see static/live.js)."""
     return request.args.get("part") == "live"
@@ -283,14 +292,13 @@ def answer(public_id: str):
         return _render_live(session, player, 422, **context)
     notice = _answer_notice(result)
     if pacing == "student" and result.status in ("recorded", "repeat"):
-        flash(*reversed(notice))
+        _flash(notice)
         return redirect(url_for(".reviewed", public_id=public_id, number=position + 1))
     if _wants_part():
         # No redirect and no whole page after it: in a class's burst of
         # answers, that second request cost as much as the answer itself.
         return _render_live(session, player, notices=[notice] if notice else [])
-    if notice:
-        flash(*reversed(notice))
+    _flash(notice)
     return redirect(url_for(".live", public_id=public_id))
 
 
