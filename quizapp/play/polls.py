@@ -95,10 +95,13 @@ class PollShortcut:
                         return answered
             return self.wsgi_app(environ, start_response)
 
+    def _revision(self, public_id: str) -> int | None:
+        with self.app.app_context():
+            return current_revision(public_id)
+
     def _poll(self, public_id: str, environ, start_response):
         """The poll's answer, or None for Flask to answer (no such session)."""
-        with self.app.app_context():
-            revision = current_revision(public_id)
+        revision = self._revision(public_id)
         if revision is None:
             return None
         known = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
@@ -106,8 +109,7 @@ class PollShortcut:
             seen = self._hold(public_id, revision)
             if seen is not None and seen < 0:
                 # Due or gone: read it again (settling a time limit run out).
-                with self.app.app_context():
-                    revision = current_revision(public_id)
+                revision = self._revision(public_id)
                 if revision is None:
                     return None
             elif seen is not None:
@@ -124,8 +126,7 @@ class PollShortcut:
         session moved on, or is due, or is not there; or the phone's
         version is old already).
         """
-        with self.app.app_context():
-            revision = current_revision(public_id)
+        revision = self._revision(public_id)
         known = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
         if revision is None or not known.contains(str(revision)):
             return None

@@ -221,8 +221,12 @@ def state(public_id: str):
     return state_response(str(revision))
 
 
-def _answer_notice(result: play.AnswerResult) -> tuple[str, str] | None:
-    """What the student is told about an answer: (category, message)."""
+def _answer_notice(result: play.AnswerResult) -> tuple[str, str]:
+    """What the student is told about an answer: (category, message).
+
+    One notice per status of :class:`~quizapp.services.players.AnswerResult`;
+    ``not_current`` is the last.
+    """
     if result.status == "recorded":
         return "status", _("Your answer is recorded.")
     if result.status == "repeat":
@@ -231,15 +235,12 @@ def _answer_notice(result: play.AnswerResult) -> tuple[str, str] | None:
         return "error", _(
             "Too late: the question had closed before your answer arrived. It was not recorded."
         )
-    if result.status == "not_current":
-        return "error", _("That answer was not recorded: answer the questions in order.")
-    return None
+    return "error", _("That answer was not recorded: answer the questions in order.")
 
 
-def _flash(notice: tuple[str, str] | None) -> None:
-    if notice is not None:
-        category, message = notice
-        flash(message, category)
+def _flash(notice: tuple[str, str]) -> None:
+    category, message = notice
+    flash(message, category)
 
 
 def _wants_part() -> bool:
@@ -297,7 +298,7 @@ def answer(public_id: str):
     if _wants_part():
         # No redirect and no whole page after it: in a class's burst of
         # answers, that second request cost as much as the answer itself.
-        return _render_live(session, player, notices=[notice] if notice else [])
+        return _render_live(session, player, notices=[notice])
     _flash(notice)
     return redirect(url_for(".live", public_id=public_id))
 

@@ -150,15 +150,16 @@ def session_results(session: ClassSession, distributions: bool = True) -> Sessio
     active = {player.id for player in players if player.removed_at is None}
     questions = []
     for item in items:
-        content = item.question_version.content
         result = QuestionResult(item)
-        for round_ in range(1, item.rounds + 1 if distributions else 1):
-            pairs = [
-                (a.response, a.fraction)
-                for a in answers
-                if a.position == item.position and a.round == round_ and a.player_id in active
-            ]
-            result.rounds.append(distribution(content, pairs))
+        if distributions:
+            content = item.question_version.content
+            for round_ in range(1, item.rounds + 1):
+                pairs = [
+                    (a.response, a.fraction)
+                    for a in answers
+                    if a.position == item.position and a.round == round_ and a.player_id in active
+                ]
+                result.rounds.append(distribution(content, pairs))
         questions.append(result)
     return SessionResults(session, students, questions)
 

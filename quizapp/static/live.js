@@ -88,16 +88,22 @@
     return url.href;
   }
 
+  function get(url, headers) {
+    return fetch(url, { credentials: "same-origin", cache: "no-cache", headers: headers || {} });
+  }
+
+  function unlessVersion() {
+    return { "If-None-Match": '"' + root.dataset.liveVersion + '"' };
+  }
+
   function askState() {
-    return fetch(root.dataset.liveState, {
-      credentials: "same-origin",
-      cache: "no-cache",
-      headers: { "If-None-Match": '"' + root.dataset.liveVersion + '"', "Accept": "application/json" }
-    })
+    var headers = unlessVersion();
+    headers.Accept = "application/json";
+    return get(root.dataset.liveState, headers)
       .then(function (response) { return response.status === 200 ? response.json() : null; })
       .then(function (state) {
         if (!state || state.version === root.dataset.liveVersion) return null;
-        return take(fetch(partUrl(window.location.href, false), { credentials: "same-origin", cache: "no-cache" }), false);
+        return take(get(partUrl(window.location.href, false)), false);
       });
   }
 
@@ -105,13 +111,7 @@
     if (busy) return;
     busy = true;
     var sent = Date.now();
-    var asked = held
-      ? take(fetch(partUrl(window.location.href, true), {
-          credentials: "same-origin",
-          cache: "no-cache",
-          headers: { "If-None-Match": '"' + root.dataset.liveVersion + '"' }
-        }), false)
-      : askState();
+    var asked = held ? take(get(partUrl(window.location.href, true), unlessVersion()), false) : askState();
     asked
       .catch(function () { /* offline for a moment (a phone in a lift): try again next time */ })
       .then(function () {

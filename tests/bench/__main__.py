@@ -247,7 +247,7 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         "answer_latency_ms": summary_ms(outcome.answer_seconds),
         "polls": outcome.polls,
         "polls_per_s": round(outcome.polls / (outcome.ended - outcome.started), 1),
-        "page_latency_ms": summary_ms(outcome.page_seconds),
+        "reload_latency_ms": summary_ms(outcome.reload_seconds),
         "update_delay_ms": summary_ms(delays),
         "refreshes": outcome.refreshes,
         "double_submits": outcome.doubles,
@@ -299,7 +299,7 @@ async def classes_alone(name, url, plan, prepared, server) -> dict:
         f"   {name}: {seconds:.0f} s, {outcome.requests} requests, {outcome.requests / seconds:.0f}/s;"
         f" answers {summary_ms(outcome.answer_seconds)};"
         f" delay {summary_ms(outcome.delays())}; polls {outcome.polls / seconds:.0f}/s;"
-        f" pages {summary_ms(outcome.page_seconds)}; generator lag {summary_ms(lag.lags)};"
+        f" reloads {summary_ms(outcome.reload_seconds)}; generator lag {summary_ms(lag.lags)};"
         f" CPU, in cores: generator {generator_s / seconds:.2f}, server {server_s / seconds:.2f}"
         f" ({server_s:.0f} s);"
         f" checked {classes.verify(url, outcome)}; errors {outcome.errors[:5]}"

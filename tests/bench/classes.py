@@ -70,7 +70,8 @@ class Outcome:
         default_factory=lambda: defaultdict(dict)
     )
     polls: int = 0
-    page_seconds: list[float] = field(default_factory=list)
+    #: Whole live pages: after joining, and the reloads mid-question.
+    reload_seconds: list[float] = field(default_factory=list)
     requests: int = 0
     errors: list[str] = field(default_factory=list)
     #: Requests that got no answer at all (the connection failed), which a
@@ -130,7 +131,7 @@ class Student:
             room.outcome.errors.append(f"{self.nickname}: join {sent.status}")
             return
         self.live = sent.location
-        await self.load(reload=True)  # the page the join redirects to
+        await self.load()  # the page the join redirects to
         room.joined += 1
         polling = asyncio.create_task(self.follow())
         await room.over.wait()
@@ -166,10 +167,10 @@ class Student:
         if reply.status != 304:
             self.take(reply)
 
-    async def load(self, reload: bool = False):
-        """Fetch the live part or, on a reload, the whole page; act on it."""
-        page = await self.get(self.live if reload else f"{self.live}?part=live")
-        self.room.outcome.page_seconds.append(page.seconds)
+    async def load(self):
+        """Load the whole page (after joining, or a reload); act on it."""
+        page = await self.get(self.live)
+        self.room.outcome.reload_seconds.append(page.seconds)
         self.take(page)
 
     def take(self, page):
@@ -195,7 +196,7 @@ class Student:
         if self.refresher:
             await asyncio.sleep(think / 2)
             room.outcome.refreshes += 1
-            await self.load(reload=True)  # the phone reloads the page mid-question
+            await self.load()  # the phone reloads the page mid-question
             think /= 2
         await asyncio.sleep(think)
         self.answering = None

@@ -112,7 +112,7 @@ def render(report: dict) -> str:
             ),
             (
                 "page reload p50 / p95 (ms)",
-                _ms(c["page_latency_ms"], "p50", "p95"),
+                _ms(c["reload_latency_ms"], "p50", "p95"),
                 f"{c['polls']} held polls, {c['polls_per_s']}/s",
             ),
             (

@@ -699,3 +699,33 @@ def test_a_phones_answer_is_sent_in_place_once_and_kept_when_the_network_drops(
         assert_stayed(phone)
     finally:
         context.close()
+
+
+def test_a_phone_whose_form_expired_gets_the_question_back_in_place_and_sends_again(
+    imported, live_server, new_page
+):
+    """An answer refused by the CSRF check comes back (a 400 live part) as the
+    same question with the choice kept and the reason shown, replacing the
+    form it came from; sending it again records it."""
+    teacher, public_id, code = starter_session(imported, 1)
+    phone = new_page(width=PHONE["width"], height=PHONE["height"])
+    join(phone, live_server, code, "Kim")
+    teacher.act(public_id, "start")
+    values = device_values(phone)
+    mark_stay(phone)
+    phone.locator('form.question-form input[name="csrf_token"]').evaluate(
+        "input => input.value = 'expired'"
+    )
+    answer = phone.locator(f'input[name="answer"][value="{values[1]}"]')
+    answer.check()
+    phone.locator("form.question-form button[type=submit]").click()
+    expect(phone.locator(".flash-error")).to_contain_text("security check expired")
+    expect(answer).to_be_checked()
+    expect(phone.locator('form.question-form input[name="csrf_token"]')).not_to_have_value(
+        "expired"
+    )
+    assert recorded_answers(imported, public_id) == []
+    phone.locator("form.question-form button[type=submit]").click()
+    expect(phone.get_by_role("heading", name="Answer recorded")).to_be_visible(timeout=LIVE)
+    assert_stayed(phone)
+    assert recorded_answers(imported, public_id) == [("Kim", 0, 1, values[1])]

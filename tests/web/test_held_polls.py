@@ -53,22 +53,42 @@ class Poll(threading.Thread):
         return not self.is_alive()
 
 
-@pytest.fixture
-def lesson(teacher):
-    """(teacher, session id, the version a student's page has on open question 1)."""
-    public_id, code = make_session(teacher)
+def started(teacher: Teacher, **options):
+    """A session with Ann on open question 1: (session id, Ann, the version of her page)."""
+    public_id, code = make_session(teacher, **options)
     ann = make_student(teacher, code, "Ann")
     teacher.act(public_id, "start")
-    return teacher, public_id, ann.state().get_json()["version"]
+    return public_id, ann, str(teacher.session(public_id).revision)
+
+
+def started_on(app, runner):
+    """:func:`started` on an app of its own (made by ``app_factory``): (teacher, …)."""
+    result = runner.invoke(args=["quiz", "import"])
+    assert result.exit_code == 0, result.output
+    teacher = Teacher.quick(app)
+    return teacher, *started(teacher)
 
 
 @pytest.fixture
 def ann_on_question(teacher):
     """(teacher, session id, Ann on open question 1, the version of her page)."""
-    public_id, code = make_session(teacher)
-    ann = make_student(teacher, code, "Ann")
-    teacher.act(public_id, "start")
-    return teacher, public_id, ann, ann.state().get_json()["version"]
+    return teacher, *started(teacher)
+
+
+@pytest.fixture
+def lesson(ann_on_question):
+    """(teacher, session id, the version a student's page has on open question 1)."""
+    teacher, public_id, _ann, version = ann_on_question
+    return teacher, public_id, version
+
+
+@pytest.fixture
+def limited(app_factory, app, runner):
+    """An app that holds no poll (as QUIZ_HELD_POLLS=0 would): (app, teacher, id, Ann)."""
+    limited = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
+    limited.extensions["quizapp.poll_watch"].limit = 0
+    teacher, public_id, ann, _version = started_on(limited, runner)
+    return limited, teacher, public_id, ann
 
 
 def part_of(poll: Poll) -> str:
@@ -112,10 +132,7 @@ def test_a_poll_for_an_old_version_or_without_wait_is_answered_at_once(lesson):
 
 
 def test_a_held_poll_wakes_when_the_time_limit_runs_out_and_closes_the_question(teacher):
-    public_id, code = make_session(teacher, time_limit="20")
-    ann = make_student(teacher, code, "Ann")
-    teacher.act(public_id, "start")
-    version = ann.state().get_json()["version"]
+    public_id, _ann, version = started(teacher, time_limit="20")
     poll = Poll(teacher.app, public_id, version)
     poll.start()
     assert not poll.answered(within=SETTLE_S)
@@ -146,16 +163,9 @@ def test_many_students_of_two_sessions_are_held_and_woken_by_their_own_session(l
     assert all(poll.answered(within=3) for poll in theirs)
 
 
-def test_above_the_limit_a_poll_is_answered_at_once(app_factory, app, runner):
-    limited = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
-    limited.extensions["quizapp.poll_watch"].limit = 0  # as QUIZ_HELD_POLLS=0 would
-    result = runner.invoke(args=["quiz", "import"])
-    assert result.exit_code == 0, result.output
-    teacher = Teacher.quick(limited)
-    public_id, code = make_session(teacher)
-    make_student(teacher, code, "Ann")
-    teacher.act(public_id, "start")
-    poll = Poll(limited, public_id, str(teacher.session(public_id).revision))
+def test_above_the_limit_a_poll_is_answered_at_once(limited):
+    app, teacher, public_id, _ann = limited
+    poll = Poll(app, public_id, str(teacher.session(public_id).revision))
     poll.start()
     assert poll.answered(within=SETTLE_S)
     assert poll.response.status_code == 304
@@ -165,13 +175,8 @@ def test_a_held_poll_leaves_the_working_threads_to_other_requests(app_factory, a
     """With one working thread, a held poll must not keep an answer waiting."""
     single = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
     single.wsgi_app.working = threading.BoundedSemaphore(1)
-    result = runner.invoke(args=["quiz", "import"])
-    assert result.exit_code == 0, result.output
-    teacher = Teacher.quick(single)
-    public_id, code = make_session(teacher)
-    ann = make_student(teacher, code, "Ann")
-    teacher.act(public_id, "start")
-    poll = Poll(single, public_id, str(teacher.session(public_id).revision))
+    teacher, public_id, ann, version = started_on(single, runner)
+    poll = Poll(single, public_id, version)
     poll.start()
     assert not poll.answered(within=SETTLE_S)
     page = Poll(single, public_id, "0", wait=False)  # any other request
@@ -221,10 +226,7 @@ def test_a_live_part_for_an_old_version_or_without_wait_is_rendered_at_once(ann_
 
 
 def test_a_held_live_part_wakes_when_the_time_limit_runs_out_and_shows_it_closed(teacher):
-    public_id, code = make_session(teacher, time_limit="20")
-    ann = make_student(teacher, code, "Ann")
-    teacher.act(public_id, "start")
-    version = ann.state().get_json()["version"]
+    public_id, ann, version = started(teacher, time_limit="20")
     poll = Poll(teacher.app, public_id, version, student=ann)
     poll.start()
     assert not poll.answered(within=SETTLE_S)
@@ -245,16 +247,9 @@ def test_a_held_live_part_of_a_removed_player_tells_them_so(ann_on_question):
     assert "The teacher removed you from this session." in part_of(poll)
 
 
-def test_above_the_limit_a_live_part_with_nothing_new_is_a_304_at_once(app_factory, app, runner):
-    limited = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
-    limited.extensions["quizapp.poll_watch"].limit = 0  # as QUIZ_HELD_POLLS=0 would
-    result = runner.invoke(args=["quiz", "import"])
-    assert result.exit_code == 0, result.output
-    teacher = Teacher.quick(limited)
-    public_id, code = make_session(teacher)
-    ann = make_student(teacher, code, "Ann")
-    teacher.act(public_id, "start")
-    poll = Poll(limited, public_id, str(teacher.session(public_id).revision), student=ann)
+def test_above_the_limit_a_live_part_with_nothing_new_is_a_304_at_once(limited):
+    app, teacher, public_id, ann = limited
+    poll = Poll(app, public_id, str(teacher.session(public_id).revision), student=ann)
     poll.start()
     assert poll.answered(within=SETTLE_S)
     assert poll.response.status_code == 304
