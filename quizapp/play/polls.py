@@ -190,6 +190,7 @@ class Watch:
         self._work = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._closed = False
 
     def wait(self, public_id: str, revision: int, timeout: float) -> int | None:
         """Hold until session ``public_id`` is no longer at ``revision``, or
@@ -200,7 +201,7 @@ class Watch:
         run out, :data:`GONE` for a session no longer there.
         """
         with self._lock:
-            if self._count >= self.limit:
+            if self._closed or self._count >= self.limit:
                 return None
             self._start_if_needed()
             waiters = self._held.setdefault(public_id, {}).setdefault(revision, _Waiters())
@@ -219,6 +220,21 @@ class Watch:
                     if not sessions:
                         del self._held[public_id]
         return waiters.seen if woken else revision
+
+    def close(self) -> None:
+        """Answer every held poll now as "nothing new", and hold none after.
+
+        For a server that stops: its held polls would otherwise wake up to
+        ``HOLD_S`` later and read a database that may be gone by then (a
+        test's live server, whose tables the next test drops).
+        """
+        with self._lock:
+            self._closed = True
+            for by_revision in self._held.values():
+                for revision, waiters in by_revision.items():
+                    if not waiters.woken.is_set():
+                        waiters.seen = revision
+                        waiters.woken.set()
 
     @property
     def held(self) -> int:

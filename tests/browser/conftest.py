@@ -53,16 +53,35 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def live_server(imported):
-    """The imported app served on a free local port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, imported, threaded=True)
+def serve(application) -> tuple:
+    """Serve ``application`` on a free local port: (server, its thread)."""
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    server.daemon_threads = False  # so that server_close() waits for the last requests
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    return server, thread
+
+
+def stop(application, server, thread) -> None:
+    """Stop a server of :func:`serve` once no request of it is left running.
+
+    Its held polls are answered first (they would otherwise wake up to
+    20 s later, when the next test may be dropping the tables they read).
+    """
+    watch = getattr(application, "extensions", {}).get("quizapp.poll_watch")
+    if watch is not None:
+        watch.close()
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def live_server(imported):
+    """The imported app served on a free local port; yields its base URL."""
+    server, thread = serve(imported)
+    yield f"http://127.0.0.1:{server.server_port}"
+    stop(imported, server, thread)
 
 
 @pytest.fixture
@@ -74,18 +93,14 @@ def serve_app():
     """
     servers = []
 
-    def serve(application) -> str:
-        server = make_server("127.0.0.1", 0, application, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        servers.append((server, thread))
+    def serve_one(application) -> str:
+        server, thread = serve(application)
+        servers.append((application, server, thread))
         return f"http://127.0.0.1:{server.server_port}"
 
-    yield serve
-    for server, thread in servers:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    yield serve_one
+    for application, server, thread in servers:
+        stop(application, server, thread)
 
 
 @pytest.fixture

@@ -253,3 +253,22 @@ def test_above_the_limit_a_live_part_with_nothing_new_is_a_304_at_once(limited):
     poll.start()
     assert poll.answered(within=SETTLE_S)
     assert poll.response.status_code == 304
+
+
+def test_a_stopping_server_answers_its_held_polls_at_once_and_holds_no_more(ann_on_question):
+    teacher, public_id, ann, version = ann_on_question
+    watch = teacher.app.extensions["quizapp.poll_watch"]
+    polls_ = [
+        Poll(teacher.app, public_id, version),
+        Poll(teacher.app, public_id, version, student=ann),
+    ]
+    for poll in polls_:
+        poll.start()
+    assert not any(poll.answered(within=SETTLE_S) for poll in polls_)
+    watch.close()
+    assert all(poll.answered(within=3) for poll in polls_)
+    assert [poll.response.status_code for poll in polls_] == [304, 304]
+    late = Poll(teacher.app, public_id, version, student=ann)
+    late.start()
+    assert late.answered(within=SETTLE_S) and late.response.status_code == 304
+    assert watch.held == 0
