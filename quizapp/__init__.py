@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import Config
@@ -34,6 +36,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     compress.init_app(app)
     init_i18n(app, babel)
     _configure_sqlite(app)
+    _check_idle_connections(app)
 
     from quizapp import accounts_cli, cli, errors, learners, security, static_files
     from quizapp.admin import bp as admin_bp
@@ -85,3 +88,39 @@ def _configure_sqlite(app: Flask) -> None:
 
     with app.app_context():
         event.listen(db.engine, "connect", on_connect)
+
+
+def _check_idle_connections(app: Flask) -> None:
+    """Test a pooled database connection before use if it sat idle a while.
+
+    A server's connection can be dropped under the pool (a PostgreSQL
+    restart, a proxy's idle timeout). A connection given back to the pool
+    less than ``QUIZ_DB_PING_AFTER_S`` ago was working then, and is used
+    without a test; an older one first answers ``SELECT 1``, and one that
+    does not is replaced. (SQLAlchemy's ``pool_pre_ping`` tests every
+    checkout: under a class's load, one more round trip to the database
+    on every request.) A SQLite file cannot be dropped: nothing to test.
+    """
+    after_s = app.config["QUIZ_DB_PING_AFTER_S"]
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        return
+
+    def on_checkin(_dbapi_connection, record):
+        record.info["returned_at"] = time.monotonic()
+
+    def on_checkout(dbapi_connection, record, _proxy):
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < after_s:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as failed:
+            if engine.dialect.is_disconnect(failed, dbapi_connection, None):
+                # The pool discards this connection and checks out another.
+                raise DisconnectionError() from failed
+            raise
+
+    event.listen(engine, "checkin", on_checkin)
+    event.listen(engine, "checkout", on_checkout)

@@ -68,11 +68,9 @@ class Config:
         env = os.environ if environ is None else environ
         self.SECRET_KEY = env.get("SECRET_KEY") or load_or_create_secret(instance_path)
         self.SQLALCHEMY_DATABASE_URI = database_url(env.get("DATABASE_URL"), instance_path)
-        # A server's connection can be dropped under a pooled connection (a
-        # PostgreSQL restart): test it on checkout. A SQLite file cannot.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {
-            "pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
-        }
+        # A pooled connection idle this long is tested before use (see
+        # quizapp._check_idle_connections).
+        self.QUIZ_DB_PING_AFTER_S = float(env.get("QUIZ_DB_PING_AFTER_S") or 1.0)
         self.QUIZ_SEEDS_DIR = Path(env.get("QUIZ_SEEDS_DIR") or PROJECT_ROOT / "seeds")
         self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
         self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)

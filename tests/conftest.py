@@ -63,12 +63,13 @@ def app_factory(tmp_path):
     """Build applications on a database URL; their connections are closed afterwards."""
     built = []
 
-    def build(url: str):
+    def build(url: str, **overrides):
         settings = {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
             "QUIZ_QUESTIONS_DIR": QUESTIONS,
             "QUIZ_SEEDS_DIR": SEEDS,
+            **overrides,
         }
         application = create_app(settings, instance_path=str(tmp_path / "instance"))
         built.append(application)

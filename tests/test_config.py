@@ -1,11 +1,13 @@
 """Configuration: secret key, database URL, SQLite connection settings."""
 
 import stat
+import time
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from quizapp.config import Config, database_url
 from quizapp.extensions import db
+from tests.conftest import database_url as database_for
 
 
 def test_the_secret_key_is_generated_once_and_kept_private(tmp_path):
@@ -38,3 +40,38 @@ def test_sqlite_connections_enforce_foreign_keys_use_wal_and_wait(tmp_path, app_
             for name in ("foreign_keys", "journal_mode", "busy_timeout")
         }
     assert pragma == {"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 5000}
+
+
+def test_a_pooled_connection_idle_a_while_is_tested_and_replaced_if_dropped(tmp_path, app_factory):
+    """PostgreSQL: a connection used a moment ago is used without a test;
+    one idle longer is tested first, and one the server dropped meanwhile is
+    replaced, so the request works. A SQLite file is never tested."""
+    url = database_for(tmp_path)
+    app = app_factory(url, QUIZ_DB_PING_AFTER_S=0.5)
+    with app.app_context():
+        engine = db.engine
+        postgres = engine.dialect.name == "postgresql"
+        pings = []
+        ping = engine.dialect.do_ping
+        engine.dialect.do_ping = lambda connection: pings.append(1) or ping(connection)
+
+        def read() -> int:
+            value = db.session.execute(text("SELECT 1")).scalar()
+            db.session.remove()  # the connection goes back to the pool
+            return value
+
+        assert read() == 1 and read() == 1
+        assert pings == []  # new, then used a moment ago
+        time.sleep(0.6)
+        if postgres:
+            # The server ends the pooled connection (as a restart would).
+            with create_engine(url).connect() as other:
+                ended = other.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalar()
+            assert ended >= 1
+        assert read() == 1
+        assert pings == ([1] if postgres else [])

@@ -43,6 +43,7 @@ import os
 import re
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -68,20 +69,23 @@ class PollShortcut:
     """WSGI middleware: answer (and hold) students' polls; pass everything else on.
 
     It also lets at most ``QUIZ_THREADS`` requests of the process work at
-    once: the server has a thread for each poll it may hold, and without
-    the limit a burst of answers would run on dozens of threads at once,
-    each waiting for the interpreter lock and a database connection.
+    once (:class:`WorkPlaces`): the server has a thread for each poll it
+    may hold, and without the limit a burst of answers would run on dozens
+    of threads at once, each waiting for the interpreter lock and a
+    database connection.
     """
 
     def __init__(self, app: Flask, wsgi_app, watch: Watch, working: int):
         self.app = app
         self.wsgi_app = wsgi_app
         self.watch = watch
-        self.working = threading.BoundedSemaphore(working)
+        self.working = WorkPlaces(working)
 
     def __call__(self, environ, start_response):
-        with self.working:
-            if environ.get("REQUEST_METHOD") == "GET":
+        reads = environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        self.working.enter(first=not reads)
+        try:
+            if reads:
                 path = environ.get("PATH_INFO", "")
                 match = POLL_PATH.fullmatch(path)
                 if match:
@@ -94,6 +98,8 @@ class PollShortcut:
                     if answered is not None:
                         return answered
             return self.wsgi_app(environ, start_response)
+        finally:
+            self.working.leave()
 
     def _revision(self, public_id: str) -> int | None:
         with self.app.app_context():
@@ -119,29 +125,89 @@ class PollShortcut:
         return _answer(str(revision), known, start_response)
 
     def _hold_part(self, public_id: str, environ, start_response):
-        """Hold a live part's request while its version is current.
+        """Hold a live part's request while the phone's version is current.
 
         Returns "304 Not Modified" when nothing changed (after the hold, or
         at once above the limit), or None: Flask renders the part (the
         session moved on, or is due, or is not there; or the phone's
         version is old already).
+
+        The phone's version is handed to the watch as it is, without a read
+        of the database first: the watch's next read tells whether it is
+        current, and wakes it within ``WATCH_INTERVAL_S`` if not. A class's
+        phones come back for their next part all at once, and on PostgreSQL
+        that read cost each of them three round trips (the pool's ping,
+        the query, the rollback).
         """
-        revision = self._revision(public_id)
         known = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
-        if revision is None or not known.contains(str(revision)):
+        version = _version_held(known)
+        if version is None:
             return None
-        seen = self._hold(public_id, revision)
-        if seen is None or seen == revision:
-            return _answer(str(revision), known, start_response)
+        seen = self._hold(public_id, version)
+        if seen is None:  # not held (above the limit): the database says
+            seen = self._revision(public_id)
+        if seen == version:
+            return _answer(str(version), known, start_response)
         return None
 
     def _hold(self, public_id: str, revision: int) -> int | None:
         """:meth:`Watch.wait`, with this request's working place given up meanwhile."""
-        self.working.release()  # a held poll does no work
+        self.working.leave()  # a held poll does no work
         try:
             return self.watch.wait(public_id, revision, HOLD_S)
         finally:
-            self.working.acquire()
+            self.working.enter(first=False)
+
+
+class WorkPlaces:
+    """At most ``places`` requests at work; the others wait in line, and
+    requests that change something (answers, the teacher's controls, joins:
+    anything but GET) go first.
+
+    When a teacher moves a session on, the held requests of the whole class
+    wake at once, and each renders its new screen: forty pages of work in
+    line in front of an answer sent at that moment. In the line's order,
+    that answer waited for all of them; put first, it waits for one place
+    to come free. The screens wait a few milliseconds more, within the
+    update's allowance (see README.md, "Performance").
+
+    A place is handed from the request leaving to the one it lets in, so
+    no request that arrives meanwhile can take it out of turn.
+    """
+
+    def __init__(self, places: int):
+        self._lock = threading.Lock()
+        self._free = places
+        self._first: deque[threading.Lock] = deque()
+        self._rest: deque[threading.Lock] = deque()
+
+    def enter(self, first: bool) -> None:
+        """Wait for a place; with ``first``, in front of those without."""
+        with self._lock:
+            if self._free and not self._first and not self._rest:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            (self._first if first else self._rest).append(turn)
+        turn.acquire()  # released by leave(): the place is this request's now
+
+    def leave(self) -> None:
+        with self._lock:
+            line = self._first or self._rest
+            if line:
+                line.popleft().release()
+            else:
+                self._free += 1
+
+
+def _version_held(known) -> int | None:
+    """The one version a phone says it has (its ``If-None-Match``), if that is all it says."""
+    tags = known.as_set()
+    if len(tags) != 1:
+        return None
+    [tag] = tags
+    return int(tag) if tag.isdigit() else None
 
 
 def _asks(environ, *parameters: str) -> bool:

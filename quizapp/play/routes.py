@@ -105,13 +105,13 @@ def join(code: str | None):
     return render_template("play/join.html", form=form, generated=generated), status
 
 
-def _player_or_leave(public_id: str) -> tuple[ClassSession, Player]:
-    found = play.session_and_player(public_id, token_for(public_id))
-    if found is None:
+def _screen_or_leave(public_id: str) -> play.Screen:
+    screen = play.screen_of(public_id, token_for(public_id))
+    if screen is None:
         abort(404)
-    session, player = found
-    sessions.settle(session)
-    return session, player
+    # A time limit run out closes the question; its item and answers stay.
+    sessions.settle(screen.session)
+    return screen
 
 
 def _review_of(session: ClassSession, player: Player, item, answer):
@@ -139,16 +139,15 @@ def _question_context(session, player, item, values=(), confidence=None, error=N
     }
 
 
-def _teacher_paced(session: ClassSession, player: Player) -> dict:
-    item = play.item_at(session, session.position)
+def _teacher_paced(screen: play.Screen) -> dict:
+    session, player, item, answer = screen.session, screen.player, screen.item, screen.answer
     if player.first_position > session.position:
         return {"template": "play/wait.html", "reason": "joined_late"}
-    answer = play.player_answer(player, session.position, session.round)
     if session.phase == "open":
         if answer is None:
             return _question_context(session, player, item)
         return {"template": "play/wait.html", "reason": "answered"}
-    shown = answer or play.player_answer(player, session.position, 1)
+    shown = answer or screen.first_answer
     return {
         "template": "play/closed.html",
         "item": item,
@@ -167,8 +166,9 @@ def _results(session: ClassSession) -> dict:
     }
 
 
-def _state_context(session: ClassSession, player: Player) -> dict:
+def _state_context(screen: play.Screen) -> dict:
     """Which page a player sees now, and what it needs."""
+    session, player = screen.session, screen.player
     if player.removed_at is not None:
         return {"template": "play/wait.html", "reason": "removed"}
     if session.phase == "finished":
@@ -176,21 +176,22 @@ def _state_context(session: ClassSession, player: Player) -> dict:
     if session.phase == "lobby":
         return {"template": "play/wait.html", "reason": "lobby"}
     if session.pacing == "teacher":
-        return _teacher_paced(session, player)
+        return _teacher_paced(screen)
     upcoming = play.next_position(player, sessions.item_count(session))
     if upcoming is None:
         return _results(session)
     return _question_context(session, player, play.item_at(session, upcoming))
 
 
-def _render_live(session: ClassSession, player: Player, status: int = 200, **overrides):
-    context = _state_context(session, player)
+def _render_live(screen: play.Screen, status: int = 200, **overrides):
+    context = _state_context(screen)
     context.update(overrides)
     template = context.pop("template")
+    session = screen.session
     page = render_template(
         template,
         session=session,
-        player=player,
+        player=screen.player,
         options=sessions.options_of(session),
         version=str(session.revision),
         poll_ms=POLL_INTERVAL_MS,
@@ -208,8 +209,7 @@ def live(public_id: str):
         if session is not None and session.code:
             return redirect(url_for(".join", code=session.code))
         abort(404)
-    session, player = _player_or_leave(public_id)
-    return _render_live(session, player)
+    return _render_live(_screen_or_leave(public_id))
 
 
 @bp.get("/s/<public_id>/state")
@@ -290,7 +290,7 @@ def answer(public_id: str):
             session, player, item, values, confidence, response_messages()[problem.code]
         )
         context.pop("template")
-        return _render_live(session, player, 422, **context)
+        return _render_live(_screen_or_leave(public_id), 422, **context)
     notice = _answer_notice(result)
     if pacing == "student" and result.status in ("recorded", "repeat"):
         _flash(notice)
@@ -298,7 +298,8 @@ def answer(public_id: str):
     if _wants_part():
         # No redirect and no whole page after it: in a class's burst of
         # answers, that second request cost as much as the answer itself.
-        return _render_live(session, player, notices=[notice])
+        # The screen is read again in one query (the commit expired the rows).
+        return _render_live(_screen_or_leave(public_id), notices=[notice])
     _flash(notice)
     return redirect(url_for(".live", public_id=public_id))
 
@@ -306,7 +307,8 @@ def answer(public_id: str):
 @bp.get("/s/<public_id>/<int:number>")
 def reviewed(public_id: str, number: int):
     """An answered question's feedback (student-paced), or any question once finished."""
-    session, player = _player_or_leave(public_id)
+    screen = _screen_or_leave(public_id)
+    session, player = screen.session, screen.player
     item = play.item_at(session, number - 1) or abort(404)
     answer = play.player_answer(player, item.position, 1)
     if session.phase != "finished" and (session.pacing != "student" or answer is None):
@@ -329,9 +331,8 @@ def expired_form(error):
     """A stale answer form: show the question again with the answer still filled in."""
     if request.endpoint == "play.answer":
         public_id = (request.view_args or {}).get("public_id", "")
-        session = sessions.session_by_public_id(public_id)
-        player = play.player_by_token(session, token_for(public_id)) if session else None
-        if player is not None:
+        screen = play.screen_of(public_id, token_for(public_id))
+        if screen is not None:
             expired = _(
                 "This page was open so long that its security check expired. "
                 "Check your answer and submit again."
@@ -339,8 +340,7 @@ def expired_form(error):
             values = request.form.getlist("answer")
             confidence = request.form.get("confidence")
             return _render_live(
-                session,
-                player,
+                screen,
                 400,
                 values=values,
                 confidence=confidence,

@@ -132,10 +132,13 @@ def quotes_of(version: QuestionVersion) -> list[Quote]:
 def quotes_for(version_id: int, content: dict) -> list[Quote]:
     """:func:`quotes_of` by the version's id and content: passages and their
     sources in one query."""
+    # The source's text (the whole article) stays in the database: a quote
+    # shows who reported it and links to it. A closed question is rendered
+    # for every phone of a class at once.
     passages = db.session.scalars(
         select(Passage)
         .join(Citation, Citation.passage_id == Passage.id)
-        .options(joinedload(Passage.source))
+        .options(joinedload(Passage.source).defer(Source.text))
         .where(Citation.version_id == version_id)
         .order_by(Citation.position)
     ).all()

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, bindparam, func, or_, select
+from sqlalchemy import JSON, Float, Integer, and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from quizapp.domain.live import SessionOptions, device_choice_order, live_points
 from quizapp.domain.nicknames import (
@@ -156,18 +157,70 @@ class Progress:
     last_answered_at: datetime | None
 
 
-def session_and_player(public_id: str, token: str | None) -> tuple[ClassSession, Player] | None:
-    """Session ``public_id`` and its player holding ``token``, in one query (None: no such pair)."""
+@dataclass
+class Screen:
+    """What a player's live screen is made of, read in one query.
+
+    Each phone of a class reads it whenever the teacher moves the session
+    on: one query instead of four saves a class forty round trips to the
+    database at the moment all of them wait for their new screen.
+    """
+
+    session: ClassSession
+    player: Player
+    #: The session's item at its current position (None in the lobby).
+    item: SessionItem | None
+    #: The player's answer to the current round of that item, and to its first round.
+    answer: PlayerAnswer | None
+    first_answer: PlayerAnswer | None
+
+
+_THIS_ROUND = aliased(PlayerAnswer)
+_FIRST_ROUND = aliased(PlayerAnswer)
+_SCREEN = (
+    select(ClassSession, Player, SessionItem, _THIS_ROUND, _FIRST_ROUND)
+    .join(Player, Player.session_id == ClassSession.id)
+    .outerjoin(
+        SessionItem,
+        and_(
+            SessionItem.session_id == ClassSession.id,
+            SessionItem.position == ClassSession.position,
+        ),
+    )
+    .outerjoin(
+        _THIS_ROUND,
+        and_(
+            _THIS_ROUND.player_id == Player.id,
+            _THIS_ROUND.position == ClassSession.position,
+            _THIS_ROUND.round == ClassSession.round,
+        ),
+    )
+    .outerjoin(
+        _FIRST_ROUND,
+        and_(
+            _FIRST_ROUND.player_id == Player.id,
+            _FIRST_ROUND.position == ClassSession.position,
+            _FIRST_ROUND.round == 1,
+        ),
+    )
+    .where(ClassSession.public_id == bindparam("public_id"), Player.token == bindparam("token"))
+)
+
+
+def screen_of(public_id: str, token: str | None) -> Screen | None:
+    """The :class:`Screen` of session ``public_id``'s player holding ``token``
+    (None: no such pair)."""
     if not token:
         return None
-    row = db.session.execute(_SESSION_AND_PLAYER, {"public_id": public_id, "token": token}).first()
-    return None if row is None else (row[0], row[1])
+    row = db.session.execute(_SCREEN, {"public_id": public_id, "token": token}).first()
+    return None if row is None else Screen(*row)
 
 
 def seat_for_answer(
     public_id: str, token: str | None
 ) -> tuple[ClassSession, Player, Progress] | None:
-    """:func:`session_and_player` and the player's :class:`Progress`, in one query:
+    """Session ``public_id``, its player holding ``token`` and the player's
+    :class:`Progress`, in one query:
     everything :func:`submit` reads besides the question."""
     if not token:
         return None

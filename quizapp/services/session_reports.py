@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Row, distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from quizapp.domain.live import Distribution, distribution
@@ -31,12 +31,25 @@ RIGHT, PARTLY, WRONG, ABSENT, MISSED, WAITING = (
 )
 
 
+#: What the results read of an answer.
+_ANSWER_FIELDS = (
+    PlayerAnswer.player_id,
+    PlayerAnswer.position,
+    PlayerAnswer.round,
+    PlayerAnswer.response,
+    PlayerAnswer.fraction,
+    PlayerAnswer.points,
+    PlayerAnswer.time_taken_ms,
+)
+
+
 @dataclass
 class Cell:
-    """One player × one question: the result kind and the scoring answer."""
+    """One player × one question: the result kind and the scoring answer
+    (a row of :data:`_ANSWER_FIELDS`)."""
 
     kind: str
-    answer: PlayerAnswer | None = None
+    answer: Row | None = None
 
 
 @dataclass
@@ -120,9 +133,11 @@ def session_results(session: ClassSession, distributions: bool = True) -> Sessio
             .order_by(Player.joined_at, Player.id)
         )
     )
-    answers = list(
-        db.session.scalars(select(PlayerAnswer).where(PlayerAnswer.session_id == session.id))
-    )
+    # Rows, not ORM objects: the results only read them, and a finished
+    # session's results are rendered for every phone of a class at once.
+    answers = db.session.execute(
+        select(*_ANSWER_FIELDS).where(PlayerAnswer.session_id == session.id)
+    ).all()
     by_key = {(a.player_id, a.position, a.round): a for a in answers}
     students = []
     for player in players:

@@ -171,10 +171,41 @@ def test_above_the_limit_a_poll_is_answered_at_once(limited):
     assert poll.response.status_code == 304
 
 
+def test_requests_that_change_something_take_the_next_free_place_first():
+    """A class's woken screens wait in line; an answer sent meanwhile goes first."""
+    places = polls.WorkPlaces(1)
+    places.enter(first=False)  # the one place is at work
+    order: list[str] = []
+
+    def request(name: str, first: bool) -> threading.Thread:
+        def work():
+            places.enter(first)
+            order.append(name)
+            places.leave()
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        return thread
+
+    waiting = []
+    for i in range(3):
+        waiting.append(request(f"screen {i}", first=False))
+        time.sleep(0.1)  # in line one after the other
+    waiting.append(request("answer", first=True))
+    time.sleep(0.2)
+    assert order == []  # nobody works while the place is taken
+    places.leave()
+    for thread in waiting:
+        thread.join(timeout=3)
+    assert order == ["answer", "screen 0", "screen 1", "screen 2"]
+    places.enter(first=False)  # the place came back free: no wait
+    places.leave()
+
+
 def test_a_held_poll_leaves_the_working_threads_to_other_requests(app_factory, app, runner):
     """With one working thread, a held poll must not keep an answer waiting."""
     single = app_factory(app.config["SQLALCHEMY_DATABASE_URI"])
-    single.wsgi_app.working = threading.BoundedSemaphore(1)
+    single.wsgi_app.working = polls.WorkPlaces(1)
     teacher, public_id, ann, version = started_on(single, runner)
     poll = Poll(single, public_id, version)
     poll.start()

@@ -98,14 +98,14 @@ def test_a_poll_that_finds_the_time_limit_run_out_closes_the_question(teacher):
 
 
 @contextmanager
-def statements(app):
-    """The SQL statements sent while the block runs."""
+def statements(app, whole: bool = False):
+    """The SQL statements sent while the block runs: their first words (or ``whole``)."""
     sent: list[str] = []
     with app.app_context():
         engine = db.engine
 
     def record(_conn, _cursor, statement, *_args):
-        sent.append(statement.split()[0].upper())
+        sent.append(statement if whole else statement.split()[0].upper())
 
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -132,6 +132,28 @@ def test_an_answer_costs_two_statements_once_the_question_was_read(lesson):
     # The session with the player and their progress; the INSERT … SELECT
     # that checks the question is open as it writes. (COMMIT is not a statement.)
     assert sent == ["SELECT", "INSERT"]
+
+
+def test_a_students_new_screen_and_an_answer_sent_by_script_read_the_screen_once(lesson):
+    """A class's phones all ask for their new screen at once: one read each."""
+    teacher, public_id, ann = lesson
+    content = teacher.content(public_id, 0)
+    form = ann.form()  # the worker has read the question: its content is kept
+    with statements(teacher.app) as sent:
+        assert ann.get(f"/play/s/{public_id}?part=live").status_code == 200
+    assert sent == ["SELECT"]  # session, player, item and answers in one
+    with statements(teacher.app) as sent:
+        response = ann.answer(right_values(content), form=form, part=True)
+    assert response.status_code == 200 and "Your answer is recorded." in response.text
+    # The seat; the INSERT … SELECT; the new screen, read once after the commit.
+    assert sent == ["SELECT", "INSERT", "SELECT"]
+    teacher.act(public_id, "close")
+    with statements(teacher.app, whole=True) as sent:
+        closed = ann.get(f"/play/s/{public_id}?part=live").get_data(as_text=True)
+    assert "Read it in the article" in closed
+    # The screen; the quotes, without the whole text of their articles.
+    assert [statement.split()[0] for statement in sent] == ["SELECT", "SELECT"]
+    assert "source.text" not in sent[1] and "source_1.text" not in sent[1]
 
 
 def live_region(page: str) -> str:
