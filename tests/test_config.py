@@ -4,6 +4,7 @@ import stat
 import time
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from quizapp.config import Config, database_url
 from quizapp.extensions import db
@@ -65,8 +66,9 @@ def test_a_pooled_connection_idle_a_while_is_tested_and_replaced_if_dropped(tmp_
         time.sleep(0.6)
         if postgres:
             # The server ends the pooled connection (as a restart would).
-            with create_engine(url).connect() as other:
-                ended = other.execute(
+            other = create_engine(url, poolclass=NullPool)
+            with other.connect() as connection:
+                ended = connection.execute(
                     text(
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
