@@ -184,7 +184,7 @@ class WorkPlaces:
     def enter(self, first: bool) -> None:
         """Wait for a place; with ``first``, in front of those without."""
         with self._lock:
-            if self._free and not self._first and not self._rest:
+            if self._free:  # places are only free while nobody waits in line
                 self._free -= 1
                 return
             turn = threading.Lock()

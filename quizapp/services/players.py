@@ -177,6 +177,18 @@ class Screen:
 
 _THIS_ROUND = aliased(PlayerAnswer)
 _FIRST_ROUND = aliased(PlayerAnswer)
+
+
+def _answer_at_position(answer, round_):
+    """The join of the player's answer ``answer`` (an alias) to ``round_``
+    of the question the session is at."""
+    return and_(
+        answer.player_id == Player.id,
+        answer.position == ClassSession.position,
+        answer.round == round_,
+    )
+
+
 _SCREEN = (
     select(ClassSession, Player, SessionItem, _THIS_ROUND, _FIRST_ROUND)
     .join(Player, Player.session_id == ClassSession.id)
@@ -187,22 +199,8 @@ _SCREEN = (
             SessionItem.position == ClassSession.position,
         ),
     )
-    .outerjoin(
-        _THIS_ROUND,
-        and_(
-            _THIS_ROUND.player_id == Player.id,
-            _THIS_ROUND.position == ClassSession.position,
-            _THIS_ROUND.round == ClassSession.round,
-        ),
-    )
-    .outerjoin(
-        _FIRST_ROUND,
-        and_(
-            _FIRST_ROUND.player_id == Player.id,
-            _FIRST_ROUND.position == ClassSession.position,
-            _FIRST_ROUND.round == 1,
-        ),
-    )
+    .outerjoin(_THIS_ROUND, _answer_at_position(_THIS_ROUND, ClassSession.round))
+    .outerjoin(_FIRST_ROUND, _answer_at_position(_FIRST_ROUND, 1))
     .where(ClassSession.public_id == bindparam("public_id"), Player.token == bindparam("token"))
 )
 

@@ -331,15 +331,19 @@ def test_the_same_answer_form_sent_twice_records_one_answer(on_first_question):
     assert stored.fraction == 1 and stored.points == 1
 
 
-def test_an_answer_after_the_teacher_closed_the_question_is_too_late(on_first_question):
+@pytest.mark.parametrize("by_script", [False, True], ids=["form post", "sent by live.js"])
+def test_an_answer_after_the_teacher_closed_the_question_is_too_late(on_first_question, by_script):
+    """Posted by the browser, the page after the redirect says so; sent by
+    the script, its reply is the closed question with the notice."""
     teacher, public_id, ann, content = on_first_question
     form = ann.form()
     teacher.act(public_id, "close")
-    ann.answer(right_values(content), form=form)
-    page = main_part(ann.page())
+    reply = ann.answer(right_values(content), form=form, part=by_script)
+    page = live_part(reply) if by_script else main_part(ann.page())
     assert (
         "Too late: the question had closed before your answer arrived. It was not recorded." in page
     )
+    assert "flash-error" in page
     assert "You did not answer this question." in page
     assert teacher.answers(public_id) == []
 
@@ -431,16 +435,6 @@ def test_a_double_click_sent_by_the_script_records_one_answer_and_says_so(on_fir
     assert "your first answer stands" in live_part(second)
     [stored] = teacher.answers(public_id)
     assert stored.fraction == 1
-
-
-def test_a_late_answer_sent_by_the_script_gets_the_closed_question_and_too_late(on_first_question):
-    teacher, public_id, ann, content = on_first_question
-    form = ann.form()
-    teacher.act(public_id, "close")
-    part = live_part(ann.answer(right_values(content), form=form, part=True))
-    assert "Too late: the question had closed" in part and "flash-error" in part
-    assert "You did not answer this question." in part
-    assert teacher.answers(public_id) == []
 
 
 def test_an_incomplete_or_stale_answer_sent_by_the_script_gets_the_question_back(teacher):
