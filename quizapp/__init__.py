@@ -12,7 +12,7 @@ from sqlalchemy.exc import DisconnectionError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import Config
-from quizapp.extensions import babel, compress, csrf, db, migrate
+from quizapp.extensions import AUTOCOMMIT, babel, compress, csrf, db, migrate
 
 
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -26,6 +26,15 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.config.from_object(Config(app.instance_path))
     if config:
         app.config.update(config)
+    app.config["SQLALCHEMY_BINDS"] = {
+        **app.config.get("SQLALCHEMY_BINDS", {}),
+        # No transaction to end when a connection goes back to the pool.
+        AUTOCOMMIT: {
+            "url": app.config["SQLALCHEMY_DATABASE_URI"],
+            "isolation_level": "AUTOCOMMIT",
+            "pool_reset_on_return": None,
+        },
+    }
 
     from quizapp import models  # noqa: F401  (registers the tables)
     from quizapp.i18n import init_app as init_i18n
@@ -87,7 +96,8 @@ def _configure_sqlite(app: Flask) -> None:
         cursor.close()
 
     with app.app_context():
-        event.listen(db.engine, "connect", on_connect)
+        for engine in db.engines.values():
+            event.listen(engine, "connect", on_connect)
 
 
 def _check_idle_connections(app: Flask) -> None:
@@ -103,10 +113,13 @@ def _check_idle_connections(app: Flask) -> None:
     """
     after_s = app.config["QUIZ_DB_PING_AFTER_S"]
     with app.app_context():
-        engine = db.engine
-    if engine.dialect.name == "sqlite":
-        return
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name != "sqlite":
+            _ping_when_idle(engine, after_s)
 
+
+def _ping_when_idle(engine, after_s: float) -> None:
     def on_checkin(_dbapi_connection, record):
         record.info["returned_at"] = time.monotonic()
 

@@ -79,7 +79,8 @@ def app_factory(tmp_path):
     for application in built:
         with application.app_context():
             db.session.remove()
-            db.engine.dispose()
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 def end_other_connections() -> None:

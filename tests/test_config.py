@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from quizapp.config import Config, database_url
-from quizapp.extensions import db
+from quizapp.extensions import AUTOCOMMIT, db
 from tests.conftest import database_url as database_for
 
 
@@ -36,11 +36,15 @@ def test_postgres_urls_use_the_installed_driver():
 def test_sqlite_connections_enforce_foreign_keys_use_wal_and_wait(tmp_path, app_factory):
     app = app_factory(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     with app.app_context():
-        pragma = {
-            name: db.session.execute(text(f"PRAGMA {name}")).scalar()
-            for name in ("foreign_keys", "journal_mode", "busy_timeout")
-        }
-    assert pragma == {"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 5000}
+        engines = db.engines  # the main pool and the autocommit one for polls
+        assert set(engines) == {None, AUTOCOMMIT}
+        for engine in engines.values():
+            with engine.connect() as connection:
+                pragma = {
+                    name: connection.execute(text(f"PRAGMA {name}")).scalar()
+                    for name in ("foreign_keys", "journal_mode", "busy_timeout")
+                }
+            assert pragma == {"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 5000}
 
 
 def test_a_pooled_connection_idle_a_while_is_tested_and_replaced_if_dropped(tmp_path, app_factory):
@@ -50,18 +54,27 @@ def test_a_pooled_connection_idle_a_while_is_tested_and_replaced_if_dropped(tmp_
     url = database_for(tmp_path)
     app = app_factory(url, QUIZ_DB_PING_AFTER_S=0.5)
     with app.app_context():
-        engine = db.engine
-        postgres = engine.dialect.name == "postgresql"
+        postgres = db.engine.dialect.name == "postgresql"
         pings = []
-        ping = engine.dialect.do_ping
-        engine.dialect.do_ping = lambda connection: pings.append(1) or ping(connection)
+        for key, engine in db.engines.items():  # the main pool and the polls' one
+            ping = engine.dialect.do_ping
+            engine.dialect.do_ping = lambda connection, key=key, ping=ping: (
+                pings.append(key) or ping(connection)
+            )
 
         def read() -> int:
             value = db.session.execute(text("SELECT 1")).scalar()
             db.session.remove()  # the connection goes back to the pool
+            polls = db.engines[AUTOCOMMIT]
+            with polls.connect() as connection:
+                value += connection.execute(text("SELECT 1")).scalar()
+                # No transaction is begun, so none needs ending on return.
+                assert polls.dialect.detect_autocommit_setting(
+                    connection.connection.dbapi_connection
+                )
             return value
 
-        assert read() == 1 and read() == 1
+        assert read() == 2 and read() == 2
         assert pings == []  # new, then used a moment ago
         time.sleep(0.6)
         if postgres:
@@ -74,6 +87,6 @@ def test_a_pooled_connection_idle_a_while_is_tested_and_replaced_if_dropped(tmp_
                         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     )
                 ).scalar()
-            assert ended >= 1
-        assert read() == 1
-        assert pings == ([1] if postgres else [])
+            assert ended >= 2  # one in each pool
+        assert read() == 2
+        assert pings == ([None, AUTOCOMMIT] if postgres else [])

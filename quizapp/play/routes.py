@@ -221,26 +221,21 @@ def state(public_id: str):
     return state_response(str(revision))
 
 
-def _answer_notice(result: play.AnswerResult) -> tuple[str, str]:
+def _answer_notice(status: str) -> tuple[str, str]:
     """What the student is told about an answer: (category, message).
 
     One notice per status of :class:`~quizapp.services.players.AnswerResult`;
     ``not_current`` is the last.
     """
-    if result.status == "recorded":
+    if status == "recorded":
         return "status", _("Your answer is recorded.")
-    if result.status == "repeat":
+    if status == "repeat":
         return "info", _("You had already answered this question; your first answer stands.")
-    if result.status == "late":
+    if status == "late":
         return "error", _(
             "Too late: the question had closed before your answer arrived. It was not recorded."
         )
     return "error", _("That answer was not recorded: answer the questions in order.")
-
-
-def _flash(notice: tuple[str, str]) -> None:
-    category, message = notice
-    flash(message, category)
 
 
 def _wants_part() -> bool:
@@ -259,8 +254,6 @@ def answer(public_id: str):
     seat = play.seat_for_answer(public_id, token_for(public_id))
     if seat is None:
         abort(404)
-    session, player, progress = seat
-    sessions.settle(session)
     # The CSRF token was checked before this view (CSRFProtect); the rest of
     # the form is read as sent, without building a form object per answer.
     position = request.form.get("position", "")
@@ -269,38 +262,45 @@ def answer(public_id: str):
     round_ = int(round_) if round_.isdigit() else 1
     values = request.form.getlist("answer")
     confidence = request.form.get("confidence")
-    pacing = session.pacing  # read before the answer's commit expires the row
     try:
-        result = play.submit(
-            session,
-            player,
+        result = play.record(
+            seat,
             position,
             round_,
             values,
             int(confidence) if confidence and confidence.isdigit() else None,
-            progress,
         )
     except LookupError:
         abort(404)
     except play.JoinRefused:
         return redirect(url_for(".live", public_id=public_id))
     except ResponseError as problem:
-        item = play.item_at(session, position)
+        screen = _screen_or_leave(public_id)
+        item = play.item_at(screen.session, position)
         context = _question_context(
-            session, player, item, values, confidence, response_messages()[problem.code]
+            screen.session,
+            screen.player,
+            item,
+            values,
+            confidence,
+            response_messages()[problem.code],
         )
         context.pop("template")
-        return _render_live(_screen_or_leave(public_id), 422, **context)
-    notice = _answer_notice(result)
-    if pacing == "student" and result.status in ("recorded", "repeat"):
-        _flash(notice)
-        return redirect(url_for(".reviewed", public_id=public_id, number=position + 1))
+        return _render_live(screen, 422, **context)
+    if seat.pacing == "student" and result.status in ("recorded", "repeat"):
+        # The feedback page says what became of the answer from its address,
+        # not from a flashed message: a flash would rewrite and re-sign the
+        # session cookie on every answer, a tenth of the answer's cost.
+        return redirect(
+            url_for(".reviewed", public_id=public_id, number=position + 1, notice=result.status)
+        )
     if _wants_part():
         # No redirect and no whole page after it: in a class's burst of
         # answers, that second request cost as much as the answer itself.
-        # The screen is read again in one query (the commit expired the rows).
-        return _render_live(_screen_or_leave(public_id), notices=[notice])
-    _flash(notice)
+        # The screen is read in one query.
+        return _render_live(_screen_or_leave(public_id), notices=[_answer_notice(result.status)])
+    category, message = _answer_notice(result.status)
+    flash(message, category)
     return redirect(url_for(".live", public_id=public_id))
 
 
@@ -313,6 +313,7 @@ def reviewed(public_id: str, number: int):
     answer = play.player_answer(player, item.position, 1)
     if session.phase != "finished" and (session.pacing != "student" or answer is None):
         return redirect(url_for(".live", public_id=public_id))
+    told = request.args.get("notice")  # set by answer(), just after the answer
     return render_template(
         "play/reviewed.html",
         session=session,
@@ -323,6 +324,7 @@ def reviewed(public_id: str, number: int):
         answer=answer,
         review=_review_of(session, player, item, answer),
         quotes=quotes_of(item.question_version),
+        notices=[_answer_notice(told)] if told in ("recorded", "repeat") else [],
     )
 
 

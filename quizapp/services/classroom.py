@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from quizapp.domain.live import MAX_ROUNDS, SessionOptions, new_code
-from quizapp.extensions import db
+from quizapp.extensions import AUTOCOMMIT, db
 from quizapp.models import (
     ClassSession,
     Player,
@@ -163,15 +163,12 @@ def current_revision(public_id: str) -> int | None:
     """
     # Autocommit: one statement, no BEGIN and ROLLBACK around it (on
     # PostgreSQL each of those would be one more round trip per poll).
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with db.engines[AUTOCOMMIT].connect() as connection:
         row = connection.execute(_POLL, {"public_id": public_id}).first()
     if row is None:
         return None
-    if not _time_is_up(row.phase, row.closes_at, utcnow()):
-        return row.revision
-    session = db.session.get(ClassSession, row.id)
-    settle(session)
-    return session.revision
+    session = settle_if_due(row.id, row.phase, row.closes_at)
+    return row.revision if session is None else session.revision
 
 
 #: What the poll watcher reads, for every session a process has polls waiting on.
@@ -188,7 +185,7 @@ def revisions(public_ids: list[str]) -> dict[str, int]:
     """The revision of each of the sessions ``public_ids`` that exists, in one read;
     :data:`DUE` for one whose time limit or deadline has run out unsettled."""
     now = utcnow()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with db.engines[AUTOCOMMIT].connect() as connection:
         rows = connection.execute(_WATCH, {"public_ids": public_ids}).all()
     return {
         row.public_id: DUE if _time_is_up(row.phase, row.closes_at, now) else row.revision
@@ -330,6 +327,20 @@ def remove_player(session: ClassSession, player_id: int) -> None:
 def _time_is_up(phase: str, closes_at: datetime | None, now: datetime) -> bool:
     """An open question's time limit, or a student-paced deadline, has run out."""
     return phase == "open" and closes_at is not None and aware(closes_at) <= now
+
+
+def settle_if_due(session_id: int, phase: str, closes_at: datetime | None) -> ClassSession | None:
+    """Settle session ``session_id`` if its ``phase`` and ``closes_at``, as
+    just read, say its time ran out: the session, settled (None: nothing due).
+
+    For the paths that read a session's row without loading it (polls,
+    answers): a session is loaded only in the rare request that settles it.
+    """
+    if not _time_is_up(phase, closes_at, utcnow()):
+        return None
+    session = db.session.get(ClassSession, session_id)
+    settle(session)
+    return session
 
 
 def settle(session: ClassSession, now: datetime | None = None) -> None:

@@ -38,10 +38,10 @@ from quizapp.domain.nicknames import (
 from quizapp.domain.presentation import QuestionView, question_view
 from quizapp.domain.question_types import REGISTRY, ResponseError
 from quizapp.domain.scoring import CONFIDENCE_LEVELS
-from quizapp.extensions import db
+from quizapp.extensions import AUTOCOMMIT, db
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import aware, utcnow
-from quizapp.services.classroom import options_of
+from quizapp.services.classroom import options_of, settle_if_due
 from quizapp.services.content import item_content
 
 GENERATED_TRIES = 12
@@ -127,11 +127,6 @@ def join(
 
 # The statements of the answer path, built once: a class sends hundreds of
 # answers in seconds, and building a statement costs more than running it.
-_SESSION_AND_PLAYER = (
-    select(ClassSession, Player)
-    .join(Player, Player.session_id == ClassSession.id)
-    .where(ClassSession.public_id == bindparam("public_id"), Player.token == bindparam("token"))
-)
 _ANSWERED = (
     select(func.count())
     .where(PlayerAnswer.player_id == Player.id)
@@ -144,15 +139,45 @@ _LAST_ANSWERED_AT = (
     .correlate(Player)
     .scalar_subquery()
 )
-_SESSION_PLAYER_PROGRESS = _SESSION_AND_PLAYER.add_columns(_ANSWERED, _LAST_ANSWERED_AT)
+#: What recording an answer reads: one row (see :class:`Seat`).
+_SEAT = (
+    select(
+        ClassSession.id.label("session_id"),
+        ClassSession.pacing,
+        ClassSession.phase,
+        ClassSession.options,
+        ClassSession.started_at,
+        ClassSession.opened_at,
+        ClassSession.closes_at,
+        Player.id.label("player_id"),
+        Player.removed_at,
+        Player.joined_at,
+        _ANSWERED.label("answered"),
+        _LAST_ANSWERED_AT.label("last_answered_at"),
+    )
+    .join(Player, Player.session_id == ClassSession.id)
+    .where(ClassSession.public_id == bindparam("public_id"), Player.token == bindparam("token"))
+)
 
 
-@dataclass
-class Progress:
-    """How many answers a player has (student-paced: also the position of
-    their current question, as answers are only recorded in order) and when
-    the last one came."""
+@dataclass(frozen=True)
+class Seat:
+    """What recording a player's answer reads about the session and the
+    player, as plain values: the answer route reads them in one row, without
+    loading either into the ORM session."""
 
+    session_id: int
+    pacing: str
+    phase: str
+    options: dict
+    started_at: datetime | None
+    opened_at: datetime | None
+    closes_at: datetime | None
+    player_id: int
+    removed_at: datetime | None
+    joined_at: datetime | None
+    #: The player's answers so far (student-paced: the current question's
+    #: position, as answers are only recorded in order) and the last one's time.
     answered: int
     last_answered_at: datetime | None
 
@@ -214,18 +239,40 @@ def screen_of(public_id: str, token: str | None) -> Screen | None:
     return None if row is None else Screen(*row)
 
 
-def seat_for_answer(
-    public_id: str, token: str | None
-) -> tuple[ClassSession, Player, Progress] | None:
-    """Session ``public_id``, its player holding ``token`` and the player's
-    :class:`Progress`, in one query:
-    everything :func:`submit` reads besides the question."""
+def seat_for_answer(public_id: str, token: str | None) -> Seat | None:
+    """The :class:`Seat` of session ``public_id``'s player holding ``token``
+    (None: no such pair), read in one autocommit statement; a time limit or
+    deadline run out is settled first."""
     if not token:
         return None
-    row = db.session.execute(
-        _SESSION_PLAYER_PROGRESS, {"public_id": public_id, "token": token}
-    ).first()
-    return None if row is None else (row[0], row[1], Progress(row[2], row[3]))
+    params = {"public_id": public_id, "token": token}
+    with db.engines[AUTOCOMMIT].connect() as connection:
+        row = connection.execute(_SEAT, params).first()
+    if row is not None and settle_if_due(row.session_id, row.phase, row.closes_at):
+        with db.engines[AUTOCOMMIT].connect() as connection:
+            row = connection.execute(_SEAT, params).first()
+    return None if row is None else Seat(**row._asdict())
+
+
+def seat_of(session: ClassSession, player: Player) -> Seat:
+    """The :class:`Seat` of a session and player already loaded."""
+    answered, last_answered_at = db.session.execute(
+        select(_ANSWERED, _LAST_ANSWERED_AT).where(Player.id == player.id)
+    ).one()
+    return Seat(
+        session.id,
+        session.pacing,
+        session.phase,
+        session.options,
+        session.started_at,
+        session.opened_at,
+        session.closes_at,
+        player.id,
+        player.removed_at,
+        player.joined_at,
+        answered,
+        last_answered_at,
+    )
 
 
 @dataclass
@@ -296,24 +343,16 @@ def device_view(session: ClassSession, player: Player, item: SessionItem) -> Que
     return question_view(content, device_order(session, player, item))
 
 
-def _elapsed_ms(session: ClassSession, player: Player, since: datetime | None, now: datetime):
+def _elapsed_ms(seat: Seat, since: datetime | None, now: datetime):
     """Milliseconds from ``since`` (or, student-paced, the player's start) to ``now``."""
-    starts = (aware(since), aware(session.started_at), aware(player.joined_at))
-    if session.pacing == "teacher":
-        moment = aware(session.opened_at)
+    starts = (aware(since), aware(seat.started_at), aware(seat.joined_at))
+    if seat.pacing == "teacher":
+        moment = aware(seat.opened_at)
     else:
         moment = max((m for m in starts if m is not None), default=None)
     if moment is None:
         return None
     return max(0, int((now - moment).total_seconds() * 1000))
-
-
-def progress_of(player: Player) -> Progress:
-    """The player's :class:`Progress`, read now."""
-    answered, last = db.session.execute(
-        select(_ANSWERED, _LAST_ANSWERED_AT).where(Player.id == player.id)
-    ).one()
-    return Progress(answered, last)
 
 
 #: The answer row's columns and their types.
@@ -358,13 +397,12 @@ def _insert_statement(teacher_paced: bool, dialect: str):
     return PlayerAnswer.__table__.insert().from_select(list(_ANSWER_COLUMNS), source)
 
 
-def _insert_while_open(session: ClassSession, row: dict[str, Any]) -> bool:
+def _insert_while_open(connection, teacher_paced: bool, row: dict[str, Any]) -> bool:
     """Insert the answer ``row`` if, in the same statement, the window is open."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _insert_statement(session.pacing == "teacher", dialect)
+    statement = _insert_statement(teacher_paced, connection.dialect.name)
     # SQLAlchemy keeps an INSERT's rowcount only when asked; psycopg's reads
     # -1 once the cursor is released, which would call every answer late.
-    result = db.session.execute(
+    result = connection.execute(
         statement,
         {f"v_{name}": value for name, value in row.items()},
         execution_options={"preserve_rowcount": True},
@@ -379,31 +417,37 @@ def submit(
     round_: int,
     values: list[str],
     confidence: int | None,
-    progress: Progress | None = None,
 ) -> AnswerResult:
-    """Grade and record a player's answer to ``position`` (round ``round_``).
+    """:func:`record` for a session and player already loaded."""
+    return record(seat_of(session, player), position, round_, values, confidence)
+
+
+def record(
+    seat: Seat, position: int, round_: int, values: list[str], confidence: int | None
+) -> AnswerResult:
+    """Grade and record the answer of ``seat``'s player to ``position`` (round ``round_``).
 
     Raises :class:`ResponseError` for values that are not an answer
     (including a missing confidence when the session asks for it).
-    ``progress``, if the caller read it already (:func:`seat_for_answer`),
-    saves a query in student-paced sessions.
+
+    The answer is written by one statement in autocommit: a transaction
+    around it would add nothing (the statement checks the window itself)
+    but, on PostgreSQL, two round trips (BEGIN and COMMIT) per answer.
     """
-    if player.removed_at is not None:
+    if seat.removed_at is not None:
         raise JoinRefused("removed")
-    player_id = player.id  # the commit below expires the row; nothing reloads it
-    content = item_content(session.id, position)
+    content = item_content(seat.session_id, position)
     if content is None:
         raise LookupError(position)
     last_answer = None
-    if session.pacing == "student":
-        progress = progress or progress_of(player)
-        answered, last_answer = progress.answered, progress.last_answered_at
-        if position < answered:
-            return AnswerResult("repeat", player_id, position, 1)
-        if position > answered:
+    if seat.pacing == "student":
+        last_answer = seat.last_answered_at
+        if position < seat.answered:
+            return AnswerResult("repeat", seat.player_id, position, 1)
+        if position > seat.answered:
             return AnswerResult("not_current")
         round_ = 1
-    options: SessionOptions = options_of(session)
+    options = SessionOptions.from_dict(seat.options)
     response = REGISTRY[content["type"]].read_response(values, content)
     if options.asks_confidence:
         if confidence not in CONFIDENCE_LEVELS:
@@ -412,10 +456,10 @@ def submit(
         confidence = None
     fraction = REGISTRY[content["type"]].grade(content["answer"], response)
     now = utcnow()
-    elapsed = _elapsed_ms(session, player, last_answer, now)
+    elapsed = _elapsed_ms(seat, last_answer, now)
     row = {
-        "session_id": session.id,
-        "player_id": player.id,
+        "session_id": seat.session_id,
+        "player_id": seat.player_id,
         "position": position,
         "round": round_,
         "response": response,
@@ -427,16 +471,14 @@ def submit(
         "time_taken_ms": elapsed,
         "answered_at": now,
     }
-    standing = AnswerResult("repeat", player_id, position, round_)
+    standing = AnswerResult("repeat", seat.player_id, position, round_)
     try:
-        inserted = _insert_while_open(session, row)
-        db.session.commit()
+        with db.engines[AUTOCOMMIT].connect() as connection:
+            inserted = _insert_while_open(connection, seat.pacing == "teacher", row)
     except IntegrityError:
         # A second submission raced this one and won: its answer stands.
-        db.session.rollback()
         return standing
     if not inserted:
         # Closed, or answered before: an answer that stands says so first.
-        db.session.refresh(session)
         return standing if standing.answer is not None else AnswerResult("late")
-    return AnswerResult("recorded", player_id, position, round_)
+    return AnswerResult("recorded", seat.player_id, position, round_)

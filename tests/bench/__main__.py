@@ -73,7 +73,8 @@ def prepare_quizapp(url: str, env: dict, teachers: int) -> dict:
             for v in choosable
         ]
         db.session.remove()
-        db.engine.dispose()
+        for engine in db.engines.values():
+            engine.dispose()
     return {"teachers": names, "questions": picked, "banks": slugs}
 
 

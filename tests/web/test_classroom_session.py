@@ -485,7 +485,8 @@ def test_a_student_paced_student_receives_no_answer_before_giving_it(teacher):
             assert_reveals_nothing(page, content, f"question page {position}")
             before[student][position] = len(student.received)
             response = student.answer(values(content))
-            assert response.headers["Location"] == f"/play/s/{public_id}/{position + 1}"
+            feedback = f"/play/s/{public_id}/{position + 1}?notice=recorded"
+            assert response.headers["Location"] == feedback
             student.get(response.headers["Location"])  # its feedback, revealing it
     for student in students:
         for position, mark in before[student].items():

@@ -102,16 +102,18 @@ def statements(app, whole: bool = False):
     """The SQL statements sent while the block runs: their first words (or ``whole``)."""
     sent: list[str] = []
     with app.app_context():
-        engine = db.engine
+        engines = list(db.engines.values())  # the main pool and the autocommit one
 
     def record(_conn, _cursor, statement, *_args):
         sent.append(statement if whole else statement.split()[0].upper())
 
-    event.listen(engine, "before_cursor_execute", record)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield sent
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_poll_reads_one_row(lesson):

@@ -331,6 +331,29 @@ def test_the_same_answer_form_sent_twice_records_one_answer(on_first_question):
     assert stored.fraction == 1 and stored.points == 1
 
 
+def test_a_student_paced_answer_sent_twice_is_told_apart_on_its_feedback_page(teacher):
+    """The feedback page says what became of each send, from its address:
+    answering sets no cookie, and a plain visit to the page says nothing."""
+    public_id, code = make_session(teacher, pacing="student")
+    ann = make_student(teacher, code, "Ann")
+    teacher.act(public_id, "start")
+    content = teacher.content(public_id, 0)
+    form = ann.form()
+    first = ann.answer(right_values(content), form=form)
+    second = ann.answer(wrong_values(content), form=form)
+    feedback = f"/play/s/{public_id}/1"
+    assert first.headers["Location"] == f"{feedback}?notice=recorded"
+    assert second.headers["Location"] == f"{feedback}?notice=repeat"
+    assert "Set-Cookie" not in first.headers and "Set-Cookie" not in second.headers
+    recorded, repeat = (main_part(ann.text(r.headers["Location"])) for r in (first, second))
+    assert "Your answer is recorded." in recorded and "first answer stands" not in recorded
+    assert says(repeat, "You had already answered this question; your first answer stands.")
+    for plain in (feedback, f"{feedback}?notice=late", f"{feedback}?notice=<b>"):
+        assert 'class="flash' not in main_part(ann.text(plain)), plain
+    [stored] = teacher.answers(public_id)
+    assert stored.fraction == 1
+
+
 @pytest.mark.parametrize("by_script", [False, True], ids=["form post", "sent by live.js"])
 def test_an_answer_after_the_teacher_closed_the_question_is_too_late(on_first_question, by_script):
     """Posted by the browser, the page after the redirect says so; sent by
