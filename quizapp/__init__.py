@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.exc import DisconnectionError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -26,6 +26,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.config.from_object(Config(app.instance_path))
     if config:
         app.config.update(config)
+    _refuse_memory_database(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_BINDS"] = {
         **app.config.get("SQLALCHEMY_BINDS", {}),
         # No transaction to end when a connection goes back to the pool.
@@ -80,6 +81,17 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     cli.init_app(app)
     accounts_cli.init_app(app)
     return app
+
+
+def _refuse_memory_database(url: str) -> None:
+    """An in-memory SQLite database is one per connection pool, and the app
+    has two (see :data:`quizapp.extensions.AUTOCOMMIT`): answers would be
+    written where no page reads them."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise ValueError(
+            f"{url}: an in-memory SQLite database is not supported; use a file (sqlite:///path)"
+        )
 
 
 def _configure_sqlite(app: Flask) -> None:

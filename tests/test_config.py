@@ -3,6 +3,7 @@
 import stat
 import time
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -90,3 +91,9 @@ def test_a_pooled_connection_idle_a_while_is_tested_and_replaced_if_dropped(tmp_
             assert ended >= 2  # one in each pool
         assert read() == 2
         assert pings == ([None, AUTOCOMMIT] if postgres else [])
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_sqlite_database_is_refused_with_a_clear_error(url, app_factory):
+    with pytest.raises(ValueError, match="in-memory SQLite database is not supported"):
+        app_factory(url)

@@ -136,6 +136,28 @@ def test_an_answer_costs_two_statements_once_the_question_was_read(lesson):
     assert sent == ["SELECT", "INSERT"]
 
 
+def test_an_answer_is_written_without_a_transaction_around_it(lesson):
+    """Both statements go to the autocommit pool: on PostgreSQL a BEGIN and a
+    COMMIT would be two more round trips per answer."""
+    teacher, public_id, ann = lesson
+    content = teacher.content(public_id, 0)
+    form = ann.form()
+    with teacher.app.app_context():
+        main = db.engine
+    begun = []
+
+    def record(_conn):
+        begun.append(1)
+
+    event.listen(main, "begin", record)
+    try:
+        response = ann.answer(right_values(content), form=form)
+    finally:
+        event.remove(main, "begin", record)
+    assert response.status_code == 302 and begun == []
+    assert len(teacher.answers(public_id)) == 1
+
+
 def test_a_students_new_screen_and_an_answer_sent_by_script_read_the_screen_once(lesson):
     """A class's phones all ask for their new screen at once: one read each."""
     teacher, public_id, ann = lesson
