@@ -27,11 +27,14 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
-#: A second pool of connections to the same database, in autocommit mode,
-#: for reads of one statement (students' polls, the poll watcher). The
-#: main pool's connections switch to autocommit and back on every such
-#: read; measured on PostgreSQL, that was a sixth of a poll's cost.
+#: The bind key of a second pool of connections to the same database, in
+#: autocommit mode, for work done in single statements: students' polls, the
+#: poll watcher, and answers (a read, then an INSERT that checks what it
+#: needs as it writes). On PostgreSQL a transaction around each would be a
+#: BEGIN and a COMMIT more, and switching the main pool's connections to
+#: autocommit and back cost a sixth of a poll.
 AUTOCOMMIT = "autocommit"
+
 migrate = Migrate(compare_type=True, render_as_batch=True)
 babel = Babel()
 csrf = CSRFProtect()
