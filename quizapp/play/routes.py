@@ -31,7 +31,7 @@ from quizapp.play.players import remember, token_for
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
 from quizapp.services.content import item_content, quotes_for, quotes_of
-from quizapp.services.session_reports import session_results
+from quizapp.services.session_reports import finished_results
 
 
 def join_messages() -> dict[str, str]:
@@ -158,12 +158,10 @@ def _teacher_paced(screen: play.Screen) -> dict:
 
 
 def _results(session: ClassSession) -> dict:
-    # A student's results leave out the class's answer counts: this page
-    # is rendered for every phone of a class when the session ends.
-    return {
-        "template": "play/finished.html",
-        "results": session_results(session, distributions=False),
-    }
+    # A student's results leave out the class's answer counts, and once the
+    # session is finished they are worked out once for the whole class:
+    # this page is rendered for every phone of a class when the session ends.
+    return {"template": "play/finished.html", "results": finished_results(session)}
 
 
 def _state_context(screen: play.Screen) -> dict:

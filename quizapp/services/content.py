@@ -172,6 +172,8 @@ def published_by_bank() -> dict[int, list[QuestionVersion]]:
 # test's fresh database comes with a fresh application). This is not live
 # state: phases, rounds, players and answers are read from the database on
 # every request. The content dicts are shared: callers only read them.
+# (A finished session's results are kept too, under its revision: see
+# quizapp.services.session_reports.finished_results.)
 
 IMMUTABLE_LIMIT = 4096
 _VERSION_AT = select(SessionItem.question_version_id).where(

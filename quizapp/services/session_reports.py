@@ -19,6 +19,7 @@ from quizapp.domain.scoring import is_right
 from quizapp.extensions import db
 from quizapp.i18n import pick
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
+from quizapp.services.content import kept
 
 #: A cell of the grid: how one player did on one question.
 RIGHT, PARTLY, WRONG, ABSENT, MISSED, WAITING = (
@@ -177,6 +178,34 @@ def session_results(session: ClassSession, distributions: bool = True) -> Sessio
                 result.rounds.append(distribution(content, pairs))
         questions.append(result)
     return SessionResults(session, students, questions)
+
+
+def finished_results(session: ClassSession) -> SessionResults:
+    """A finished session's results for its students' pages (without the
+    answer counts), worked out once per process for each of its revisions.
+
+    When a lesson ends, every phone of the class asks for them at once, and
+    each load reads the whole class's answers (7–11 ms on PostgreSQL). A
+    finished session takes no more answers, and whatever else changes it
+    (a player removed) moves its revision, which each request reads from
+    the database with the session and which is part of the key. The loaded
+    players and questions are taken out of the database session, so that no
+    later commit of this request expires what other requests read.
+    """
+
+    def load() -> SessionResults:
+        results = session_results(session, distributions=False)
+        loaded = [student.player for student in results.students]
+        for question in results.questions:
+            loaded += [question.item, question.item.question_version]
+        for instance in loaded:
+            if instance in db.session:
+                db.session.expunge(instance)
+        return results
+
+    if session.phase != "finished":
+        return session_results(session, distributions=False)
+    return kept(("finished results", session.id, session.revision), load)
 
 
 def answered_players(session: ClassSession, position: int, round_: int) -> int:

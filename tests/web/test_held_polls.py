@@ -171,15 +171,16 @@ def test_above_the_limit_a_poll_is_answered_at_once(limited):
     assert poll.response.status_code == 304
 
 
-def test_requests_that_change_something_take_the_next_free_place_first():
-    """A class's woken screens wait in line; an answer sent meanwhile goes first."""
+def test_changes_then_woken_screens_then_other_reads_take_the_next_free_place():
+    """A class's woken screens wait in line; an answer sent meanwhile goes
+    first, and the screens go before other pages that came earlier."""
     places = polls.WorkPlaces(1)
-    places.enter(first=False)  # the one place is at work
+    places.enter(polls.READ)  # the one place is at work
     order: list[str] = []
 
-    def request(name: str, first: bool) -> threading.Thread:
+    def request(name: str, line: int) -> threading.Thread:
         def work():
-            places.enter(first)
+            places.enter(line)
             order.append(name)
             places.leave()
 
@@ -187,18 +188,24 @@ def test_requests_that_change_something_take_the_next_free_place_first():
         thread.start()
         return thread
 
+    arriving = [
+        ("page 0", polls.READ),
+        ("screen 0", polls.NEWS),
+        ("page 1", polls.READ),
+        ("screen 1", polls.NEWS),
+        ("answer", polls.CHANGE),
+    ]
     waiting = []
-    for i in range(3):
-        waiting.append(request(f"screen {i}", first=False))
+    for name, line in arriving:
+        waiting.append(request(name, line))
         time.sleep(0.1)  # in line one after the other
-    waiting.append(request("answer", first=True))
-    time.sleep(0.2)
+    time.sleep(0.1)
     assert order == []  # nobody works while the place is taken
     places.leave()
     for thread in waiting:
         thread.join(timeout=3)
-    assert order == ["answer", "screen 0", "screen 1", "screen 2"]
-    places.enter(first=False)  # the place came back free: no wait
+    assert order == ["answer", "screen 0", "screen 1", "page 0", "page 1"]
+    places.enter(polls.READ)  # the place came back free: no wait
     places.leave()
 
 

@@ -203,3 +203,30 @@ def test_the_projectors_refresh_gets_its_live_region_alone(lesson):
     part = teacher.text(f"/classroom/{public_id}?part=live")
     assert "<header" in whole and "<header" not in part
     assert 'data-live-state="/classroom/' in part and "answer-count" in part
+
+
+def test_a_finished_sessions_results_are_read_once_for_the_class_until_it_changes(teacher):
+    """Every phone asks for the results when the lesson ends: the first
+    phone's page reads the class's answers, the next only its own screen;
+    a player removed afterwards moves the revision and the results."""
+    public_id, code = make_session(teacher)
+    ann, bob = (make_student(teacher, code, name) for name in ("Ann", "Bob"))
+    teacher.act(public_id, "start")
+    ann.answer(right_values(teacher.content(public_id, 0)))
+    teacher.act(public_id, "finish")
+    live = f"/play/s/{public_id}?part=live"
+    with statements(teacher.app) as first:
+        assert "Ann" in leaderboard(ann.get(live).text)
+    with statements(teacher.app) as second:
+        board = leaderboard(bob.get(live).text)
+    assert len(first) > len(second) and second == ["SELECT"]  # Bob's screen, no more
+    assert board.index("Ann") < board.index("Bob")  # Ann has a point, Bob none
+    [ann_player] = [p for p in teacher.players(public_id) if p.nickname == "Ann"]
+    assert teacher.remove(public_id, ann_player.id).status_code == 302
+    assert "Ann" not in leaderboard(bob.get(live).text)
+
+
+def leaderboard(page: str) -> str:
+    return page[
+        page.index('<ol class="leaderboard"') : page.index("</ol>", page.index("leaderboard"))
+    ]
