@@ -31,6 +31,7 @@ from quizapp.models import (
 )
 from quizapp.models.content import aware, utcnow
 from quizapp.services.content import kept
+from quizapp.services.direct import DirectRead
 
 CODE_TRIES = 20
 
@@ -148,10 +149,12 @@ def session_by_public_id(public_id: str) -> ClassSession | None:
 
 
 #: What a poll reads: built once, since building a statement costs more than
-#: running it on an indexed column.
-_POLL = select(
-    ClassSession.id, ClassSession.revision, ClassSession.phase, ClassSession.closes_at
-).where(ClassSession.public_id == bindparam("public_id"))
+#: running it on an indexed column, and sent to the driver directly.
+_POLL = DirectRead(
+    select(
+        ClassSession.id, ClassSession.revision, ClassSession.phase, ClassSession.closes_at
+    ).where(ClassSession.public_id == bindparam("public_id"))
+)
 
 
 def current_revision(public_id: str) -> int | None:
@@ -163,8 +166,7 @@ def current_revision(public_id: str) -> int | None:
     """
     # Autocommit: one statement, no BEGIN and ROLLBACK around it (on
     # PostgreSQL each of those would be one more round trip per poll).
-    with db.engines[AUTOCOMMIT].connect() as connection:
-        row = connection.execute(_POLL, {"public_id": public_id}).first()
+    row = _POLL.first(db.engines[AUTOCOMMIT], public_id=public_id)
     if row is None:
         return None
     session = settle_if_due(row.id, row.phase, row.closes_at)

@@ -43,6 +43,7 @@ from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import aware, utcnow
 from quizapp.services.classroom import options_of, settle_if_due
 from quizapp.services.content import item_content
+from quizapp.services.direct import DirectRead
 
 GENERATED_TRIES = 12
 
@@ -139,8 +140,9 @@ _LAST_ANSWERED_AT = (
     .correlate(Player)
     .scalar_subquery()
 )
-#: What recording an answer reads: one row (see :class:`Seat`).
-_SEAT = (
+#: What recording an answer reads: one row (see :class:`Seat`), sent to the
+#: driver directly.
+_SEAT = DirectRead(
     select(
         ClassSession.id.label("session_id"),
         ClassSession.pacing,
@@ -245,12 +247,10 @@ def seat_for_answer(public_id: str, token: str | None) -> Seat | None:
     deadline run out is settled first."""
     if not token:
         return None
-    params = {"public_id": public_id, "token": token}
-    with db.engines[AUTOCOMMIT].connect() as connection:
-        row = connection.execute(_SEAT, params).first()
+    engine = db.engines[AUTOCOMMIT]
+    row = _SEAT.first(engine, public_id=public_id, token=token)
     if row is not None and settle_if_due(row.session_id, row.phase, row.closes_at):
-        with db.engines[AUTOCOMMIT].connect() as connection:
-            row = connection.execute(_SEAT, params).first()
+        row = _SEAT.first(engine, public_id=public_id, token=token)
     return None if row is None else Seat(**row._asdict())
 
 

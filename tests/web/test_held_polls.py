@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.test import Client
@@ -310,3 +311,89 @@ def test_a_stopping_server_answers_its_held_polls_at_once_and_holds_no_more(ann_
     late.start()
     assert late.answered(within=SETTLE_S) and late.response.status_code == 304
     assert watch.held == 0
+
+
+class SlowReads:
+    """A stand-in for the database read of :class:`polls.SharedReads`: the
+    first read waits until let go; every read returns the revision of now."""
+
+    def __init__(self):
+        self.revision = 1
+        self.calls = 0
+        self.first_begun = threading.Event()
+        self.let_go = threading.Event()
+        self.idle = 0
+        self.fail = False
+
+    def read(self, _public_id: str) -> int:
+        self.calls += 1
+        seen = self.revision
+        if self.calls == 1:
+            self.first_begun.set()
+            self.let_go.wait(5)
+        if self.fail:
+            raise OSError("the database is away")
+        return seen
+
+    @contextmanager
+    def idle_place(self):
+        self.idle += 1
+        yield
+
+
+def shared_read_threads(reads: polls.SharedReads, slow: SlowReads, count: int):
+    """``count`` polls on threads: (threads, results), each result a value or an exception."""
+    results: list = [None] * count
+
+    def poll(index: int):
+        try:
+            results[index] = reads.read("s", slow.read, slow.idle_place)
+        except Exception as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=poll, args=(i,), daemon=True) for i in range(count)]
+    return threads, results
+
+
+def test_polls_coming_during_a_read_share_the_next_read_not_that_one():
+    """A teacher's click may land after a read began: the polls that came
+    during it are answered from one read that begins after it ends."""
+    reads, slow = polls.SharedReads(), SlowReads()
+    first, first_result = shared_read_threads(reads, slow, 1)
+    first[0].start()
+    assert slow.first_begun.wait(3)
+    waiting, results = shared_read_threads(reads, slow, 8)
+    for thread in waiting:
+        thread.start()
+    time.sleep(SETTLE_S)  # all eight wait for the read under way to end
+    slow.revision = 2  # the teacher moved the session meanwhile
+    slow.let_go.set()
+    for thread in [*first, *waiting]:
+        thread.join(3)
+    assert first_result == [1]
+    assert results == [2] * 8  # none was told the read that began before it came
+    assert slow.calls == 2  # the eight shared one read
+    assert slow.idle == 8  # and waited without a working place
+    assert reads.read("s", slow.read, slow.idle_place) == 2 and slow.calls == 3
+
+
+def test_a_shared_read_that_fails_fails_each_poll_and_the_next_poll_reads_again():
+    reads, slow = polls.SharedReads(), SlowReads()
+    first, first_result = shared_read_threads(reads, slow, 1)
+    first[0].start()
+    assert slow.first_begun.wait(3)
+    waiting, results = shared_read_threads(reads, slow, 3)
+    for thread in waiting:
+        thread.start()
+    time.sleep(SETTLE_S)
+    slow.fail = True
+    slow.let_go.set()
+    for thread in [*first, *waiting]:
+        thread.join(3)
+    assert isinstance(first_result[0], OSError)
+    led = [r for r in results if isinstance(r, OSError)]  # the one that made the read
+    told = [r for r in results if isinstance(r, RuntimeError)]
+    assert len(led) == 1 and len(told) == 2
+    assert all(isinstance(r.__cause__, OSError) for r in told)
+    slow.fail = False
+    assert reads.read("s", slow.read, slow.idle_place) == 1

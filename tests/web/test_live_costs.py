@@ -18,6 +18,7 @@ from werkzeug.test import Client
 
 from quizapp.extensions import db
 from quizapp.models.content import utcnow
+from quizapp.services.direct import DirectRead
 from tests.answers import right_values
 from tests.web.test_play import make_session, make_student
 
@@ -99,21 +100,38 @@ def test_a_poll_that_finds_the_time_limit_run_out_closes_the_question(teacher):
 
 @contextmanager
 def statements(app, whole: bool = False):
-    """The SQL statements sent while the block runs: their first words (or ``whole``)."""
+    """The SQL statements sent while the block runs: their first words (or ``whole``).
+
+    Those SQLAlchemy executes, and the reads sent to the driver directly
+    (:class:`~quizapp.services.direct.DirectRead`, one statement each: see
+    ``tests/services/test_direct.py``), in the order sent.
+    """
     sent: list[str] = []
     with app.app_context():
         engines = list(db.engines.values())  # the main pool and the autocommit one
 
-    def record(_conn, _cursor, statement, *_args):
+    def record(statement: str) -> None:
         sent.append(statement if whole else statement.split()[0].upper())
 
+    def executed(_conn, _cursor, statement, *_args):
+        record(statement)
+
+    direct_first = DirectRead.first
+
+    def first(read, engine, **params):
+        if engine in engines:
+            record(read.statement.compile(engine).string)
+        return direct_first(read, engine, **params)
+
     for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
+        event.listen(engine, "before_cursor_execute", executed)
+    DirectRead.first = first
     try:
         yield sent
     finally:
+        DirectRead.first = direct_first
         for engine in engines:
-            event.remove(engine, "before_cursor_execute", record)
+            event.remove(engine, "before_cursor_execute", executed)
 
 
 def test_a_poll_reads_one_row(lesson):
