@@ -21,7 +21,9 @@ per process, one :class:`Watch` thread reads the revisions of the sessions
 that have held polls, every ``WATCH_INTERVAL_S``, in one query, and wakes
 the polls whose revision moved (or whose time limit ran out). The woken
 poll reads its revision again (or Flask reads the session) before
-answering, so any number of workers and hosts give the same answers. At
+answering, so any number of workers and hosts give the same answers. Polls
+of one session that come at the same time share a read
+(:class:`SharedReads`), each from a read begun after it came. At
 most ``QUIZ_HELD_POLLS`` polls are held per process (a held poll takes a
 server thread, see gunicorn.conf.py); above that a poll with nothing new
 is answered "304 Not Modified" at once, and the phone asks again a second

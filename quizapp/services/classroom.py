@@ -160,9 +160,10 @@ _POLL = DirectRead(
 def current_revision(public_id: str) -> int | None:
     """The revision of session ``public_id`` (None: no such session), for polls.
 
-    A poll reads four columns on a connection of its own, without the ORM
-    session's bookkeeping; only when a time limit or deadline has run out does it
-    load the session and settle it.
+    A poll reads four columns on a connection of its own, sent to the driver
+    directly (:mod:`quizapp.services.direct`), without the ORM session's
+    bookkeeping; only when a time limit or deadline has run out does it load
+    the session and settle it.
     """
     # Autocommit: one statement, no BEGIN and ROLLBACK around it (on
     # PostgreSQL each of those would be one more round trip per poll).
