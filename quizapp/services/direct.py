@@ -11,7 +11,9 @@ models like any other), compiles it once per dialect, and sends it through
 the DBAPI cursor of a connection from the same pool (its checkout events,
 such as the ping after an idle second, still run). Each column comes back
 through its type's result processing for that dialect, as SQLAlchemy would
-return it (SQLite's stored times as datetimes, JSON decoded).
+return it (SQLite's stored times as datetimes, JSON decoded). A failure is
+the driver's own exception (a DBAPI ``Error``, not SQLAlchemy's wrapper of
+it); a connection the server ended is invalidated, as SQLAlchemy does.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class DirectRead:
             params[name] = process(params[name])
         values = params if plan.order is None else tuple(params[name] for name in plan.order)
         connection = engine.raw_connection()
+        cursor = None
         try:
             cursor = connection.cursor()
             try:
@@ -61,6 +64,12 @@ class DirectRead:
                 row = cursor.fetchone()
             finally:
                 cursor.close()
+        except engine.dialect.loaded_dbapi.Error as error:
+            # As SQLAlchemy's own execution does: a connection the server
+            # ended is not handed out again (the next checkout makes a new one).
+            if engine.dialect.is_disconnect(error, connection.dbapi_connection, cursor):
+                connection.invalidate(error)
+            raise
         finally:
             connection.close()  # back to the pool, reset as SQLAlchemy resets it
         if row is None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, event, func, select
+import pytest
+from sqlalchemy import bindparam, create_engine, event, func, select, text
+from sqlalchemy.pool import NullPool
 
 from quizapp.extensions import AUTOCOMMIT, db
 from quizapp.models import ClassSession, Player
@@ -18,6 +20,7 @@ from quizapp.models.content import utcnow
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
 from quizapp.services.direct import DirectRead
+from tests.conftest import database_url
 from tests.services.test_classroom import answer_right, make_player, make_session
 
 #: A read with a literal of its own, a datetime parameter and a JSON column.
@@ -99,3 +102,27 @@ def test_a_direct_read_sends_one_statement_on_a_connection_from_the_pool(importe
         assert checkouts == [1]
         if engine.dialect.name == "sqlite":
             assert len(traced) == 1 and traced[0].startswith("SELECT")
+
+
+def test_a_connection_the_server_ended_fails_one_direct_read_and_is_replaced(app_factory, tmp_path):
+    """Without the ping after an idle while (the connection was used a moment
+    ago): the read that finds it ended fails, and the pool does not hand it
+    out again, so the next read works."""
+    app = app_factory(database_url(tmp_path), QUIZ_DB_PING_AFTER_S=3600)
+    with app.app_context():
+        db.create_all()
+        engine = db.engines[AUTOCOMMIT]
+        assert sessions.current_revision("0" * 32) is None  # the pool has its connection
+        pooled = engine.raw_connection()
+        driver = pooled.driver_connection
+        pooled.close()  # back in the pool, as it was after the poll
+        if engine.dialect.name == "postgresql":
+            other = create_engine(engine.url, poolclass=NullPool)  # as a restart would
+            with other.connect() as connection:
+                connection.execute(text(f"SELECT pg_terminate_backend({driver.info.backend_pid})"))
+            other.dispose()
+        else:  # SQLite has no server: the file's connection is closed under the pool
+            driver.close()
+        with pytest.raises(engine.dialect.loaded_dbapi.Error):
+            sessions.current_revision("0" * 32)
+        assert sessions.current_revision("0" * 32) is None
