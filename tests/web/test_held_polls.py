@@ -341,9 +341,11 @@ class SlowReads:
         yield
 
 
-def shared_read_threads(reads: polls.SharedReads, slow: SlowReads, count: int):
-    """``count`` polls on threads: (threads, results), each result a value or an exception."""
-    results: list = [None] * count
+def polls_during_a_read(reads: polls.SharedReads, slow: SlowReads, count: int, meanwhile):
+    """One poll's read under way, ``count`` polls coming during it, then
+    ``meanwhile(slow)`` and the read let go: (the first poll's result, the
+    others' results), each a value or an exception."""
+    results: list = [None] * (count + 1)
 
     def poll(index: int):
         try:
@@ -351,26 +353,29 @@ def shared_read_threads(reads: polls.SharedReads, slow: SlowReads, count: int):
         except Exception as error:
             results[index] = error
 
-    threads = [threading.Thread(target=poll, args=(i,), daemon=True) for i in range(count)]
-    return threads, results
+    threads = [threading.Thread(target=poll, args=(i,), daemon=True) for i in range(count + 1)]
+    threads[0].start()
+    assert slow.first_begun.wait(3)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(SETTLE_S)  # all of them wait for the read under way to end
+    meanwhile(slow)
+    slow.let_go.set()
+    for thread in threads:
+        thread.join(3)
+    return results[0], results[1:]
 
 
 def test_polls_coming_during_a_read_share_the_next_read_not_that_one():
     """A teacher's click may land after a read began: the polls that came
     during it are answered from one read that begins after it ends."""
     reads, slow = polls.SharedReads(), SlowReads()
-    first, first_result = shared_read_threads(reads, slow, 1)
-    first[0].start()
-    assert slow.first_begun.wait(3)
-    waiting, results = shared_read_threads(reads, slow, 8)
-    for thread in waiting:
-        thread.start()
-    time.sleep(SETTLE_S)  # all eight wait for the read under way to end
-    slow.revision = 2  # the teacher moved the session meanwhile
-    slow.let_go.set()
-    for thread in [*first, *waiting]:
-        thread.join(3)
-    assert first_result == [1]
+
+    def teacher_moves(slow):
+        slow.revision = 2
+
+    first, results = polls_during_a_read(reads, slow, 8, teacher_moves)
+    assert first == 1
     assert results == [2] * 8  # none was told the read that began before it came
     assert slow.calls == 2  # the eight shared one read
     assert slow.idle == 8  # and waited without a working place
@@ -379,18 +384,12 @@ def test_polls_coming_during_a_read_share_the_next_read_not_that_one():
 
 def test_a_shared_read_that_fails_fails_each_poll_and_the_next_poll_reads_again():
     reads, slow = polls.SharedReads(), SlowReads()
-    first, first_result = shared_read_threads(reads, slow, 1)
-    first[0].start()
-    assert slow.first_begun.wait(3)
-    waiting, results = shared_read_threads(reads, slow, 3)
-    for thread in waiting:
-        thread.start()
-    time.sleep(SETTLE_S)
-    slow.fail = True
-    slow.let_go.set()
-    for thread in [*first, *waiting]:
-        thread.join(3)
-    assert isinstance(first_result[0], OSError)
+
+    def database_goes_away(slow):
+        slow.fail = True
+
+    first, results = polls_during_a_read(reads, slow, 3, database_goes_away)
+    assert isinstance(first, OSError)
     led = [r for r in results if isinstance(r, OSError)]  # the one that made the read
     told = [r for r in results if isinstance(r, RuntimeError)]
     assert len(led) == 1 and len(told) == 2
