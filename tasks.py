@@ -99,7 +99,7 @@ def serve(lan: bool = False) -> None:
     """
     setup()
     flask("db", "upgrade")
-    flask("quiz", "import")
+    flask("quiz", "import", "--startup")
     offer_first_account()
     flask("run", "--host", "0.0.0.0" if lan else "127.0.0.1", "--port", "5000")
 
@@ -189,7 +189,7 @@ def serve_production() -> None:
     """Set up, bring the database up to date, import the banks, run gunicorn."""
     setup()
     flask("db", "upgrade")
-    flask("quiz", "import")
+    flask("quiz", "import", "--startup")
     offer_first_account()
     os.execv(BIN / "gunicorn", [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")])
 

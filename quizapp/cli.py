@@ -1,4 +1,4 @@
-"""The ``flask quiz`` commands: check, import, export and measure question banks.
+"""The ``flask quiz`` commands: check, import, status, export and measure question banks.
 
 ``coverage`` reports how the banks cover the sources against the content
 bar. These names are an interface other tools use; their output formats
@@ -17,10 +17,22 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from quizapp.domain.banks import CheckResult, bank_files
 from quizapp.domain.coverage import Thresholds, measure, report
 from quizapp.domain.export import dump_bank
+from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES
 from quizapp.domain.yamlfile import load_yaml
 from quizapp.extensions import db
-from quizapp.services.banks import export_documents, import_banks
+from quizapp.services.banks import export_documents
 from quizapp.services.catalog import check_banks
+from quizapp.services.imports import ImportConflict, ImportSummary, import_banks
+from quizapp.services.sync import (
+    CHANGED_IN_BOTH,
+    CHANGED_IN_FILES,
+    IN_CONFLICT,
+    IN_SYNC,
+    folder_status,
+    folder_writable,
+    plan_write_back,
+    write_back,
+)
 
 quiz_cli = AppGroup("quiz", help="Check, import and export question banks.")
 
@@ -47,18 +59,67 @@ def check_command(paths: tuple[Path, ...]) -> None:
         raise SystemExit(1)
 
 
+PREFER = click.option(
+    "--prefer",
+    type=click.Choice(PREFERENCES),
+    help="Where a question changed in the files and in the database: whose change wins.",
+)
+
+
+def _questions_folder() -> Path:
+    return Path(current_app.config["QUIZ_QUESTIONS_DIR"])
+
+
+def _report_conflicts(summary: ImportSummary) -> None:
+    for conflict in summary.conflicts:
+        click.echo(
+            f"conflict: {conflict.label} changed in the files and in the database:", err=True
+        )
+        for line in conflict.lines():
+            click.echo(line, err=True)
+
+
 @quiz_cli.command("import")
 @PATHS
-def import_command(paths: tuple[Path, ...]) -> None:
-    """Load bank files into the database: all of them or, if any is invalid, none."""
+@PREFER
+@click.option(
+    "--startup",
+    is_flag=True,
+    help="As the app starts: skip banks in conflict or invalid, say so in one line, exit 0.",
+)
+def import_command(paths: tuple[Path, ...], prefer: str | None, startup: bool) -> None:
+    """Load bank files into the database, three-way against each bank's base.
+
+    A change made only in the files applies; a change made only in the
+    database (the browser) stands; a question changed on both sides is a
+    conflict, and then nothing is imported unless --prefer says whose
+    change wins. The files imported become their banks' base.
+    """
     catalog, result = check_banks(list(paths))
     if not result.ok:
         _report(result)
+        if startup:
+            click.echo(f"start-up import skipped: {len(result.problems)} problem(s) in the files")
+            return
         click.echo(f"nothing imported: {len(result.problems)} problem(s)")
         raise SystemExit(1)
     try:
-        summary = import_banks(catalog, result.banks)
+        summary = import_banks(
+            catalog,
+            result.banks,
+            prefer=prefer,
+            skip_conflicts=startup,
+            sync=True,
+        )
         db.session.commit()
+    except ImportConflict as refused:
+        db.session.rollback()
+        _report_conflicts(refused.summary)
+        click.echo(
+            f"nothing imported: {len(refused.summary.conflicts)} conflict(s); read them, "
+            "then import again with --prefer file or --prefer database"
+        )
+        raise SystemExit(1) from None
     except (OperationalError, ProgrammingError) as error:
         db.session.rollback()
         click.echo(
@@ -70,7 +131,51 @@ def import_command(paths: tuple[Path, ...]) -> None:
     except Exception:
         db.session.rollback()
         raise
+    if startup:
+        line = f"start-up import: {summary.line()}"
+        if summary.banks_skipped:
+            line += (
+                f"; left as they are (conflict): {', '.join(summary.banks_skipped)}"
+                " -- see 'flask quiz status'"
+            )
+        click.echo(line)
+        return
     click.echo(f"imported {len(result.banks)} bank(s): {summary.line()}")
+
+
+@quiz_cli.command("status")
+@PATHS
+def status_command(paths: tuple[Path, ...]) -> None:
+    """Say, bank by bank, whether the database and the files are in sync.
+
+    Exit status 0 when everything is in sync, 1 otherwise (including
+    invalid files), so scripts and CI can ask.
+    """
+    _, result = check_banks(list(paths))
+    if not result.ok:
+        _report(result)
+        click.echo(f"status unknown: {len(result.problems)} problem(s) in the files")
+        raise SystemExit(1)
+    statuses = folder_status(result)
+    for status in statuses:
+        click.echo(f"{status.slug}: {status.state}")
+        if status.fields not in ("same", BOTH):
+            click.echo(f"  bank title, description or status: changed in {status.fields}")
+        for outcome, heading in STATUS_HEADINGS:
+            for label in status.labels(outcome):
+                click.echo(f"  {heading}: {label}")
+    out_of_sync = [status for status in statuses if status.state != IN_SYNC]
+    click.echo(f"{len(statuses)} bank(s): {len(out_of_sync)} out of sync")
+    if out_of_sync:
+        raise SystemExit(1)
+
+
+STATUS_HEADINGS = (
+    (DATABASE, "changed in database"),
+    (FILE, "changed in files"),
+    (BOTH, "changed alike in both"),
+    (CONFLICT, "conflict"),
+)
 
 
 @quiz_cli.command("coverage")
@@ -111,15 +216,24 @@ def _files_by_bank(folder: Path) -> dict[str, Path]:
 
 
 @quiz_cli.command("export")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--bank", "slugs", multiple=True, help="Export only this bank (repeatable).")
-def export_command(folder: Path, slugs: tuple[str, ...]) -> None:
+def export_command(folder: Path | None, slugs: tuple[str, ...]) -> None:
     """Write the database's banks as YAML files into FOLDER.
 
-    A bank already in a file there is written back to that file; others go
-    to BANK-ID.yaml.
+    Without FOLDER (or with the questions folder), write back: each bank
+    changed in the database goes into its file there, which becomes the
+    bank's base; a bank whose file changed too is refused (import it
+    first). Into any other folder, every bank is written with the revision
+    it came from (`base:`), so that importing it later is checked
+    three-way. A bank already in a file there is written to that file;
+    others go to BANK-ID.yaml.
     """
-    documents = export_documents(list(slugs))
+    questions = _questions_folder()
+    if folder is None or folder.resolve() == questions.resolve():
+        _write_back(questions, list(slugs))
+        return
+    documents = export_documents(list(slugs), with_base=True)
     missing = sorted(set(slugs) - set(documents))
     if missing:
         click.echo(f"no such bank: {', '.join(missing)}", err=True)
@@ -130,6 +244,38 @@ def export_command(folder: Path, slugs: tuple[str, ...]) -> None:
         target = existing.get(slug, folder / f"{slug}.yaml")
         target.write_text(dump_bank(document), encoding="utf-8")
         click.echo(f"wrote {target} ({len(document['questions'])} questions)")
+
+
+def _write_back(folder: Path, slugs: list[str]) -> None:
+    _, result = check_banks([folder])
+    if not result.ok:
+        _report(result)
+        click.echo(f"nothing written: {len(result.problems)} problem(s) in the files")
+        raise SystemExit(1)
+    statuses = folder_status(result)
+    missing = sorted(set(slugs) - {status.slug for status in statuses})
+    if missing:
+        click.echo(f"no such bank: {', '.join(missing)}", err=True)
+        raise SystemExit(1)
+    if not folder_writable(folder):
+        click.echo(f"nothing written: {folder} is not a writable folder", err=True)
+        raise SystemExit(1)
+    refused = [
+        status
+        for status in statuses
+        if status.state in (CHANGED_IN_FILES, CHANGED_IN_BOTH, IN_CONFLICT)
+        and (not slugs or status.slug in slugs)
+    ]
+    plans = plan_write_back(folder, statuses, slugs)
+    write_back(plans)
+    db.session.commit()
+    for plan in plans:
+        click.echo(f"wrote {plan.path}")
+    for status in refused:
+        click.echo(f"not written: {status.slug} ({status.state}): import its file first", err=True)
+    click.echo(f"wrote back {len(plans)} bank(s); {len(refused)} refused")
+    if refused:
+        raise SystemExit(1)
 
 
 def init_app(app: Flask) -> None:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from quizapp.domain.sync import FileBase
 
 QUESTION_ORDER = (
     "id",
@@ -56,12 +60,15 @@ def bank_document(
     description: dict,
     questions: list[tuple[str, dict]],
     status: str = "active",
+    base: FileBase | None = None,
 ) -> dict:
     """A whole bank file's data, ready for :func:`dump_bank`."""
     document = {"bank": slug, "title": title, "description": description}
     # Like a question's status, the bank's is written only when not the default.
     if status != "active":
         document["status"] = status
+    if base is not None:
+        document["base"] = base.as_document()
     document["questions"] = [question_document(key, content) for key, content in questions]
     return document
 

@@ -4,7 +4,16 @@ from quizapp.models.accounts import User
 from quizapp.models.attempts import Answer, Attempt, AttemptItem
 from quizapp.models.audit import AuditEntry
 from quizapp.models.classroom import ClassSession, Player, PlayerAnswer, SessionItem
-from quizapp.models.content import Bank, Citation, Passage, Question, QuestionVersion, Source
+from quizapp.models.content import (
+    Bank,
+    BankState,
+    Citation,
+    Passage,
+    Question,
+    QuestionVersion,
+    Source,
+)
+from quizapp.models.proposals import Proposal
 
 __all__ = [
     "Answer",
@@ -12,11 +21,13 @@ __all__ = [
     "AttemptItem",
     "AuditEntry",
     "Bank",
+    "BankState",
     "Citation",
     "ClassSession",
     "Passage",
     "Player",
     "PlayerAnswer",
+    "Proposal",
     "Question",
     "QuestionVersion",
     "SessionItem",

@@ -11,6 +11,7 @@ newer draft is worked on, and cleared when the question is retired.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,11 @@ from quizapp.extensions import db
 
 if TYPE_CHECKING:
     from quizapp.models.accounts import User
+
+
+def new_uid() -> str:
+    """A random id for a bank, unique across databases in practice."""
+    return secrets.token_hex(8)
 
 
 def utcnow() -> datetime:
@@ -89,10 +95,42 @@ class Bank(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # --- sync with the bank files (see quizapp.services.sync) ---
+    # Names this bank across databases: a file's `base:` counts only in the
+    # database it came from (another database's revision 12 is other text).
+    # (The server default only lets a migration add the column; rows get one.)
+    uid: Mapped[str] = mapped_column(String(32), default=new_uid, server_default="")
+    # Bumped once by every change to the bank or any of its questions (an
+    # edit, an import, a retirement). Each question version records the
+    # value it was made at, so the bank as it was at any revision can be
+    # read back: that is the base of a file downloaded then.
+    content_revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The last sync with the questions folder (an import from it, or a
+    # write-back to it): the content revision then, the file's SHA-256, and
+    # the bank's own fields as the file held them. None: never synced.
+    synced_revision: Mapped[int | None] = mapped_column(Integer)
+    synced_sha256: Mapped[str | None] = mapped_column(String(64))
+    synced_fields: Mapped[dict | None] = mapped_column(JSON)
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="bank", order_by="Question.position"
     )
+
+
+class BankState(db.Model):
+    """A bank's own fields (title, description, status) from a content revision on.
+
+    Questions keep their history in versions; this is the same for the
+    bank's few fields, so that a file's base can be read back whole.
+    """
+
+    __table_args__ = (UniqueConstraint("bank_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Question(db.Model):
@@ -113,6 +151,9 @@ class Question(db.Model):
         ForeignKey("question_version.id", use_alter=True)
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The question's content digest as the bank's file held it at the last
+    # sync with the questions folder; None: the file did not hold it.
+    synced_digest: Mapped[str | None] = mapped_column(String(64))
 
     bank: Mapped[Bank] = relationship(back_populates="questions")
     current_version: Mapped[QuestionVersion | None] = relationship(
@@ -152,6 +193,8 @@ class QuestionVersion(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The tags as " a b c ", so that a tag filter is LIKE '% a %'.
     tag_text: Mapped[str] = mapped_column(String(1400), default="", server_default="")
+    # The bank's content revision this version was made at.
+    bank_revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])

@@ -13,7 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, User
 from quizapp.models.content import utcnow
 from quizapp.services.audit import record
-from quizapp.services.banks import bank_by_slug, bank_fields
+from quizapp.services.banks import bank_by_slug, bank_fields, bump_revision, record_state
 
 
 class BankExists(Exception):
@@ -32,9 +32,17 @@ def create_bank(slug: str, title: dict, description: dict, author: User) -> Bank
     """A new, empty, active bank."""
     if bank_by_slug(slug) is not None:
         raise BankExists(slug)
-    bank = Bank(slug=slug, title=title, description=description, status="active", revision=1)
+    bank = Bank(
+        slug=slug,
+        title=title,
+        description=description,
+        status="active",
+        revision=1,
+        content_revision=1,
+    )
     db.session.add(bank)
     db.session.flush()
+    record_state(bank, 1)
     record(author, "bank.create", bank=bank, detail={"after": bank_fields(bank)})
     return bank
 
@@ -60,6 +68,7 @@ def change_bank(bank: Bank, fields: dict, expected_revision: int, author: User) 
         db.session.refresh(bank)
         raise BankConflict(bank)
     db.session.refresh(bank)
+    record_state(bank, bump_revision(bank))
     if before["status"] != after["status"]:
         action = "bank.retire" if after["status"] == "retired" else "bank.reactivate"
     else:

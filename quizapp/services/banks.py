@@ -1,75 +1,26 @@
-"""Importing banks into the database and exporting them back out.
+"""Banks and question versions over the database: the steps every change takes.
 
-Imports merge by stable ids, never drop and recreate: a question is matched
-by ``(bank id, question id)``; changed content adds a version; a question
-missing from its file is retired by a new version, never deleted; banks not
-named in the import are left alone. The caller commits, so one import is
-one transaction: all of it or none of it.
+Every change to a bank or its questions goes through here: a new version
+(:func:`add_version`), a retirement, new bank fields (:func:`set_fields`).
+Each moves the bank's content revision on and remembers what it was at
+that revision, so a file's base can be read back (:mod:`quizapp.services.imports`
+and :mod:`quizapp.services.sync` build on this). The caller commits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from quizapp.domain.banks import BankSpec, Citation
+from quizapp.domain.banks import Citation
 from quizapp.domain.export import bank_document, content_digest
 from quizapp.domain.search import search_text, tag_text
 from quizapp.domain.sources import SourceCatalog
+from quizapp.domain.sync import FileBase
 from quizapp.extensions import db
-from quizapp.models import Bank, Passage, Question, QuestionVersion, User
+from quizapp.models import Bank, BankState, Passage, Question, QuestionVersion, User
 from quizapp.models import Citation as CitationRow
 from quizapp.models.content import utcnow
-from quizapp.services.audit import record
-from quizapp.services.catalog import store_sources
-
-
-@dataclass
-class ImportSummary:
-    """What an import did, question by question."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    banks_added: list[str] = field(default_factory=list)
-    banks_changed: list[str] = field(default_factory=list)
-    sources_changed: int = 0
-
-    def line(self) -> str:
-        """A one-line summary for people."""
-        return (
-            f"{len(self.added)} added, {len(self.changed)} changed, "
-            f"{len(self.retired)} retired, {len(self.unchanged)} unchanged "
-            f"(banks: {len(self.banks_added)} added, {len(self.banks_changed)} changed; "
-            f"sources: {self.sources_changed} stored or updated)"
-        )
-
-    def as_detail(self, slugs: list[str]) -> dict:
-        """The summary for the audit log: the banks named and what changed."""
-        return {
-            "banks": slugs,
-            "added": self.added,
-            "changed": self.changed,
-            "retired": self.retired,
-            "unchanged": len(self.unchanged),
-            "banks_added": self.banks_added,
-            "banks_changed": self.banks_changed,
-        }
-
-    @property
-    def changes_anything(self) -> bool:
-        """True if the import altered the database."""
-        return bool(
-            self.added
-            or self.changed
-            or self.retired
-            or self.banks_added
-            or self.banks_changed
-            or self.sources_changed
-        )
 
 
 class PassageCache:
@@ -98,19 +49,56 @@ class PassageCache:
         return self.rows[key]
 
 
+def bump_revision(bank: Bank) -> int:
+    """Move ``bank``'s content revision on by one; return the new revision.
+
+    One UPDATE ... RETURNING: on PostgreSQL the bank's row stays locked
+    until commit, so two changes to one bank never share a revision.
+    """
+    revision = db.session.execute(
+        update(Bank)
+        .where(Bank.id == bank.id)
+        .values(content_revision=Bank.content_revision + 1)
+        .returning(Bank.content_revision)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(bank, "content_revision", revision)
+    return revision
+
+
+def record_state(bank: Bank, revision: int) -> None:
+    """Remember ``bank``'s own fields as they are from ``revision`` on."""
+    db.session.add(BankState(bank_id=bank.id, revision=revision, fields=bank_fields(bank)))
+
+
+def set_fields(bank: Bank, fields: dict, revision: int) -> None:
+    """Give ``bank`` new fields (title, description, status) at ``revision``."""
+    for name, value in fields.items():
+        setattr(bank, name, value)
+    bank.revision += 1
+    bank.updated_at = utcnow()
+    db.session.flush()
+    record_state(bank, revision)
+
+
 def add_version(
     question: Question,
     content: dict,
     passages: list[Passage],
     origin: str,
     author: User | None = None,
+    revision: int | None = None,
 ) -> QuestionVersion:
     """Append a new immutable version to ``question`` and make it current.
 
     What learners are offered follows the new version's status: published
     goes live, retired takes the question out, and a draft leaves the
     version that was live (if any) live until the draft is published.
+    The version is made at the bank's content revision ``revision`` (an
+    import makes all its versions at one); None moves the revision on.
     """
+    if revision is None:
+        revision = bump_revision(question.bank)
     current = question.current_version
     number = current.number + 1 if current is not None else 1
     version = QuestionVersion(
@@ -125,6 +113,7 @@ def add_version(
         author=author,
         search_text=search_text(content),
         tag_text=tag_text(content.get("tags")),
+        bank_revision=revision,
         citations=[CitationRow(position=i, passage=p) for i, p in enumerate(passages)],
     )
     db.session.add(version)
@@ -137,7 +126,9 @@ def add_version(
     return version
 
 
-def retire(question: Question, author: User | None = None) -> QuestionVersion:
+def retire(
+    question: Question, author: User | None = None, revision: int | None = None
+) -> QuestionVersion:
     """Retire ``question`` with a new version keeping its content and passages."""
     current = question.current_version
     return add_version(
@@ -146,73 +137,8 @@ def retire(question: Question, author: User | None = None) -> QuestionVersion:
         [citation.passage for citation in current.citations],
         "retire",
         author,
+        revision,
     )
-
-
-def _sync_bank(
-    spec: BankSpec,
-    summary: ImportSummary,
-    cache: PassageCache | None,
-    origin: str,
-    author: User | None,
-) -> None:
-    """Merge one bank, or with ``cache=None`` only say what merging would do.
-
-    The preview of an upload and the import itself are this one function,
-    so the summary confirmed is the summary applied.
-    """
-    write = cache is not None
-    bank = bank_by_slug(spec.slug)
-    fields = {"title": spec.title, "description": spec.description, "status": spec.status}
-    if bank is None:
-        summary.banks_added.append(spec.slug)
-        if not write:
-            summary.added.extend(f"{spec.slug}/{item.key}" for item in spec.questions)
-            return
-        bank = Bank(slug=spec.slug, **fields)
-        db.session.add(bank)
-        db.session.flush()
-    elif bank_fields(bank) != fields:
-        summary.banks_changed.append(spec.slug)
-        if write:
-            for name, value in fields.items():
-                setattr(bank, name, value)
-            bank.revision += 1
-            bank.updated_at = utcnow()
-    existing = {
-        q.key: q
-        for q in db.session.scalars(
-            select(Question)
-            .filter_by(bank_id=bank.id)
-            .options(selectinload(Question.current_version))
-        )
-    }
-    for position, item in enumerate(spec.questions):
-        label = f"{spec.slug}/{item.key}"
-        question = existing.pop(item.key, None)
-        if question is not None and question.current_version.digest == content_digest(item.content):
-            summary.unchanged.append(label)
-            if write:
-                question.position = position
-            continue
-        (summary.added if question is None else summary.changed).append(label)
-        if not write:
-            continue
-        if question is None:
-            question = Question(bank=bank, key=item.key, position=position)
-            db.session.add(question)
-            db.session.flush()
-        question.position = position
-        passages = [cache.passage(c) for c in item.citations]
-        add_version(question, item.content, passages, origin, author)
-    for question in existing.values():
-        label = f"{spec.slug}/{question.key}"
-        if question.current_version.status == "retired":
-            summary.unchanged.append(label)
-            continue
-        summary.retired.append(label)
-        if write:
-            retire(question, author)
 
 
 def bank_by_slug(slug: str) -> Bank | None:
@@ -225,40 +151,13 @@ def bank_fields(bank: Bank) -> dict:
     return {"title": bank.title, "description": bank.description, "status": bank.status}
 
 
-def plan_import(banks: list[BankSpec]) -> ImportSummary:
-    """What importing ``banks`` would add, change, retire and leave, writing nothing."""
-    summary = ImportSummary()
-    for spec in banks:
-        _sync_bank(spec, summary, None, "import", None)
-    return summary
-
-
-def import_banks(
-    catalog: SourceCatalog,
-    banks: list[BankSpec],
-    author: User | None = None,
-    origin: str = "import",
-) -> ImportSummary:
-    """Store the sources and merge ``banks`` (already checked) into the database.
-
-    ``author`` is who uploaded the files (None: the command line); an
-    import that changes anything is written to the audit log.
-    """
-    summary = ImportSummary(sources_changed=store_sources(catalog))
-    db.session.flush()
-    cache = PassageCache(catalog)
-    for spec in banks:
-        _sync_bank(spec, summary, cache, origin, author)
-    if summary.changes_anything:
-        record(author, "banks.import", detail=summary.as_detail([spec.slug for spec in banks]))
-    return summary
-
-
-def export_documents(slugs: list[str] | None = None) -> dict[str, dict]:
+def export_documents(slugs: list[str] | None = None, with_base: bool = False) -> dict[str, dict]:
     """Every bank (or those in ``slugs``) as bank documents, keyed by slug.
 
     Retired questions are included with ``status: retired`` so that the
-    files keep the whole history of which questions existed.
+    files keep the whole history of which questions existed. ``with_base``
+    writes the revision each came from (``base:``), for files that leave
+    the questions folder: uploading one back is then checked against it.
     """
     query = select(Bank).order_by(Bank.slug)
     if slugs:
@@ -266,7 +165,8 @@ def export_documents(slugs: list[str] | None = None) -> dict[str, dict]:
     documents = {}
     for bank in db.session.scalars(query):
         questions = [(q.key, q.current_version.content) for q in bank.questions]
+        base = FileBase(bank.uid, bank.content_revision) if with_base else None
         documents[bank.slug] = bank_document(
-            bank.slug, bank.title, bank.description, questions, bank.status
+            bank.slug, bank.title, bank.description, questions, bank.status, base
         )
     return documents
