@@ -8,6 +8,7 @@ PostgreSQL test database emptied and recreated.
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -197,3 +198,25 @@ def write_bank(bank_dir):
         return path
 
     return write
+
+
+@pytest.fixture
+def folder_app(app_factory, tmp_path):
+    """An application whose questions folder is the test's own, holding ``test-bank``
+    (two questions) and the shipped folder's shared files, imported; returns
+    ``(app, folder)``. For tests that write bank files back."""
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    for shared in QUESTIONS.glob("_*.yaml"):  # the tag vocabulary
+        shutil.copy(shared, folder / shared.name)
+    bank = make_bank(questions=[make_question(), make_question(id="q2")])
+    (folder / "test-bank.yaml").write_text(dump(bank), "utf-8")
+    application = app_factory(database_url(tmp_path), QUIZ_QUESTIONS_DIR=folder)
+    with application.app_context():
+        if TEST_DATABASE_URL:
+            end_other_connections()
+        db.drop_all()
+        db.create_all()
+    result = application.test_cli_runner().invoke(args=["quiz", "import"])
+    assert result.exit_code == 0, result.output
+    return application, folder

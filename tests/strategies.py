@@ -19,7 +19,12 @@ TEXT = st.text(
     max_size=40,
 ).filter(lambda s: s.strip())
 BILINGUAL = st.fixed_dictionaries({"zh": TEXT, "en": TEXT})
-QUOTES = ["一个人咬了一口饼干", "Sora并非毫无弱点", "盘和林认为", "“深度伪造”引发担忧\n\n“颠覆性”"]
+QUOTES = [
+    "一个人咬了一口饼干",
+    "Sora并非毫无弱点",
+    "盘和林认为,Sora当前版本的不足",
+    "“深度伪造”引发担忧\n\n“颠覆性”",
+]
 
 
 @st.composite

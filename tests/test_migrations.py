@@ -56,3 +56,38 @@ def test_migrating_in_the_apps_process_keeps_its_log(empty_database_url, app_fac
     assert not application.logger.disabled
     result = application.test_cli_runner().invoke(args=["db", "downgrade", "base"])
     assert result.exit_code == 0, result.output
+
+
+def test_upgrading_a_populated_database_keeps_browser_edits_out_of_reach_of_start_up(
+    empty_database_url, app_factory, catalog
+):
+    """The sync base filled by the migration: the last version imported from the files."""
+    from sqlalchemy import select
+
+    from quizapp.extensions import db
+    from quizapp.models import Question
+    from quizapp.services.versions import save_question
+    from tests.services.editing import make_admin, make_spec
+
+    app = app_factory(empty_database_url)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["quiz", "import"]).exit_code == 0
+    with app.app_context():
+        question = db.session.scalar(select(Question).filter_by(key="cookie-bite"))
+        spec = make_spec(catalog, id="cookie-bite", difficulty=3)
+        save_question(question, spec, catalog, make_admin(), question.current_version_id)
+        db.session.commit()
+        edited = question.current_version_id
+        db.session.remove()
+    # Back to the revision before the sync columns, and up again: they are filled.
+    assert runner.invoke(args=["db", "downgrade", "0c06edb87178"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    status = runner.invoke(args=["quiz", "status"])
+    assert "changed in database: starter/cookie-bite" in status.output, status.output
+    assert status.output.count("changed in database:") == 1
+    startup = runner.invoke(args=["quiz", "import", "--startup"])
+    assert "1 kept as edited in the database" in startup.output, startup.output
+    with app.app_context():
+        question = db.session.scalar(select(Question).filter_by(key="cookie-bite"))
+        assert question.current_version_id == edited

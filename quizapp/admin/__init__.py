@@ -9,4 +9,14 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
-from quizapp.admin import banks, picker, questions, transfer  # noqa: E402,F401
+from quizapp.admin import (  # noqa: E402,F401
+    banks,
+    files,
+    picker,
+    proposals,
+    questions,
+    retirement,
+    reviews,
+    tag_labels,
+    transfer,
+)

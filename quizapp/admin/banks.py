@@ -14,6 +14,7 @@ from quizapp.services.audit import audit_query
 from quizapp.services.bank_edits import BankConflict, BankExists, change_bank, create_bank
 from quizapp.services.banks import bank_by_slug
 from quizapp.services.question_list import bank_counts
+from quizapp.services.sync import unsynced_counts
 
 AUDIT_PER_PAGE = 50
 
@@ -22,7 +23,7 @@ AUDIT_PER_PAGE = 50
 @staff_required("teacher", "admin")
 def index():
     """Every bank, active and retired, with its questions counted by status."""
-    return render_template("admin/index.html", banks=bank_counts())
+    return render_template("admin/index.html", banks=bank_counts(), unsynced=unsynced_counts())
 
 
 def _texts(form: BankForm) -> tuple[dict, dict]:

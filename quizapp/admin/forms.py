@@ -80,9 +80,13 @@ class QuestionForm(PageForm):
     """Every field of a question in the bank format, in both languages."""
 
     key = StringField(_l("Question id"), validators=[Length(max=64)])
-    # The version the form was opened on: a save is refused if another
-    # save has happened since (see quizapp.services.versions).
+    # The version the form was opened on: a save over a version saved since
+    # is merged with it (see quizapp.services.versions).
     base_version = HiddenField()
+    # After an edit conflict: the version the admin's edit started from and
+    # the fields both changed, still to choose between (see admin.conflicts).
+    merge_base = HiddenField()
+    conflicts = HiddenField()
     type = SelectField(
         _l("Type"), choices=[SelectChoice(name, type_label(name)) for name in REGISTRY]
     )
@@ -167,7 +171,10 @@ class UploadForm(PageForm):
 
     files = MultipleFileField(
         _l("Bank files (YAML)"),
-        validators=[FileRequired(), FileAllowed(["yaml", "yml"], _l("Only .yaml or .yml files."))],
+        validators=[
+            FileRequired(),
+            FileAllowed(["yaml", "yml", "zip"], _l("Only .yaml, .yml or .zip files.")),
+        ],
     )
 
 
@@ -175,4 +182,10 @@ class ConfirmUploadForm(PageForm):
     """The checked files, sent back to be imported if the plan is unchanged."""
 
     files = HiddenField(validators=[DataRequired()])
+    plan = HiddenField(validators=[DataRequired()])
+
+
+class WriteBackForm(PageForm):
+    """Write the banks back into their files, if the diff is still the one shown."""
+
     plan = HiddenField(validators=[DataRequired()])

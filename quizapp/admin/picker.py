@@ -3,10 +3,14 @@
 The question form opens an article (``picker``), in which every visible
 piece of text carries its offsets in the stored copy. A mouse selection is
 sent back as offsets (``quote``) and answered with the selector that
-anchors there, with the least prefix and suffix that make it unique. The
+anchors there, with the least prefix and suffix that make it unique;
+``widen=sentence`` first widens the selection to the sentences it touches,
+and a selection too short to be a citation (see
+:mod:`quizapp.domain.quotes`) is refused as the bank format would. The
 search (``find``) lets the keyboard do the same, and ``context`` shows a
 typed or picked quote highlighted in its article before saving. All are
-read-only GETs.
+read-only GETs of public articles, so teachers writing a proposal in the
+same form use them too.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from quizapp.domain.anchoring import (
     in_context,
     selector_for,
 )
+from quizapp.domain.quotes import MIN_QUOTE_CHARS, sentence_around, too_short
 from quizapp.extensions import db
 from quizapp.models import Source
 from quizapp.services.catalog import configured_catalog
@@ -39,7 +44,7 @@ def _doc(source_id: str):
 
 
 @bp.get("/sources/<source_id>/picker")
-@staff_required("admin")
+@staff_required("teacher", "admin")
 def picker(source_id: str):
     """An article laid out for picking a quote (an HTML fragment for the question form)."""
     source = db.get_or_404(Source, source_id)
@@ -47,7 +52,7 @@ def picker(source_id: str):
 
 
 @bp.get("/sources/<source_id>/quote")
-@staff_required("admin")
+@staff_required("teacher", "admin")
 def quote(source_id: str):
     """The selector for the characters ``start`` to ``end`` of the stored copy."""
     doc = _doc(source_id)
@@ -62,6 +67,8 @@ def quote(source_id: str):
     ):
         message = _("Select some words of the article first.")
         return jsonify(error="bad_range", message=message), 400
+    if request.args.get("widen") == "sentence":
+        start, end = sentence_around(doc.text, start, end)
     if end - start > MAX_QUOTE:
         message = _(
             "That selection is too long: a quote has at most %(limit)d characters.",
@@ -73,11 +80,21 @@ def quote(source_id: str):
     except AnchorError:
         message = _("That selection occurs too often to be told apart. Select more words.")
         return jsonify(error="not_unique", message=message), 422
+    # The same rule as the bank format, on the range the quote anchors at (no white space).
+    anchor = doc.locate(selector)
+    if too_short(doc.text, selector.exact, anchor.start, anchor.end):
+        message = _(
+            "That selection is too short to show the evidence: a quote is at least a clause "
+            "(%(limit)d characters) or a whole sentence or line. Select more words, "
+            "or choose “Use the whole sentence”.",
+            limit=MIN_QUOTE_CHARS,
+        )
+        return jsonify(error="too_short", limit=MIN_QUOTE_CHARS, message=message), 422
     return jsonify(exact=selector.exact, prefix=selector.prefix or "", suffix=selector.suffix or "")
 
 
 @bp.get("/sources/<source_id>/find")
-@staff_required("admin")
+@staff_required("teacher", "admin")
 def find(source_id: str):
     """Where the text ``q`` occurs in the article, with context, for picking by keyboard."""
     doc = _doc(source_id)
@@ -98,7 +115,7 @@ def find(source_id: str):
 
 
 @bp.get("/sources/<source_id>/context")
-@staff_required("admin")
+@staff_required("teacher", "admin")
 def context(source_id: str):
     """A quote (``exact``, ``prefix``, ``suffix``) highlighted in its article, or why not."""
     doc = _doc(source_id)

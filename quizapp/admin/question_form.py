@@ -137,6 +137,18 @@ def form_data(key: str, content: dict) -> dict:
     return data
 
 
+def version_id(text: str | None) -> int | None:
+    """A version id from a hidden input, or None if it cannot be one.
+
+    Only ASCII digits ("١٢" is a digit to Python) and no more than nine of
+    them, so that no database is asked about a number its integers cannot hold.
+    """
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return None
+    return int(text)
+
+
 def _shown(number) -> str:
     if isinstance(number, bool) or not isinstance(number, (int, float)):
         return "" if number is None else str(number)

@@ -12,8 +12,16 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from quizapp.admin import bp
+from quizapp.admin.conflicts import choose, conflict_rows, merge_notice
+from quizapp.admin.duplicate_notices import duplicate_notices
 from quizapp.admin.forms import QuestionForm, RestoreForm, status_label, type_label
-from quizapp.admin.question_form import edit_lists, field_problems, form_data, raw_question
+from quizapp.admin.question_form import (
+    edit_lists,
+    field_problems,
+    form_data,
+    raw_question,
+    version_id,
+)
 from quizapp.answer_form import answer_options, response_messages
 from quizapp.auth.access import staff_required
 from quizapp.domain.anchoring import AnchorError, Selector
@@ -26,11 +34,13 @@ from quizapp.extensions import db
 from quizapp.i18n import LANGUAGES, pick
 from quizapp.models import Bank, Passage, Question, Source
 from quizapp.services.banks import bank_by_slug
-from quizapp.services.catalog import configured_catalog
+from quizapp.services.catalog import configured_catalog, configured_tags
 from quizapp.services.question_list import QuestionFilter, history, question_query, tags_in_use
 from quizapp.services.versions import (
     EditConflict,
     KeyTaken,
+    Saved,
+    UnknownVersion,
     create_question,
     restore_version,
     save_question,
@@ -177,10 +187,23 @@ def _render_editor(bank, question, form, catalog, status=200, **extra):
             form=form,
             contexts=_contexts(form, catalog),
             problems=extra.pop("problems", {}),
+            conflict_rows=conflict_rows(question, form),
             **extra,
         ),
         status,
     )
+
+
+def _carried(form: QuestionForm, conflicts: list[str] | None = None) -> dict:
+    """What a round trip of the form keeps besides the question: the version it is
+    based on, an edit conflict's state (with ``conflicts`` still to choose) and the
+    preview's language."""
+    return {
+        "base_version": form.base_version.data,
+        "merge_base": form.merge_base.data,
+        "conflicts": form.conflicts.data if conflicts is None else " ".join(conflicts),
+        "preview_language": form.preview_language.data,
+    }
 
 
 def _editor(bank: Bank, question: Question | None):
@@ -196,47 +219,73 @@ def _editor(bank: Bank, question: Question | None):
     key = question.key if question is not None else (form.key.data or "").strip()
     raw = raw_question(form, key)
     action = request.form.get("action", "save")
-    if edit_lists(raw, action):
-        data = form_data(key, raw)
-        data["base_version"] = form.base_version.data
-        data["preview_language"] = form.preview_language.data
-        return _render_editor(bank, question, _build_form(catalog, data), catalog)
+    try:
+        pending = choose(question, form, raw, action)
+    except UnknownVersion:
+        abort(400)
+    if pending is not None or edit_lists(raw, action):
+        data = form_data(key, raw) | _carried(form, pending)
+        form = _build_form(catalog, data)
+        return _render_editor(bank, question, form, catalog, all_chosen=pending == [])
     if not form.validate():
         problems = {name: list(errors) for name, errors in form.errors.items()}
         return _render_editor(bank, question, form, catalog, 422, problems=problems)
-    spec, problems = check_question(raw, catalog)
+    spec, problems = check_question(raw, catalog, configured_tags()[0])
     if problems:
         return _render_editor(bank, question, form, catalog, 422, problems=field_problems(problems))
     if action == "preview":
         preview = _preview(spec, form.preview_language.data, request.form.getlist("answer"))
         return _render_editor(bank, question, form, catalog, preview=preview)
     if action == "check":
-        return _render_editor(bank, question, form, catalog, checked=True)
+        notices = duplicate_notices(spec, question.id if question else None)
+        return _render_editor(bank, question, form, catalog, checked=True, notices=notices)
+    return _save(bank, question, form, spec, catalog)
+
+
+def _save(bank: Bank, question: Question | None, form: QuestionForm, spec, catalog):
+    """Save the checked form: a new question, or the next version, merged if need be."""
     try:
         if question is None:
-            version = create_question(bank, spec, catalog, current_user)
-            created = True
+            saved = Saved(create_question(bank, spec, catalog, current_user), created=True)
         else:
-            base = form.base_version.data or ""
-            if not base.isdigit():
+            base = version_id(form.base_version.data)
+            if base is None:
                 abort(400)
-            saved = save_question(question, spec, catalog, current_user, int(base))
-            version, created = saved.version, saved.created
+            vocabulary = configured_tags()[0]
+            saved = save_question(question, spec, catalog, current_user, base, vocabulary)
         db.session.commit()
+    except UnknownVersion:
+        db.session.rollback()
+        abort(400)
     except KeyTaken:
         db.session.rollback()
         taken = _("A question with this id is already in the bank. Choose another id.")
         return _render_editor(bank, question, form, catalog, 422, problems={"key": [taken]})
     except EditConflict as conflict:
-        # The admin's text stays in the form; the next save is made knowingly
-        # over the version shown in the conflict message.
-        form.base_version.data = str(conflict.current.id)
-        return _render_editor(bank, question, form, catalog, 409, conflict=conflict)
-    if created:
-        flash(_("Saved as version %(number)d.", number=version.number), "success")
+        return _conflict_form(bank, question, form, catalog, conflict)
+    if saved.merged_with is not None:
+        flash(merge_notice(saved), "success")
+    elif saved.created:
+        flash(_("Saved as version %(number)d.", number=saved.version.number), "success")
     else:
         flash(_("Nothing had changed, so no new version was made."), "info")
-    return redirect(url_for(".question", question_id=version.question_id))
+    if question is None:  # warnings only: the new question is saved either way
+        for category, notice in duplicate_notices(spec, saved.version.question_id):
+            flash(notice, category)
+    return redirect(url_for(".question", question_id=saved.version.question_id))
+
+
+def _conflict_form(bank, question: Question, form: QuestionForm, catalog, conflict):
+    """The form back with a 409 after an edit conflict: merged wherever the two edits
+    did not touch the same field, the admin's own text in those that did."""
+    merge = conflict.merge
+    content = merge.content if merge else raw_question(form, question.key)
+    data = form_data(question.key, content) | _carried(form, list(merge.conflicts if merge else ()))
+    # Based on their version from now on: the next save is made knowingly over it.
+    data["base_version"] = str(conflict.theirs.id)
+    data["merge_base"] = str(conflict.base.id) if conflict.base else ""
+    form = _build_form(catalog, data)
+    return _render_editor(bank, question, form, catalog, 409, conflict=conflict)
 
 
 @bp.route("/banks/<slug>/questions/new", methods=["GET", "POST"])
@@ -271,8 +320,7 @@ def expired_form(error):
     catalog = _catalog()
     posted = _build_form(catalog)
     key = question.key if question is not None else (posted.key.data or "").strip()
-    data = form_data(key, raw_question(posted, key))
-    data["base_version"] = posted.base_version.data
+    data = form_data(key, raw_question(posted, key)) | _carried(posted)
     form = _build_form(catalog, data)
     message = _(
         "This page was open so long that its security check expired. "
@@ -343,10 +391,11 @@ def restore(question_id: int, number: int):
     question = db.get_or_404(Question, question_id)
     old = version_of(question, number) or abort(404)
     form = RestoreForm()
-    if not form.validate() or not form.base_version.data.isdigit():
+    base = version_id(form.base_version.data) if form.validate() else None
+    if base is None:
         abort(400)
     try:
-        saved = restore_version(question, old, current_user, int(form.base_version.data))
+        saved = restore_version(question, old, current_user, base)
         db.session.commit()
     except EditConflict as conflict:
         flash(

@@ -1,11 +1,16 @@
 """YAML in and out: uploading bank files and downloading them.
 
-An upload is checked by the same code as ``flask quiz check`` and shown as
-a plan (added, changed, retired, unchanged) before anything is written.
-The confirmation carries the files back and is refused if the plan would
-now be different (someone edited meanwhile), so what is applied is what
-was confirmed. Downloads are byte for byte what ``flask quiz export``
-writes.
+An upload (YAML files, or the zip that *Download all* gives) is checked by
+the same code as ``flask quiz check`` and shown as a plan before anything
+is written: each question added or changed with its difference, the
+retirements first, the questions whose database edits stand, and the
+conflicts (changed in the file and in the database since the file's base)
+with both values. With conflicts, the admin chooses whose change wins, or
+imports nothing. The confirmation carries the files back and is refused
+if the plan would now be different (someone edited meanwhile), so what is
+applied is what was confirmed. Downloads are what ``flask quiz export``
+writes into a folder other than the questions folder: each names the
+bank revision it came from (``base:``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import io
 import json
 import zipfile
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,9 +29,11 @@ from quizapp.admin.forms import ConfirmUploadForm, UploadForm
 from quizapp.auth.access import staff_required
 from quizapp.domain.banks import check_documents
 from quizapp.domain.export import dump_bank
+from quizapp.domain.sync import PREFERENCES
 from quizapp.extensions import db
-from quizapp.services.banks import ImportSummary, export_documents, import_banks, plan_import
-from quizapp.services.catalog import configured_catalog
+from quizapp.services.banks import export_documents
+from quizapp.services.catalog import configured_catalog, configured_tags
+from quizapp.services.imports import ImportSummary, import_banks, plan_import
 
 #: At most this many files in one upload.
 MAX_FILES = 20
@@ -35,23 +42,63 @@ MAX_FILES = 20
 def _plan_digest(summary: ImportSummary) -> str:
     fields = summary.as_detail([])
     fields["unchanged"] = sorted(summary.unchanged)
+    fields["conflicts"] = [[c.label, [repr(x) for x in c.changes]] for c in summary.conflicts]
     encoded = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
 def _check(files: list[tuple[str, bytes]]):
     catalog, problems = configured_catalog()
-    result = check_documents(files, catalog, current_app.config["QUIZ_MAX_BANK_BYTES"])
+    vocabulary, _tag_problems = configured_tags()
+    max_bytes = current_app.config["QUIZ_MAX_BANK_BYTES"]
+    result = check_documents(files, catalog, max_bytes, vocabulary)
     result.problems[:0] = problems
     return catalog, result
+
+
+class UploadRefused(ValueError):
+    """An uploaded zip that cannot be read as bank files; the message says why."""
+
+
+def _unzip(name: str, raw: bytes) -> list[tuple[str, bytes]]:
+    """The ``.yaml``/``.yml`` files in a zip, each read only up to the bank size limit.
+
+    Sizes are checked before anything is inflated, so a small zip that
+    would inflate to gigabytes is refused unread.
+    """
+    limit = current_app.config["QUIZ_MAX_BANK_BYTES"]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir() and info.filename.lower().endswith((".yaml", ".yml"))
+        ]
+        if not members:
+            raise UploadRefused(_("%(name)s holds no .yaml or .yml file.", name=name))
+        if len(members) > MAX_FILES:
+            raise UploadRefused(_("At most %(count)d files at once.", count=MAX_FILES))
+        files = []
+        for info in members:
+            label = f"{name}/{info.filename}"
+            if info.file_size > limit:
+                # read_bank reports the size with the file's name.
+                files.append((label, b"\0" * (limit + 1)))
+                continue
+            files.append((label, archive.read(info)))
+        return files
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
+        raise UploadRefused(_("%(name)s is not a zip file that can be read.", name=name)) from None
 
 
 def _read_upload(form: UploadForm) -> list[tuple[str, bytes]]:
     # The whole request is already bounded by MAX_CONTENT_LENGTH; each file
     # is then held to QUIZ_MAX_BANK_BYTES by the bank format's reader.
-    return [
-        (storage.filename or "upload.yaml", storage.stream.read()) for storage in form.files.data
-    ]
+    files = []
+    for storage in form.files.data:
+        name, raw = storage.filename or "upload.yaml", storage.stream.read()
+        files.extend(_unzip(name, raw) if name.lower().endswith(".zip") else [(name, raw)])
+    return files
 
 
 def _files_field(files: list[tuple[str, bytes]]) -> str:
@@ -69,13 +116,24 @@ def upload():
     if len(form.files.data) > MAX_FILES:
         form.files.errors = [_("At most %(count)d files at once.", count=MAX_FILES)]
         return render_template("admin/upload.html", form=form), 422
-    files = _read_upload(form)
+    try:
+        files = _read_upload(form)
+    except UploadRefused as refused:
+        form.files.errors = [str(refused)]
+        return render_template("admin/upload.html", form=form), 422
+    if len(files) > MAX_FILES:
+        form.files.errors = [_("At most %(count)d files at once.", count=MAX_FILES)]
+        return render_template("admin/upload.html", form=form), 422
     _catalog, result = _check(files)
     if not result.ok:
         return render_template(
             "admin/upload.html", form=form, problems=sorted(result.problems)
         ), 422
-    summary = plan_import(result.banks)
+    return _plan_page(form, files, plan_import(result.banks))
+
+
+def _plan_page(form: UploadForm, files: list[tuple[str, bytes]], summary, status: int = 200):
+    """What importing ``files`` does, with the form that confirms exactly that."""
     confirm = ConfirmUploadForm(
         formdata=None, files=_files_field(files), plan=_plan_digest(summary)
     )
@@ -85,7 +143,7 @@ def upload():
         summary=summary,
         confirm=confirm,
         names=[name for name, _raw in files],
-    )
+    ), status
 
 
 @bp.post("/upload/confirm")
@@ -106,22 +164,24 @@ def confirm_upload():
             "admin/upload.html", form=UploadForm(), problems=sorted(result.problems)
         ), 422
     summary = plan_import(result.banks)
+    prefer = request.form.get("prefer")
     if _plan_digest(summary) != form.plan.data:
         flash(
             _("The banks changed since you checked these files. Here is what importing does now."),
             "error",
         )
-        confirm = ConfirmUploadForm(
-            formdata=None, files=form.files.data, plan=_plan_digest(summary)
-        )
-        return render_template(
-            "admin/upload.html",
-            form=UploadForm(),
-            summary=summary,
-            confirm=confirm,
-            names=[name for name, _raw in files],
-        ), 409
-    applied = import_banks(catalog, result.banks, current_user, origin="upload")
+        return _plan_page(UploadForm(), files, summary, 409)
+    if summary.conflicts and prefer not in PREFERENCES:
+        flash(_("Choose whose change wins where a question changed on both sides."), "error")
+        return _plan_page(UploadForm(), files, summary, 409)
+    applied = import_banks(
+        catalog,
+        result.banks,
+        current_user,
+        origin="upload",
+        prefer=prefer if summary.conflicts else None,
+        sync=False,
+    )
     db.session.commit()
     flash(
         _(
@@ -146,8 +206,8 @@ def _yaml_response(text: str, name: str) -> Response:
 @bp.get("/banks/<slug>.yaml")
 @staff_required("teacher", "admin")
 def download_bank(slug: str):
-    """One bank as the YAML file ``flask quiz export --bank SLUG`` writes."""
-    documents = export_documents([slug])
+    """One bank as the YAML file ``flask quiz export DIR --bank SLUG`` writes."""
+    documents = export_documents([slug], with_base=True)
     if slug not in documents:
         abort(404)
     return _yaml_response(dump_bank(documents[slug]), f"{slug}.yaml")
@@ -156,10 +216,13 @@ def download_bank(slug: str):
 @bp.get("/banks.zip")
 @staff_required("teacher", "admin")
 def download_all():
-    """Every bank, one YAML file each (as ``flask quiz export`` writes them), zipped."""
+    """Every bank, one YAML file each (as ``flask quiz export DIR`` writes them), zipped.
+
+    The zip uploads back as it is.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for slug, document in export_documents().items():
+        for slug, document in export_documents(with_base=True).items():
             archive.writestr(f"{slug}.yaml", dump_bank(document).encode("utf-8"))
     response = Response(buffer.getvalue(), content_type="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="banks.zip"'

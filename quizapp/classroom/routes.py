@@ -28,7 +28,7 @@ from quizapp.models.content import utcnow
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
 from quizapp.services.attempts import published_versions
-from quizapp.services.content import bank_overview, published_by_bank, quotes_of
+from quizapp.services.content import offered_banks, published_by_bank, quotes_of
 from quizapp.services.session_reports import (
     answered_players,
     questions_csv,
@@ -100,7 +100,7 @@ def _deadline(form: NewSessionForm):
 @staff_required()
 def new():
     """Choose questions and options; a valid choice creates the session's lobby."""
-    banks = [summary for summary in bank_overview() if summary.published]
+    banks = offered_banks()
     by_bank = published_by_bank()
     offered = [version for summary in banks for version in by_bank.get(summary.bank.id, [])]
     form = NewSessionForm()

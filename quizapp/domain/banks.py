@@ -10,6 +10,7 @@ and exported. The format is documented in ``questions/README.md``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +18,16 @@ from quizapp.domain.anchoring import Anchor, AnchorError, Selector
 from quizapp.domain.fields import FieldReader
 from quizapp.domain.problems import Problem
 from quizapp.domain.question_types import REGISTRY
+from quizapp.domain.quotes import too_short
 from quizapp.domain.sources import SourceCatalog, read_selector
+from quizapp.domain.sync import FileBase
+from quizapp.domain.tags import TAGS_FILE, TagVocabulary, check_tags
 from quizapp.domain.yamlfile import DEFAULT_MAX_BYTES, Located, load_yaml
 
 STATUSES = ("published", "draft", "retired")
 BANK_FIELDS = ("bank", "title", "description", "questions")
-BANK_OPTIONAL = ("status",)
+# `base` names the bank revision an exported file came from (see domain.sync).
+BANK_OPTIONAL = ("status", "base")
 BANK_STATUSES = ("active", "retired")
 QUESTION_REQUIRED = ("id", "type", "difficulty", "prompt", "answer", "explanation")
 QUESTION_OPTIONAL = ("status", "tags", "choices", "wrong_feedback", "source", "sources")
@@ -59,6 +64,9 @@ class BankSpec:
     file: str
     line: int = 1
     status: str = "active"
+    base: FileBase | None = None
+    #: SHA-256 of the file's bytes, remembered as the sync base's fingerprint.
+    sha256: str = ""
 
 
 @dataclass
@@ -113,9 +121,15 @@ def _citations(reader: FieldReader, path, question: dict, catalog: SourceCatalog
             reader.fail((*entry_path, "doc"), f"unknown source '{doc_id}' (known: {known})")
             continue
         try:
-            citations.append(Citation(doc.id, selector, doc.locate(selector)))
+            anchor = doc.locate(selector)
         except AnchorError as error:
             reader.fail((*entry_path, "exact"), f"in {doc.id}: {error}")
+            continue
+        short = too_short(doc.text, selector.exact, anchor.start, anchor.end)
+        if short is not None:
+            reader.fail((*entry_path, "exact"), short)
+            continue
+        citations.append(Citation(doc.id, selector, anchor))
     return citations if len(citations) == len(entries) else None
 
 
@@ -158,7 +172,7 @@ def _choices(reader: FieldReader, path, question: dict, qtype) -> list[dict] | N
     return choices if len(choices) == len(items) else None
 
 
-def _tags(reader: FieldReader, path, value) -> list[str] | None:
+def _tags(reader: FieldReader, path, value, vocabulary: TagVocabulary | None) -> list[str] | None:
     items = reader.sequence(path, value, max_items=20)
     if items is None:
         return None
@@ -168,11 +182,23 @@ def _tags(reader: FieldReader, path, value) -> list[str] | None:
     if len(set(tags)) != len(tags):
         reader.fail(path, "lists a tag twice")
         return None
+    if vocabulary is not None and not check_tags(reader, path, tags, vocabulary):
+        return None
     return tags
 
 
-def read_question(reader: FieldReader, path, question, catalog: SourceCatalog):
-    """Validate one question; return a :class:`QuestionSpec` or ``None``."""
+def read_question(
+    reader: FieldReader,
+    path,
+    question,
+    catalog: SourceCatalog,
+    vocabulary: TagVocabulary | None = None,
+):
+    """Validate one question; return a :class:`QuestionSpec` or ``None``.
+
+    With a ``vocabulary``, every tag must be declared in it; without one
+    (tests of other rules), any well-formed tag is accepted.
+    """
     if reader.mapping(path, question, QUESTION_REQUIRED, QUESTION_OPTIONAL) is None:
         return None
     before = len(reader.problems)
@@ -186,7 +212,7 @@ def read_question(reader: FieldReader, path, question, catalog: SourceCatalog):
         "type": question.get("type"),
         "status": reader.choice((*path, "status"), question.get("status", "published"), STATUSES),
         "difficulty": reader.integer((*path, "difficulty"), question.get("difficulty"), 1, 3),
-        "tags": _tags(reader, (*path, "tags"), question.get("tags", [])),
+        "tags": _tags(reader, (*path, "tags"), question.get("tags", []), vocabulary),
         "prompt": reader.bilingual((*path, "prompt"), question.get("prompt")),
         "explanation": reader.bilingual((*path, "explanation"), question.get("explanation")),
     }
@@ -222,7 +248,11 @@ def read_question(reader: FieldReader, path, question, catalog: SourceCatalog):
 
 
 def read_bank(
-    raw: bytes, file: str, catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
+    raw: bytes,
+    file: str,
+    catalog: SourceCatalog,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    vocabulary: TagVocabulary | None = None,
 ) -> tuple[BankSpec | None, list[Problem]]:
     """Parse and validate one bank file's bytes."""
     located, problems = load_yaml(raw, file, max_bytes)
@@ -243,7 +273,7 @@ def read_bank(
     )
     questions, first_line = [], {}
     for index, entry in enumerate(entries or ()):
-        spec = read_question(reader, ("questions", index), entry, catalog)
+        spec = read_question(reader, ("questions", index), entry, catalog, vocabulary)
         if spec is None:
             continue
         line = located.where(("questions", index))[0]
@@ -258,22 +288,43 @@ def read_bank(
     if reader.problems or None in (slug, title, description, status) or entries is None:
         return None, reader.problems
     line = located.where(("bank",))[0]
-    return BankSpec(slug, title, description, questions, file, line, status), []
+    base = _file_base(reader, data["base"]) if "base" in data else None
+    if reader.problems:
+        return None, reader.problems
+    digest = hashlib.sha256(raw).hexdigest()
+    return BankSpec(slug, title, description, questions, file, line, status, base, digest), []
 
 
-def check_question(raw, catalog: SourceCatalog) -> tuple[QuestionSpec | None, list[Problem]]:
+def _file_base(reader: FieldReader, value) -> FileBase | None:
+    """The ``base:`` of an exported file: ``{revision: N, bank_uid: ...}``."""
+    if reader.mapping(("base",), value, ("revision", "bank_uid"), ()) is None:
+        return None
+    revision = reader.integer(("base", "revision"), value.get("revision"), 1, 2**31 - 1)
+    uid = reader.string(("base", "bank_uid"), value.get("bank_uid"), max_length=32)
+    if revision is None or uid is None:
+        return None
+    return FileBase(uid, revision)
+
+
+def check_question(
+    raw, catalog: SourceCatalog, vocabulary: TagVocabulary | None = None
+) -> tuple[QuestionSpec | None, list[Problem]]:
     """Validate one question given as data (the editor's form), not as a file.
 
     The same rules as a question in a bank file; each problem carries the
     path of its field so that the form can show it there.
     """
     reader = FieldReader(Located(raw, {}), "question")
-    spec = read_question(reader, (), raw, catalog)
+    spec = read_question(reader, (), raw, catalog, vocabulary)
     return spec, reader.problems
 
 
 def bank_files(paths: list[Path]) -> list[Path]:
-    """The bank files named by ``paths``: files as given, folders' ``*.yaml``/``*.yml``."""
+    """The bank files named by ``paths``: files as given, folders' ``*.yaml``/``*.yml``.
+
+    The tag vocabulary (``_tags.yaml``) sits among the banks but is not one,
+    so it is left out, also when named (``flask quiz check questions/*.yaml``).
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -282,21 +333,24 @@ def bank_files(paths: list[Path]) -> list[Path]:
             )
         else:
             found.append(path)
-    return found
+    return [path for path in found if path.name != TAGS_FILE]
 
 
 def check_documents(
-    documents: list[tuple[str, bytes]], catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
+    documents: list[tuple[str, bytes]],
+    catalog: SourceCatalog,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    vocabulary: TagVocabulary | None = None,
 ) -> CheckResult:
     """Validate bank files given as ``(name, bytes)``, and bank ids across them.
 
     Files on disk (``flask quiz check``) and files uploaded in the browser
-    both come through here.
+    both come through here; tags are checked against ``vocabulary`` if given.
     """
     result = CheckResult()
     where_bank: dict[str, BankSpec] = {}
     for name, raw in documents:
-        bank, problems = read_bank(raw, name, catalog, max_bytes)
+        bank, problems = read_bank(raw, name, catalog, max_bytes, vocabulary)
         result.problems.extend(problems)
         if bank is None:
             continue
@@ -317,13 +371,16 @@ def check_documents(
 
 
 def check_files(
-    paths: list[Path], catalog: SourceCatalog, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: list[Path],
+    catalog: SourceCatalog,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    vocabulary: TagVocabulary | None = None,
 ) -> CheckResult:
     """Validate every bank file under ``paths``, and bank ids across them."""
     files = bank_files(paths)
     missing = [Problem(str(path), 1, 1, "no such file") for path in files if not path.is_file()]
     documents = [(str(path), path.read_bytes()) for path in files if path.is_file()]
-    result = check_documents(documents, catalog, max_bytes)
+    result = check_documents(documents, catalog, max_bytes, vocabulary)
     result.files = files
     result.problems[:0] = missing
     return result

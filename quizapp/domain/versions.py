@@ -121,8 +121,19 @@ def _pieces(name: str, before: str, after: str) -> tuple[tuple[str, str], ...]:
 
 def changes(before: dict | None, after: dict) -> list[Change]:
     """The lines that differ from ``before`` to ``after`` (everything if ``before`` is None)."""
-    old = flatten(before) if before is not None else {}
-    new = flatten(after)
+    return compare(flatten(before) if before is not None else {}, flatten(after))
+
+
+def bank_lines(fields: dict) -> dict[Field, str]:
+    """A bank's own fields (title, description, status) as labelled lines."""
+    lines: dict[Field, str] = {Field("status"): fields.get("status", "")}
+    _bilingual(lines, "title", fields.get("title"))
+    _bilingual(lines, "description", fields.get("description"))
+    return lines
+
+
+def compare(old: dict[Field, str], new: dict[Field, str]) -> list[Change]:
+    """The lines that differ between two sets of labelled lines."""
     order = list(new) + [name for name in old if name not in new]
     result = []
     for name in order:

@@ -6,7 +6,7 @@ from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.learners import learner_key
 from quizapp.main import bp
 from quizapp.main.forms import LanguageForm
-from quizapp.services.content import bank_overview, source_overview
+from quizapp.services.content import offered_banks, source_overview
 from quizapp.services.progress import last_scores, latest_unfinished
 
 ONE_YEAR = 365 * 24 * 3600
@@ -37,7 +37,7 @@ def home():
     learner = learner_key()
     return render_template(
         "main/home.html",
-        banks=bank_overview(),
+        banks=offered_banks(),
         sources=source_overview(),
         scores=last_scores(learner),
         unfinished=latest_unfinished(learner),

@@ -1,4 +1,4 @@
-"""Loading the configured sources and banks, and storing sources."""
+"""Loading the configured sources, tag vocabulary and banks, and storing sources."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from quizapp.domain.banks import CheckResult, check_files
 from quizapp.domain.sources import SourceCatalog, load_catalog
+from quizapp.domain.tags import TAGS_FILE, TagVocabulary, load_vocabulary
 from quizapp.extensions import db
 from quizapp.models import Source
 from quizapp.models.content import utcnow
@@ -35,12 +36,38 @@ def _load_catalog(seeds: Path, max_bytes: int, signature: tuple) -> tuple[Source
     return load_catalog(seeds, max_bytes)
 
 
+def configured_tags() -> tuple[TagVocabulary, list]:
+    """The tag vocabulary, ``_tags.yaml`` in ``QUIZ_QUESTIONS_DIR``, with any problems in it.
+
+    Whichever bank files are checked, their tags are checked against this
+    one vocabulary: it is the site's, the one imports and the editor use.
+    Read again only when the file changed, as the catalogue is.
+    """
+    config = current_app.config
+    folder = Path(config["QUIZ_QUESTIONS_DIR"])
+    path = folder / TAGS_FILE
+    stat = path.stat() if path.is_file() else None
+    signature = (stat.st_mtime_ns, stat.st_size) if stat else None
+    return _load_tags(folder, config["QUIZ_MAX_BANK_BYTES"], signature)
+
+
+@lru_cache(maxsize=4)
+def _load_tags(folder: Path, max_bytes: int, signature: tuple | None) -> tuple[TagVocabulary, list]:
+    # As in _load_catalog, ``signature`` is only part of the cache key.
+    return load_vocabulary(folder, max_bytes)
+
+
 def check_banks(paths: list[Path] | None = None) -> tuple[SourceCatalog, CheckResult]:
-    """Check the catalogue and the bank files (default: ``QUIZ_QUESTIONS_DIR``)."""
+    """Check the catalogue, the tag vocabulary and the bank files.
+
+    The bank files are ``paths``, by default those in ``QUIZ_QUESTIONS_DIR``.
+    """
     catalog, problems = configured_catalog()
+    vocabulary, tag_problems = configured_tags()
     paths = paths or [Path(current_app.config["QUIZ_QUESTIONS_DIR"])]
-    result = check_files(paths, catalog, current_app.config["QUIZ_MAX_BANK_BYTES"])
-    result.problems[:0] = problems
+    max_bytes = current_app.config["QUIZ_MAX_BANK_BYTES"]
+    result = check_files(paths, catalog, max_bytes, vocabulary)
+    result.problems[:0] = problems + tag_problems
     return catalog, result
 
 

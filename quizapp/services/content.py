@@ -47,6 +47,15 @@ def bank_overview() -> list[BankSummary]:
     return [BankSummary(bank, count) for bank, count in rows]
 
 
+def offered_banks() -> list[BankSummary]:
+    """The banks learners are shown: active, with at least one published question.
+
+    A bank with nothing to draw from (just created, or every question a
+    draft or retired) would only lead to an empty quiz, so it is not listed.
+    """
+    return [summary for summary in bank_overview() if summary.published]
+
+
 def _cited_passage_ids():
     """Ids of passages cited by the version of a question learners are offered."""
     return select(Citation.passage_id).join(

@@ -2,28 +2,29 @@
 // action and the check are server round trips); with them, only the fields
 // of the chosen type are shown, quotes are picked in the article with the
 // mouse or by search, and each quote is shown in context as it is typed.
+// editor-round-trips.js replaces the form in place; it says so with an
+// "editor:replaced" event, and the new form is set up again here.
 (function () {
   "use strict";
-  var form = document.getElementById("editor");
-  if (!form) return;
+  if (!document.getElementById("editor")) return;
+
+  // The form is replaced by each round trip: always look it up afresh.
+  function editorForm() {
+    return document.getElementById("editor");
+  }
 
   function url(name, source) {
-    return form.dataset[name].replace("SOURCE", encodeURIComponent(source));
+    return editorForm().dataset[name].replace("SOURCE", encodeURIComponent(source));
   }
 
   // --- Fields by question type ------------------------------------------
-  var typeSelect = document.getElementById("type");
   function showTypeFields() {
-    var chosen = typeSelect.value;
+    var form = editorForm();
+    var chosen = document.getElementById("type").value;
     form.querySelectorAll("[data-for-types]").forEach(function (section) {
       section.hidden = section.dataset.forTypes.split(" ").indexOf(chosen) === -1;
     });
   }
-  if (typeSelect) {
-    typeSelect.addEventListener("change", showTypeFields);
-    showTypeFields();
-  }
-  document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
 
   // --- A passage row's inputs and its context ------------------------------
   function input(row, name) {
@@ -31,7 +32,7 @@
   }
   var contextTimers = {};
   function refreshContext(row) {
-    var box = form.querySelector('[data-context="' + row + '"]');
+    var box = editorForm().querySelector('[data-context="' + row + '"]');
     var exact = input(row, "exact").value.trim();
     if (!box) return;
     if (!exact) { box.textContent = ""; return; }
@@ -42,7 +43,7 @@
       .then(function (response) { return response.text(); })
       .then(function (html) { box.innerHTML = html; });
   }
-  form.querySelectorAll("[data-source-row]").forEach(function (fieldset) {
+  function watchSourceRow(fieldset) {
     var row = fieldset.dataset.sourceRow;
     ["exact", "prefix_text", "suffix_text", "doc"].forEach(function (name) {
       var el = input(row, name);
@@ -51,14 +52,30 @@
         clearTimeout(contextTimers[row]);
         contextTimers[row] = setTimeout(function () { refreshContext(row); }, 300);
         if (name === "doc") {
-          var link = form.querySelector('[data-article-link="' + row + '"]');
+          var link = editorForm().querySelector('[data-article-link="' + row + '"]');
           if (link) link.href = url("articleUrl", el.value);
         }
       });
     });
-  });
+  }
 
-  // --- The picker -----------------------------------------------------------
+  // Everything bound to the form's own elements: run on the first page and
+  // again on each form a round trip brings ("editor:replaced").
+  function setUp() {
+    var form = editorForm();
+    var typeSelect = document.getElementById("type");
+    if (typeSelect) {
+      typeSelect.addEventListener("change", showTypeFields);
+      showTypeFields();
+    }
+    form.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    form.querySelectorAll("[data-source-row]").forEach(watchSourceRow);
+    form.querySelectorAll("[data-open-picker]").forEach(function (button) {
+      button.addEventListener("click", function () { open(button.dataset.openPicker, button); });
+    });
+  }
+
+  // --- The picker (outside the form: set up once) ----------------------------
   var dialog = document.getElementById("picker");
   var article = document.getElementById("picker-article");
   var useButton = document.getElementById("picker-use");
@@ -121,6 +138,7 @@
 
   function useRange(range) {
     var query = new URLSearchParams({ start: range.start, end: range.end });
+    if (range.widen) query.set("widen", range.widen);
     fetch(url("quoteUrl", current.source) + "?" + query, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
@@ -135,6 +153,20 @@
   useButton.addEventListener("click", function () {
     if (current.range) useRange(current.range);
   });
+
+  // "Use the whole sentence": the server widens the selection to the
+  // sentences it touches (quizapp.domain.quotes.sentence_around).
+  var sentenceButton = document.getElementById("picker-sentence");
+  if (sentenceButton) {
+    document.addEventListener("selectionchange", function () {
+      if (dialog.open) sentenceButton.disabled = !current.range;
+    });
+    dialog.addEventListener("close", function () { sentenceButton.disabled = true; });
+    sentenceButton.addEventListener("click", function () {
+      if (!current.range) return;
+      useRange({ start: current.range.start, end: current.range.end, widen: "sentence" });
+    });
+  }
 
   var searchTimer = null;
   search.addEventListener("input", function () {
@@ -199,11 +231,10 @@
     if (dialog.open) dialog.close();
   }
   dialog.addEventListener("close", function () {
-    if (current.opener) current.opener.focus();
+    if (current.opener && current.opener.isConnected) current.opener.focus();
   });
   document.getElementById("picker-close").addEventListener("click", close);
 
-  form.querySelectorAll("[data-open-picker]").forEach(function (button) {
-    button.addEventListener("click", function () { open(button.dataset.openPicker, button); });
-  });
+  document.addEventListener("editor:replaced", setUp);
+  setUp();
 })();

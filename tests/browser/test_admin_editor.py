@@ -260,19 +260,19 @@ def test_the_picker_finds_a_passage_by_search_and_fills_it_in_by_keyboard(site, 
     search = page.get_by_label("Search the article")
     expect(search).to_be_focused()
 
-    page.keyboard.type("Sora焦虑")
+    page.keyboard.type("强烈的‘Sora焦虑’")
     results = page.locator("#picker-results li")
     expect(results).to_have_count(1)
-    expect(results.locator("mark")).to_have_text("Sora焦虑")
+    expect(results.locator("mark")).to_have_text("强烈的‘Sora焦虑’")
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Use this")).to_be_focused()
     page.keyboard.press("Enter")
 
     expect(page.locator("#picker")).to_be_hidden()
     quote = page.get_by_label("Quote")
-    expect(quote).to_have_value("Sora焦虑")
+    expect(quote).to_have_value("强烈的‘Sora焦虑’")
     expect(quote).to_be_focused()
-    expect(page.locator('[data-context="0"] mark.target')).to_have_text("Sora焦虑")
+    expect(page.locator('[data-context="0"] mark.target')).to_have_text("强烈的‘Sora焦虑’")
 
 
 def test_a_second_admins_save_over_a_newer_version_is_refused_and_keeps_their_text(site, new_page):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from quizapp.domain.banks import check_documents, check_question
 from quizapp.extensions import db
 from quizapp.models import User
-from quizapp.services.banks import import_banks
+from quizapp.services.imports import import_banks
 from tests.conftest import dump, make_bank, make_question
 
 

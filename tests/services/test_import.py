@@ -9,7 +9,8 @@ from quizapp.domain.banks import check_files, read_bank
 from quizapp.domain.export import dump_bank
 from quizapp.extensions import db
 from quizapp.models import Bank, Citation, Passage, Question, QuestionVersion
-from quizapp.services.banks import export_documents, import_banks
+from quizapp.services.banks import export_documents
+from quizapp.services.imports import import_banks
 from tests.conftest import dump, make_bank, make_question
 from tests.strategies import banks
 

@@ -18,7 +18,8 @@ from quizapp.models import (
     User,
 )
 from quizapp.services.bank_edits import change_bank, create_bank
-from quizapp.services.banks import bank_by_slug, export_documents, import_banks, plan_import
+from quizapp.services.banks import bank_by_slug, export_documents
+from quizapp.services.imports import import_banks, plan_import
 from quizapp.services.versions import save_question
 from tests.conftest import dump, make_bank, make_question
 from tests.services.editing import make_admin, make_spec
@@ -234,7 +235,7 @@ def varied_bank() -> dict:
         choices=[{"id": k, "text": {"zh": k, "en": k}} for k in "abc"],
         answer=["a", "c"],
         sources=[
-            {"doc": "huanqiu-2024-02", "exact": "Sora", "suffix": "一夜"},
+            {"doc": "huanqiu-2024-02", "exact": "生成式人工智能模型Sora", "suffix": "一夜"},
             {"doc": "21jingji-2024-02", "exact": "一个人咬一口饼干之后,饼干可能没有咬痕。"},
         ],
     )

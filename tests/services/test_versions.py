@@ -1,4 +1,4 @@
-"""Saving questions from the editor: versions, live versions, restores, edit conflicts."""
+"""Saving questions from the editor: versions, live versions, restores, merges, conflicts."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from quizapp.services.attempts import published_versions, start_attempt
 from quizapp.services.versions import (
     EditConflict,
     KeyTaken,
+    UnknownVersion,
     create_question,
+    last_changed_in,
     restore_version,
     save_question,
     version_of,
 )
-from tests.services.editing import admin, make_spec
+from tests.services.editing import admin, make_admin, make_spec
 from tests.services.races import run_together
 
 BANK = "test-bank"
@@ -180,23 +182,102 @@ def test_restoring_the_content_already_current_adds_nothing(editor_app, catalog)
         assert count(QuestionVersion) == 1 and entries("question.restore") == []
 
 
-# Edit conflicts
+# Two admins on one version: merges and edit conflicts
 
 
-def test_a_save_on_a_stale_version_is_refused_with_what_the_other_save_changed(editor_app, catalog):
+def save_on(catalog, base: int, author: User, **overrides):
+    """Save q1 with ``overrides`` on version id ``base`` (the form's), and commit."""
+    saved = save_question(question_q1(), make_spec(catalog, **overrides), catalog, author, base)
+    db.session.commit()
+    return saved
+
+
+def test_a_save_on_a_stale_version_merges_edits_of_different_fields(editor_app, catalog):
+    with editor_app.app_context():
+        base = question_q1().current_version_id
+        theirs = save(catalog, admin(), **RENAMED).version
+        saved = save_on(catalog, base, make_admin("bob"), difficulty=3)
+        assert saved.created and saved.version.number == 3
+        assert saved.merged_with.id == theirs.id
+        assert saved.taken_from_theirs == ("prompt.zh", "prompt.en")
+        content = question_q1().current_version.content
+        assert (content["prompt"], content["difficulty"]) == (RENAMED["prompt"], 3)
+        assert question_q1().current_version.author.name == "bob"
+
+
+def test_a_merged_save_is_logged_with_the_version_it_merged_with_and_what_it_took(
+    editor_app, catalog
+):
     with editor_app.app_context():
         base = question_q1().current_version_id
         save(catalog, admin(), **RENAMED)
+        save_on(catalog, base, make_admin("bob"), difficulty=3)
+        merged = entries("question.edit")[-1]
+        assert merged.actor.name == "bob"
+        assert merged.detail == {
+            "from": 2,
+            "to": 3,
+            "fields": ["difficulty"],
+            "base": 1,
+            "merged_with": 2,
+            "taken": ["prompt.zh", "prompt.en"],
+        }
+
+
+def test_a_stale_save_with_the_same_changes_as_the_other_adds_no_version(editor_app, catalog):
+    with editor_app.app_context():
+        base = question_q1().current_version_id
+        theirs = save(catalog, admin(), **RENAMED).version
+        saved = save_on(catalog, base, make_admin("bob"), **RENAMED)
+        assert not saved.created and saved.version.id == theirs.id
+        assert saved.merged_with.id == theirs.id
+        assert count(QuestionVersion) == 2
+
+
+def test_a_save_on_a_stale_version_that_changed_the_same_field_is_refused(editor_app, catalog):
+    with editor_app.app_context():
+        base = question_q1().current_version_id
+        save(catalog, admin(), **RENAMED)
+        mine = {"zh": "饼干后来怎样?", "en": "And the cookie?"}
         with pytest.raises(EditConflict) as raised:
-            save_question(question_q1(), make_spec(catalog, difficulty=3), catalog, admin(), base)
+            save_on(catalog, base, make_admin("bob"), prompt=mine, difficulty=3)
         conflict = raised.value
-        assert (conflict.base.number, conflict.current.number) == (1, 2)
+        assert (conflict.base.number, conflict.theirs.number, conflict.current.number) == (1, 2, 2)
         assert {change.field for change in conflict.changes()} == {
             Field("prompt", None, "zh"),
             Field("prompt", None, "en"),
         }
+        assert conflict.merge.conflicts == ("prompt.zh", "prompt.en")
+        # The form comes back with mine where both changed, merged elsewhere.
+        assert conflict.merge.content["prompt"] == mine
+        assert conflict.merge.content["difficulty"] == 3
         assert count(QuestionVersion) == 2
-        assert question_q1().current_version.content["difficulty"] == 1
+        assert question_q1().current_version.content["prompt"] == RENAMED["prompt"]
+
+
+@pytest.mark.parametrize("base", ["missing", "other question's"])
+def test_a_base_that_is_not_a_version_of_the_question_is_refused(editor_app, catalog, base):
+    with editor_app.app_context():
+        bank = db.session.scalar(select(Bank).filter_by(slug=BANK))
+        other = create_question(bank, make_spec(catalog, id="q2"), catalog, admin())
+        db.session.commit()
+        wrong = other.id if base == "other question's" else other.id + 100
+        with pytest.raises(UnknownVersion):
+            save_on(catalog, wrong, admin(), difficulty=3)
+        assert count(QuestionVersion) == 2
+
+
+def test_the_author_of_each_field_of_theirs_is_the_last_version_that_changed_it(
+    editor_app, catalog
+):
+    with editor_app.app_context():
+        first = question_q1().current_version
+        renamed = save(catalog, admin(), **RENAMED).version
+        harder = save(catalog, make_admin("carl"), **RENAMED, difficulty=2).version
+        found = last_changed_in(
+            question_q1(), first, harder, ["prompt.en", "difficulty", "explanation.en"]
+        )
+        assert found == {"prompt.en": renamed, "difficulty": harder}
 
 
 def test_a_restore_on_a_stale_version_is_refused(editor_app, catalog):
@@ -234,6 +315,34 @@ def test_two_saves_on_the_same_version_at_once_let_exactly_one_through(editor_ap
         winner = next(result for result in results if result != "conflict")
         assert question_q1().current_version.content["difficulty"] == winner
         assert len(entries("question.edit")) == 1
+
+
+def test_two_saves_of_different_fields_at_once_both_land_one_merged_over_the_other(
+    editor_app, catalog
+):
+    with editor_app.app_context():
+        base = question_q1().current_version_id
+
+    def saving(**overrides):
+        def prepare():
+            return question_q1(), admin(), make_spec(catalog, **overrides)
+
+        def act(question, author, spec):
+            saved = save_question(question, spec, catalog, author, base)
+            db.session.commit()
+            return (saved.version.number, saved.merged_with is not None)
+
+        return prepare, act
+
+    results = run_together(editor_app, [saving(difficulty=2), saving(**RENAMED)])
+    # Exactly one claimed version 1; the other merged over it.
+    assert sorted(results) == [(2, False), (3, True)]
+    with editor_app.app_context():
+        content = question_q1().current_version.content
+        assert (content["difficulty"], content["prompt"]) == (2, RENAMED["prompt"])
+        assert count(QuestionVersion) == 3
+        details = [entry.detail for entry in entries("question.edit")]
+        assert [detail.get("merged_with") for detail in details] == [None, 2]
 
 
 # Learners

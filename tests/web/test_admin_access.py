@@ -15,14 +15,18 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEntry, Bank, Passage, Question, QuestionVersion
+from quizapp.models import AuditEntry, Bank, Passage, Proposal, Question, QuestionVersion, User
+from quizapp.services.proposals import digest as proposal_digest
 from tests.conftest import dump, make_bank, make_question
 from tests.web.classroom_client import Browser, Student, Teacher
 from tests.web.editor_client import form_fields
 from tests.web.study_client import hidden
 
 #: Every route and method of the ``admin`` blueprint and who may use it:
-#: "staff" (teachers may look, admins too) or "admin" (admins only).
+#: "staff" (teachers may look, admins too), "admin" (admins only),
+#: "propose" (teachers and admins write a proposal), "own" (a proposal's
+#: author, and admins once it is submitted) or "author" (its author only).
+#: Anyone else gets 404 on someone else's proposal: its id tells nothing.
 ROUTES = {
     ("admin.index", "GET"): "staff",
     ("admin.new_bank", "GET"): "admin",
@@ -32,10 +36,10 @@ ROUTES = {
     ("admin.edit_bank", "POST"): "admin",
     ("admin.bank_status", "POST"): "admin",
     ("admin.audit", "GET"): "admin",
-    ("admin.picker", "GET"): "admin",
-    ("admin.quote", "GET"): "admin",
-    ("admin.find", "GET"): "admin",
-    ("admin.context", "GET"): "admin",
+    ("admin.picker", "GET"): "staff",
+    ("admin.quote", "GET"): "staff",
+    ("admin.find", "GET"): "staff",
+    ("admin.context", "GET"): "staff",
     ("admin.questions", "GET"): "staff",
     ("admin.new_question", "GET"): "admin",
     ("admin.new_question", "POST"): "admin",
@@ -45,26 +49,49 @@ ROUTES = {
     ("admin.version", "GET"): "staff",
     ("admin.question_history", "GET"): "staff",
     ("admin.restore", "POST"): "admin",
+    ("admin.retire", "POST"): "admin",
+    ("admin.unretire", "POST"): "admin",
     ("admin.upload", "GET"): "admin",
     ("admin.upload", "POST"): "admin",
     ("admin.confirm_upload", "POST"): "admin",
     ("admin.download_bank", "GET"): "staff",
     ("admin.download_all", "GET"): "staff",
+    ("admin.propose_question", "GET"): "staff",
+    ("admin.propose_question", "POST"): "propose",
+    ("admin.propose_edit", "GET"): "staff",
+    ("admin.propose_edit", "POST"): "propose",
+    ("admin.edit_proposal", "GET"): "author",
+    ("admin.edit_proposal", "POST"): "author",
+    ("admin.submit_proposal", "POST"): "author",
+    ("admin.withdraw_proposal", "POST"): "author",
+    ("admin.delete_proposal", "POST"): "author",
+    ("admin.proposals", "GET"): "admin",
+    ("admin.my_proposals", "GET"): "staff",
+    ("admin.proposal", "GET"): "own",
+    ("admin.publish_proposal", "POST"): "admin",
+    ("admin.decline_proposal", "POST"): "admin",
+    ("admin.files", "GET"): "staff",
+    ("admin.write_back_files", "GET"): "admin",
+    ("admin.write_back_files", "POST"): "admin",
 }
 #: What an admin's POST answers when it goes through (anything else is a redirect).
-ADMIN_POST_STATUS = {"admin.upload": 200}
+ADMIN_POST_STATUS = {"admin.upload": 200, "admin.write_back_files": 200}
 SOURCE = "huanqiu-2024-02"
 QUOTE = "一个人咬了一口饼干"
 
 
 @dataclass
 class Site:
-    """The editor with one small bank, an admin, and the ids the routes need."""
+    """The editor with one small bank, an admin, and the ids the routes need.
+
+    ``proposal_id``: a new question ``p1`` that another teacher proposed.
+    """
 
     app: object
     admin: Teacher
     question_id: int
     passage: tuple[int, int]
+    proposal_id: int
 
 
 @pytest.fixture
@@ -75,7 +102,14 @@ def site(app, runner, write_bank) -> Site:
     with app.app_context():
         question_id = db.session.scalar(select(Question.id))
         passage = db.session.execute(select(Passage.start, Passage.end)).one()
-    return Site(app, Teacher.quick(app, "ada", "admin"), question_id, tuple(passage))
+    author = Teacher.quick(app, "mr-wu")
+    fields = form_fields(author.text(f"/admin/questions/{question_id}/propose"), "editor")
+    proposed = author.post(
+        "/admin/banks/test-bank/propose", {**fields, "key": "p1", "action": "submit"}
+    )
+    proposal_id = int(proposed.headers["Location"].rsplit("/", 1)[1])
+    admin = Teacher.quick(app, "ada", "admin")
+    return Site(app, admin, question_id, tuple(passage), proposal_id)
 
 
 def admin_rules(app) -> list:
@@ -98,6 +132,7 @@ def path_of(rule, site: Site) -> str:
         "question_id": site.question_id,
         "number": 1,
         "source_id": SOURCE,
+        "proposal_id": site.proposal_id,
     }
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
@@ -149,10 +184,26 @@ def admin_form(endpoint: str, site: Site) -> dict:
         if endpoint == "admin.new_question":
             fields["key"] = "q2"
         return {**fields, "action": "save"}
-    if endpoint == "admin.restore":
+    if endpoint in ("admin.propose_edit", "admin.propose_question", "admin.edit_proposal"):
+        fields = form_fields(admin.text(f"/admin/questions/{question_id}/propose"), "editor")
+        fields["prompt_en"] = "What happened to the cookie, in the end?"
+        if endpoint == "admin.propose_question":
+            fields["key"] = "p2"
+        return {**fields, "action": "submit"}
+    if endpoint in ("admin.publish_proposal", "admin.decline_proposal"):
+        with site.app.app_context():
+            seen = proposal_digest(db.session.get(Proposal, site.proposal_id))
+        return {"csrf_token": token, "seen": seen, "note": "Not this one."}
+    if endpoint in ("admin.submit_proposal", "admin.withdraw_proposal", "admin.delete_proposal"):
+        return {"csrf_token": token}
+    if endpoint in ("admin.restore", "admin.retire", "admin.unretire"):
         return {"csrf_token": token, "base_version": current}
     if endpoint == "admin.upload":
         return {"csrf_token": token, **upload_file()}
+    if endpoint == "admin.write_back_files":
+        # Not the diff's fingerprint: the page comes back and nothing is written
+        # (the questions folder here is the repository's own).
+        return {"csrf_token": token, "plan": "not-the-diff-shown"}
     if endpoint == "admin.confirm_upload":
         page = admin.client.post("/admin/upload", data={"csrf_token": token, **upload_file()})
         assert page.status_code == 200
@@ -173,7 +224,8 @@ def state(app) -> tuple:
                 )
             ).all(),
             db.session.scalar(select(func.count()).select_from(QuestionVersion)),
-            db.session.scalar(select(func.count()).select_from(AuditEntry)),
+            # A teacher's proposal is logged when submitted, but changes no bank.
+            db.session.scalar(select(func.count()).where(AuditEntry.action.not_like("proposal.%"))),
             db.session.scalar(select(func.count()).select_from(Passage)),
         )
 
@@ -238,17 +290,24 @@ def test_a_learner_who_studies_and_plays_is_still_sent_to_log_in(site):
     assert state(site.app) == before
 
 
-def test_a_teacher_may_read_the_banks_but_nothing_else(site):
+#: What a teacher gets from each kind of route, on another teacher's proposal.
+TEACHER_GETS = {"staff": 200, "propose": 302, "own": 404, "author": 404, "admin": 403}
+
+
+def test_a_teacher_may_read_the_banks_and_propose_but_change_nothing(site):
     before = state(site.app)
     teacher = Teacher.quick(site.app, "ms-li")
     token = hidden(teacher.text("/admin/"), "csrf_token")
     problems = []
     for endpoint, method, path, status, _location in walk(teacher, site, token):
-        expected = 200 if ROUTES[(endpoint, method)] == "staff" and method == "GET" else 403
+        expected = TEACHER_GETS[ROUTES[(endpoint, method)]]
         if status != expected:
             problems.append((method, path, status, expected))
     assert problems == []
     assert state(site.app) == before
+    with site.app.app_context():
+        proposed = select(Proposal.key).join(Proposal.author).where(User.name == "ms-li")
+        assert sorted(db.session.scalars(proposed)) == ["p2", "q1"]
 
 
 def test_the_read_only_pages_a_teacher_may_see_are_exactly_these():
@@ -262,6 +321,14 @@ def test_the_read_only_pages_a_teacher_may_see_are_exactly_these():
         "admin.question_history",
         "admin.download_bank",
         "admin.download_all",
+        "admin.picker",
+        "admin.quote",
+        "admin.find",
+        "admin.context",
+        "admin.propose_question",
+        "admin.propose_edit",
+        "admin.my_proposals",
+        "admin.files",
     }
     assert all(method == "GET" for (_endpoint, method), who in ROUTES.items() if who == "staff")
 
@@ -272,6 +339,8 @@ def test_an_admin_may_use_every_route(site):
     problems = []
     for endpoint, method, path, status, location in walk(admin, site, token):
         expected = 200 if method == "GET" else ADMIN_POST_STATUS.get(endpoint, 302)
+        if ROUTES[(endpoint, method)] == "author":
+            expected = 404  # another teacher's proposal is theirs to change
         if status != expected or location == "/auth/login":
             problems.append((method, path, status, location))
     assert problems == []
@@ -281,11 +350,13 @@ def test_an_admin_may_use_every_route(site):
         assert banks["test-bank"].status == "retired"
         assert banks["test-bank"].title["en"] == "Renamed bank"
         question = db.session.get(Question, site.question_id)
-        # Edited (version 2), then version 1 restored (version 3).
-        assert question.current_version.number == 3
+        # Edited (version 2), version 1 restored (3), retired (4) and brought back (5).
+        assert question.current_version.number == 5
+        assert question.current_version.status == "published"
         assert question.current_version.content["prompt"]["en"] == "What happened to the cookie?"
         keys = db.session.scalars(select(Question.key).order_by(Question.id)).all()
-        assert keys == ["q1", "q2", "m1"]
+        # p1: the other teacher's proposal, published.
+        assert keys == ["q1", "q2", "p1", "m1"]
 
 
 # CSRF: on in these tests, as in production
@@ -305,7 +376,7 @@ def test_no_admin_form_is_accepted_without_its_token(site, token):
         for method in methods_of(rule)
         if method == "POST"
     ]
-    assert len(posts) == 8
+    assert len(posts) == 19
     problems = []
     for rule, _method in posts:
         data = admin_form(rule.endpoint, site)

@@ -555,7 +555,7 @@ def make_true_false(**overrides) -> dict:
         id="tf",
         type="true_false",
         difficulty=2,
-        tags=["deepfakes"],
+        tags=["deepfake-cases"],
         status="draft",
         prompt={"zh": "学术界很担心。", "en": "Academics are worried."},
         answer=True,
@@ -573,7 +573,7 @@ def shelf(app, runner, write_bank) -> Teacher:
     hard = make_question(
         id="hard",
         difficulty=3,
-        tags=["hype"],
+        tags=["hype-vs-evidence"],
         status="retired",
         prompt={"zh": "谁说了算?", "en": "Who decides?"},
         source={"doc": SOURCE, "exact": OTHER_QUOTE},

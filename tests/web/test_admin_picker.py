@@ -12,6 +12,8 @@ from tests.conftest import make_bank
 from tests.web.classroom_client import Teacher
 
 ARTICLE = "huanqiu-2024-02"
+# Occurs twice in the article: picking one needs a prefix or a suffix.
+REPEATED = "朋友(Friend)圈"
 
 
 @pytest.fixture
@@ -37,15 +39,16 @@ def test_the_picker_gives_every_piece_of_the_article_its_offsets_in_the_copy(adm
 
 def test_a_selected_range_becomes_a_quote_that_anchors_exactly_there(admin, catalog):
     doc = catalog.get(ARTICLE)
-    start = doc.text.index("Sora", doc.text.index("Sora") + 1)
-    response = quote(admin, start, start + 4)
+    start = doc.text.index(REPEATED, doc.text.index(REPEATED) + 1)
+    end = start + len(REPEATED)
+    response = quote(admin, start, end)
     assert response.status_code == 200
     picked = response.get_json()
-    assert picked["exact"] == "Sora" and (picked["prefix"] or picked["suffix"])
+    assert picked["exact"] == REPEATED and (picked["prefix"] or picked["suffix"])
     anchored = doc.locate(
         Selector(picked["exact"], picked["prefix"] or None, picked["suffix"] or None)
     )
-    assert (anchored.start, anchored.end) == (start, start + 4)
+    assert (anchored.start, anchored.end) == (start, end)
 
 
 @pytest.mark.parametrize(
@@ -86,3 +89,25 @@ def test_the_context_of_a_quote_is_highlighted_and_a_missing_quote_says_so(admin
     missing = admin.get(f"/admin/sources/{ARTICLE}/context?exact=没有这句话的文章")
     assert missing.status_code == 422
     assert "quote not found in the source" in missing.get_data(as_text=True)
+
+
+def test_a_selection_shorter_than_a_clause_is_refused_with_a_way_out(admin, catalog):
+    text = catalog.get(ARTICLE).text
+    start = text.index("一个人咬了一口饼干")
+    response = quote(admin, start, start + 4)
+    assert response.status_code == 422
+    refusal = response.get_json()
+    assert refusal["error"] == "too_short" and refusal["limit"] == 8
+    assert "Use the whole sentence" in refusal["message"]
+
+
+def test_whole_sentence_widens_a_selection_to_its_sentence(admin, catalog):
+    doc = catalog.get(ARTICLE)
+    start = doc.text.index("一个人咬了一口饼干")
+    response = admin.get(
+        f"/admin/sources/{ARTICLE}/quote?start={start}&end={start + 4}&widen=sentence"
+    )
+    assert response.status_code == 200
+    picked = response.get_json()
+    assert picked["exact"] == "例如,一个人咬了一口饼干,但之后饼干可能没有咬痕。"
+    assert doc.locate(Selector(picked["exact"], picked["prefix"] or None, picked["suffix"] or None))

@@ -315,7 +315,7 @@ def test_a_file_that_is_not_yaml_is_refused_next_to_the_files_field(desk):
     response = desk.upload(("test-bank.txt", raw(edited_bank())))
     assert response.status_code == 422
     page = text_of(response)
-    assert '<p class="field-error" id="files-error-1">Only .yaml or .yml files.</p>' in page
+    assert '<p class="field-error" id="files-error-1">Only .yaml, .yml or .zip files.</p>' in page
     assert 'aria-invalid="true"' in re.search(r'<input[^>]*id="files"[^>]*>', page).group(0)
     assert desk.state() == before
 
@@ -342,7 +342,12 @@ def test_confirming_after_someone_changed_the_bank_shows_the_new_plan_and_import
     assert response.status_code == 409
     page = text_of(response)
     assert "The banks changed since you checked these files." in " ".join(flashes(page))
-    assert plan(page)["Changed"] == "2 test-bank/q1, test-bank/q2"
+    # The file's q2 is its base's: the browser's edit of it stands.
+    shown = plan(page)
+    assert shown["Changed"] == "1 test-bank/q1"
+    assert shown["Edited in the database since this file's base, kept as they are"] == (
+        "1 test-bank/q2"
+    )
     assert form_fields(page, CONFIRM)["plan"] != confirm["plan"]
     assert desk.state() == before
 
