@@ -14,7 +14,7 @@ from quizapp.services.audit import audit_query
 from quizapp.services.bank_edits import BankConflict, BankExists, change_bank, create_bank
 from quizapp.services.banks import bank_by_slug
 from quizapp.services.question_list import bank_counts
-from quizapp.services.sync import unsynced_counts
+from quizapp.services.sync import unsynced_counts, unsynced_questions
 
 AUDIT_PER_PAGE = 50
 
@@ -69,6 +69,7 @@ def bank(slug: str):
         counts=counts,
         entries=entries,
         status_form=BankStatusForm(revision=str(found.revision)),
+        unsynced=unsynced_questions(found),
     )
 
 

@@ -1,24 +1,29 @@
-"""The bank files: what is not yet in them, and writing the database back into them.
+"""The bank files: what is not yet in them, writing the database back into
+them, and importing what changed in them.
 
 The page reads the same :func:`quizapp.services.sync.folder_status` as
 ``flask quiz status``, so the two always agree. Writing back shows the
-files' diff first; the confirmation carries a fingerprint of that diff
-and is refused if the banks or files changed meanwhile.
+files' diff first, importing shows the import's plan (as an upload does);
+each confirmation carries a fingerprint of what was shown and is refused
+if the banks or files changed meanwhile.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.admin import bp
-from quizapp.admin.forms import WriteBackForm
+from quizapp.admin.forms import ConfirmPlanForm
+from quizapp.admin.import_plans import import_notice, plan_digest
 from quizapp.auth.access import staff_required
+from quizapp.domain.sync import PREFERENCES
 from quizapp.extensions import db
 from quizapp.services.catalog import check_banks
+from quizapp.services.imports import import_banks, lock_banks, plan_import
 from quizapp.services.sync import (
     folder_status,
     folder_writable,
@@ -67,7 +72,7 @@ def write_back_files():
         )
         return redirect(url_for(".files"))
     plans = plan_write_back(_folder(), statuses)
-    form = WriteBackForm()
+    form = ConfirmPlanForm()
     if form.validate_on_submit():
         if form.plan.data != write_digest(plans):
             flash(
@@ -82,5 +87,44 @@ def write_back_files():
                 "success",
             )
             return redirect(url_for(".files"))
-    form = WriteBackForm(formdata=None, plan=write_digest(plans))
+    form = ConfirmPlanForm(formdata=None, plan=write_digest(plans))
     return render_template("admin/write_back.html", plans=plans, form=form, folder=_folder())
+
+
+@bp.route("/files/import", methods=["GET", "POST"])
+@staff_required("admin")
+def import_files():
+    """Import what changed in the questions folder's files, as a start-up does,
+    after showing the plan; conflicts are settled by the admin's choice."""
+    catalog, result = check_banks([_folder()])
+    if not result.ok:
+        flash(_("The bank files have problems; fix them before importing."), "error")
+        return redirect(url_for(".files"))
+    lock_banks(result.banks)
+    summary = plan_import(result.banks)
+    form = ConfirmPlanForm()
+    prefer = request.form.get("prefer")
+    if form.validate_on_submit():
+        if form.plan.data != plan_digest(summary):
+            flash(
+                _("The banks or their files changed since you looked. Here is the plan now."),
+                "error",
+            )
+        elif summary.conflicts and prefer not in PREFERENCES:
+            flash(_("Choose whose change wins where a question changed on both sides."), "error")
+        else:
+            applied = import_banks(
+                catalog, result.banks, current_user, prefer=prefer if summary.conflicts else None
+            )
+            db.session.commit()
+            flash(import_notice(applied), "success")
+            return redirect(url_for(".files"))
+    confirm = ConfirmPlanForm(formdata=None, plan=plan_digest(summary))
+    return render_template(
+        "admin/import_files.html",
+        summary=summary,
+        confirm=confirm,
+        folder=_folder(),
+        plan_heading=_("What importing the files in %(folder)s will do", folder=_folder()),
+        confirm_action=url_for(".import_files"),
+    )

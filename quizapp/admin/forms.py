@@ -185,7 +185,8 @@ class ConfirmUploadForm(PageForm):
     plan = HiddenField(validators=[DataRequired()])
 
 
-class WriteBackForm(PageForm):
-    """Write the banks back into their files, if the diff is still the one shown."""
+class ConfirmPlanForm(PageForm):
+    """Write the banks back, or import the questions folder, if the plan is still
+    the one shown (its fingerprint)."""
 
     plan = HiddenField(validators=[DataRequired()])

@@ -4,6 +4,13 @@ A proposal's page shows what it changes in the version it was written on
 and, if the question was saved again since, how it differs from the
 current version, with the admins' Publish and Decline (and its author's
 own buttons). See :mod:`quizapp.admin.proposals` for writing one.
+
+Publishing makes a version with the status the proposal carries, and a
+teacher may leave a new question's status at "draft". So the page says,
+beside the button, whether learners will get the version, the button is
+"Publish" only if they will (otherwise "Save as version N (draft)"), and
+neither the notice afterwards nor the teacher's list says "published" for
+a version learners do not get.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from quizapp.fields import PageForm
 from quizapp.models import Proposal
 from quizapp.services import proposals as service
 from quizapp.services.catalog import configured_tags
-from quizapp.services.versions import EditConflict, KeyTaken
+from quizapp.services.versions import EditConflict, KeyTaken, Saved
 
 
 class PublishForm(PageForm):
@@ -96,6 +103,7 @@ def _proposal_page(proposal: Proposal, status: int = 200, **extra):
         publish_form=PublishForm(formdata=None, seen=seen),
         decline_form=extra.pop("decline_form", None) or DeclineForm(formdata=None, seen=seen),
         action_form=ProposalActionForm(),
+        prospect=service.prospect(proposal) if undecided else None,
         may_decide=service.may_decide(current_user, proposal),
         may_change=service.may_change(current_user, proposal),
         **extra,
@@ -147,24 +155,59 @@ def publish_proposal(proposal_id: int):
             field_label(field) for field in (conflict.merge.conflicts if conflict.merge else ())
         ]
         return _proposal_page(proposal, 409, conflict=conflict, both_changed=both)
+    _say_published(saved)
+    return redirect(url_for(".proposals"))
+
+
+def _say_published(saved: Saved) -> None:
+    """Flash what publishing made, and whether learners get it: "published" only if so."""
     version = saved.version
+    key, number, status = version.question.key, version.number, version.status
+    if saved.merged_with is None and saved.created:
+        flash(_saved_as(key, number, status), "success")
+        return
     if saved.merged_with is not None:
         flash(merge_notice(saved), "success")
-    elif saved.created:
-        flash(
-            _(
-                "Published: %(key)s is now at version %(number)d.",
-                key=version.question.key,
-                number=version.number,
-            ),
-            "success",
-        )
-    else:
+    elif status == "published":
         flash(
             _("Published: the question already had this content, so no version was added."),
             "info",
         )
-    return redirect(url_for(".proposals"))
+    else:
+        flash(
+            _("Accepted: the question already had this content, so no version was added."),
+            "info",
+        )
+    if status != "published":
+        flash(_not_offered(number, status), "info")
+
+
+def _saved_as(key: str, number: int, status: str) -> str:
+    """That question ``key`` is now at version ``number``, of ``status``."""
+    if status == "published":
+        return _("Published: %(key)s is now at version %(number)d.", key=key, number=number)
+    if status == "draft":
+        return _(
+            "Saved as a draft: %(key)s is now at version %(number)d. "
+            "Learners will not get it until it is published.",
+            key=key,
+            number=number,
+        )
+    return _(
+        "Saved as retired: %(key)s is now at version %(number)d. Learners do not get it.",
+        key=key,
+        number=number,
+    )
+
+
+def _not_offered(number: int, status: str) -> str:
+    """That version ``number``, of ``status``, is not offered to learners."""
+    if status == "draft":
+        return _(
+            "Version %(number)d is a draft: learners will not get it until it is published.",
+            number=number,
+        )
+    return _("Version %(number)d is retired: learners do not get it.", number=number)
 
 
 @bp.post("/proposals/<int:proposal_id>/decline")

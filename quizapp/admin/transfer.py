@@ -15,7 +15,6 @@ bank revision it came from (``base:``).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
@@ -26,6 +25,7 @@ from flask_login import current_user
 
 from quizapp.admin import bp
 from quizapp.admin.forms import ConfirmUploadForm, UploadForm
+from quizapp.admin.import_plans import import_notice, plan_digest
 from quizapp.auth.access import staff_required
 from quizapp.domain.banks import check_documents
 from quizapp.domain.export import dump_bank
@@ -33,18 +33,10 @@ from quizapp.domain.sync import PREFERENCES
 from quizapp.extensions import db
 from quizapp.services.banks import export_documents
 from quizapp.services.catalog import configured_catalog, configured_tags
-from quizapp.services.imports import ImportSummary, import_banks, plan_import
+from quizapp.services.imports import import_banks, lock_banks, plan_import
 
 #: At most this many files in one upload.
 MAX_FILES = 20
-
-
-def _plan_digest(summary: ImportSummary) -> str:
-    fields = summary.as_detail([])
-    fields["unchanged"] = sorted(summary.unchanged)
-    fields["conflicts"] = [[c.label, [repr(x) for x in c.changes]] for c in summary.conflicts]
-    encoded = json.dumps(fields, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
 def _check(files: list[tuple[str, bytes]]):
@@ -134,9 +126,7 @@ def upload():
 
 def _plan_page(form: UploadForm, files: list[tuple[str, bytes]], summary, status: int = 200):
     """What importing ``files`` does, with the form that confirms exactly that."""
-    confirm = ConfirmUploadForm(
-        formdata=None, files=_files_field(files), plan=_plan_digest(summary)
-    )
+    confirm = ConfirmUploadForm(formdata=None, files=_files_field(files), plan=plan_digest(summary))
     return render_template(
         "admin/upload.html",
         form=form,
@@ -163,9 +153,11 @@ def confirm_upload():
         return render_template(
             "admin/upload.html", form=UploadForm(), problems=sorted(result.problems)
         ), 422
+    # Locked before planning: the plan compared is the one then applied.
+    lock_banks(result.banks)
     summary = plan_import(result.banks)
     prefer = request.form.get("prefer")
-    if _plan_digest(summary) != form.plan.data:
+    if plan_digest(summary) != form.plan.data:
         flash(
             _("The banks changed since you checked these files. Here is what importing does now."),
             "error",
@@ -183,17 +175,7 @@ def confirm_upload():
         sync=False,
     )
     db.session.commit()
-    flash(
-        _(
-            "Imported: %(added)d added, %(changed)d changed, %(retired)d retired, "
-            "%(unchanged)d unchanged.",
-            added=len(applied.added),
-            changed=len(applied.changed),
-            retired=len(applied.retired),
-            unchanged=len(applied.unchanged),
-        ),
-        "success",
-    )
+    flash(import_notice(applied), "success")
     return redirect(url_for(".index"))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from quizapp.domain.banks import BankSpec, QuestionSpec
@@ -49,6 +49,8 @@ class Conflict:
     label: str
     #: Field by field, the database's value (``before``) and the file's (``after``).
     changes: list[Change]
+    #: The database's side (who saved it, when); None for a bank's own fields.
+    version: QuestionVersion | None = None
 
     def lines(self) -> list[str]:
         """The conflict for people: each field with both values."""
@@ -285,7 +287,13 @@ def _summarise(plan: BankPlan, summary: ImportSummary, skipped: bool = False) ->
         if step.settled:
             summary.settled.append(step.label)
         if step.outcome == CONFLICT:
-            summary.conflicts.append(Conflict(step.label, _question_changes(current, wanted)))
+            summary.conflicts.append(
+                Conflict(
+                    step.label,
+                    _question_changes(current, wanted),
+                    step.question.current_version,
+                )
+            )
         elif skipped:
             continue
         elif step.outcome == DATABASE:
@@ -314,6 +322,25 @@ def _question_changes(current: dict | None, wanted: dict | None) -> list[Change]
 
 def _field_changes(current: dict, wanted: dict) -> list[Change]:
     return compare(bank_lines(current), bank_lines(wanted))
+
+
+def lock_banks(banks: list[BankSpec]) -> None:
+    """Take the named banks' rows for this transaction, before reading them.
+
+    An editor save takes its bank's row first too (see
+    :func:`quizapp.services.versions._claim`), so a save either commits
+    before the import reads the bank, and is compared with, or waits for
+    the import and then merges over it: never one written over the other
+    from a stale read. A no-op UPDATE is a row lock on PostgreSQL and, on
+    SQLite, begins the write transaction (writers take turns) before any
+    read.
+    """
+    db.session.execute(
+        update(Bank)
+        .where(Bank.slug.in_([spec.slug for spec in banks]))
+        .values(content_revision=Bank.content_revision)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def plan_import(banks: list[BankSpec], prefer: str | None = None) -> ImportSummary:
@@ -394,6 +421,7 @@ def import_banks(
     the files (None: the command line); an import that changes anything
     is written to the audit log.
     """
+    lock_banks(banks)
     plans = [plan_bank(spec, prefer) for spec in banks]
     summary = ImportSummary()
     for plan in plans:

@@ -14,9 +14,15 @@ same guard as a question save: a teacher's edit racing an admin's
 decision, or two admins deciding at once, cannot both go through.
 Submitting, withdrawing, publishing and declining are in the audit log;
 a draft is private and is not.
+
+"Publishing" a proposal means accepting it into the bank; whether learners
+get the version it makes is the question's own status, which the proposal
+carries like any other field (see :func:`prospect`). The pages say which.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
@@ -89,6 +95,38 @@ def moved_on(proposal: Proposal) -> bool:
     """Whether the question was saved again since the version the proposal was written on."""
     question = proposal.question
     return question is not None and question.current_version_id != proposal.base_version_id
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """What publishing a proposal would make now: the version's number and status."""
+
+    number: int
+    status: str
+
+    @property
+    def offered(self) -> bool:
+        """Whether learners would get that version."""
+        return self.status == "published"
+
+
+def prospect(proposal: Proposal) -> Prospect:
+    """The version publishing ``proposal`` would make, as things stand.
+
+    The status is the proposal's, unless it is an edit that left the status
+    as it was and the question was saved again since: the merge then keeps
+    the status saved meanwhile (a question retired meanwhile stays retired).
+    Content the current version already has adds no version.
+    """
+    status = proposal.content.get("status", "published")
+    question = proposal.question
+    if question is None:
+        return Prospect(1, status)
+    current = question.current_version
+    if moved_on(proposal) and status == proposal.base_version.content.get("status"):
+        status = current.content.get("status", status)
+    unchanged = current.digest == content_digest(proposal.content)
+    return Prospect(current.number if unchanged else current.number + 1, status)
 
 
 def _author_only(user: User, proposal: Proposal) -> None:

@@ -60,10 +60,12 @@ class BankStatus:
 
 
 def _state(outcomes: set[str]) -> str:
+    # A change made alike on both sides is no difference: the next import
+    # or write-back only moves the base on.
     if CONFLICT in outcomes:
         return IN_CONFLICT
     changed_db = DATABASE in outcomes
-    changed_file = FILE in outcomes or BOTH in outcomes
+    changed_file = FILE in outcomes
     if changed_db and changed_file:
         return CHANGED_IN_BOTH
     if changed_db:

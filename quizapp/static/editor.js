@@ -82,7 +82,22 @@
   var search = document.getElementById("picker-search");
   var results = document.getElementById("picker-results");
   var message = document.getElementById("picker-message");
-  var current = { row: null, source: null, opener: null, range: null };
+  var sentenceButton = document.getElementById("picker-sentence");
+  // ``range``: what is selected in the article now. ``tried``: the last range
+  // the server refused (a short selection, a short search result), kept so
+  // that "Use the whole sentence" can still widen it: pressing a button may
+  // clear the selection, and a search result is never selected at all.
+  var current = { row: null, source: null, opener: null, range: null, tried: null };
+
+  // The range "Use the whole sentence" widens: the selection, else the one refused.
+  function sentenceRange() {
+    return current.range || current.tried;
+  }
+
+  function updateButtons() {
+    useButton.disabled = !current.range;
+    if (sentenceButton) sentenceButton.disabled = !sentenceRange();
+  }
 
   function say(text) {
     message.textContent = text || "";
@@ -122,7 +137,7 @@
   document.addEventListener("selectionchange", function () {
     if (!dialog.open) return;
     current.range = selectedRange();
-    useButton.disabled = !current.range;
+    updateButtons();
   });
 
   function fill(data) {
@@ -142,7 +157,12 @@
     fetch(url("quoteUrl", current.source) + "?" + query, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        if (data.error) { say(data.message || data.error); return; }
+        if (data.error) {
+          say(data.message || data.error);
+          current.tried = { start: range.start, end: range.end };
+          updateButtons();
+          return;
+        }
         fill(data);
         // Closing hands focus back to current.opener: the quote just filled in.
         current.opener = input(current.row, "exact");
@@ -154,17 +174,12 @@
     if (current.range) useRange(current.range);
   });
 
-  // "Use the whole sentence": the server widens the selection to the
-  // sentences it touches (quizapp.domain.quotes.sentence_around).
-  var sentenceButton = document.getElementById("picker-sentence");
+  // "Use the whole sentence": the server widens the range to the sentences
+  // it touches (quizapp.domain.quotes.sentence_around).
   if (sentenceButton) {
-    document.addEventListener("selectionchange", function () {
-      if (dialog.open) sentenceButton.disabled = !current.range;
-    });
-    dialog.addEventListener("close", function () { sentenceButton.disabled = true; });
     sentenceButton.addEventListener("click", function () {
-      if (!current.range) return;
-      useRange({ start: current.range.start, end: current.range.end, widen: "sentence" });
+      var range = sentenceRange();
+      if (range) useRange({ start: range.start, end: range.end, widen: "sentence" });
     });
   }
 
@@ -215,7 +230,8 @@
     current.source = input(row, "doc").value;
     current.opener = opener;
     current.range = null;
-    useButton.disabled = true;
+    current.tried = null;
+    updateButtons();
     search.value = "";
     results.textContent = "";
     say("");

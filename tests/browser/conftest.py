@@ -164,3 +164,20 @@ def snap(request):
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{step}.png"), full_page=True)
 
     return save
+
+
+@pytest.fixture
+def editor_site(app, runner, write_bank, serve_app):
+    """A one-question bank (``make_bank()``), imported and served: a :class:`Site`."""
+    from sqlalchemy import select
+
+    from quizapp.extensions import db
+    from quizapp.models import Question
+    from tests.browser.editor_site import Site
+    from tests.conftest import make_bank
+
+    result = runner.invoke(args=["quiz", "import", str(write_bank(make_bank()))])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        question_id = db.session.scalar(select(Question.id).where(Question.key == "q1"))
+    return Site(app, serve_app(app), question_id)

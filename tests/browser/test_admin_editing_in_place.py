@@ -8,17 +8,13 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from quizapp.extensions import db
-from quizapp.models import Question
+from tests.browser.editor_site import Site
 from tests.browser.test_admin_editor import (
-    Site,
     admin_page,
     assert_no_axe_violations,
     current_content,
 )
-from tests.conftest import make_bank
 from tests.web.classroom_client import PASSWORD, make_user
 
 # A page that reloads loses this; one whose region is swapped keeps it.
@@ -27,13 +23,9 @@ STILL_HERE = "window.__notReloaded === true"
 
 
 @pytest.fixture
-def site(app, runner, write_bank, serve_app) -> Site:
-    """The one-question test bank, imported and served."""
-    result = runner.invoke(args=["quiz", "import", str(write_bank(make_bank()))])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        question_id = db.session.scalar(select(Question.id).where(Question.key == "q1"))
-    return Site(app, serve_app(app), question_id)
+def site(editor_site):
+    """The one-question bank of the editor's tests, imported and served."""
+    return editor_site
 
 
 def two_admins(new_page, site: Site):

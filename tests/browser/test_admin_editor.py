@@ -10,7 +10,6 @@ across them, and the page must turn that selection into the quote.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
@@ -18,6 +17,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Question
+from tests.browser.editor_site import Site
 from tests.conftest import dump, make_bank, make_question
 from tests.web.classroom_client import PASSWORD, make_user
 
@@ -30,26 +30,10 @@ REPEATED = "朋友(Friend)圈"
 SECOND_ONE = "这条朋友(Friend)圈"
 
 
-@dataclass
-class Site:
-    """The served application, its address and the question to edit."""
-
-    app: object
-    base: str
-    question_id: int
-
-    def edit_url(self) -> str:
-        return f"{self.base}/admin/questions/{self.question_id}/edit"
-
-
 @pytest.fixture
-def site(app, runner, write_bank, serve_app) -> Site:
-    """A one-question bank, imported and served."""
-    result = runner.invoke(args=["quiz", "import", str(write_bank(make_bank()))])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        question_id = db.session.scalar(select(Question.id).where(Question.key == "q1"))
-    return Site(app, serve_app(app), question_id)
+def site(editor_site):
+    """The one-question bank, imported and served."""
+    return editor_site
 
 
 def current_content(app, question_id: int) -> tuple[int, dict]:
@@ -64,7 +48,12 @@ def current_content(app, question_id: int) -> tuple[int, dict]:
 
 def admin_page(new_page, site: Site, name: str = "admin-ada"):
     """A new browser context in which admin ``name`` has logged in through the form."""
-    make_user(site.app, name, "admin")
+    return staff_page(new_page, site, name, "admin")
+
+
+def staff_page(new_page, site: Site, name: str, role: str):
+    """A new browser context in which ``name`` (a ``role``) has logged in through the form."""
+    make_user(site.app, name, role)
     page = new_page()
     page.goto(site.base + "/auth/login")
     page.get_by_label("Name").fill(name)

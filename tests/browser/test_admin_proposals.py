@@ -6,47 +6,27 @@ each have their own browser context and log in through the form.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEntry, Proposal, Question
+from quizapp.models import AuditEntry, Proposal
 from tests.browser.test_admin_editor import (
     OLD_PROMPT,
-    Site,
     assert_no_axe_violations,
     current_content,
     diff_of,
+    staff_page,
 )
-from tests.conftest import make_bank
-from tests.web.classroom_client import PASSWORD, make_user
 
 NEW_PROMPT = "What was missing from the cookie?"
 
 
 @pytest.fixture
-def site(app, runner, write_bank, serve_app) -> Site:
-    """The editor tests' one-question bank, imported and served."""
-    result = runner.invoke(args=["quiz", "import", str(write_bank(make_bank()))])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        question_id = db.session.scalar(select(Question.id).where(Question.key == "q1"))
-    return Site(app, serve_app(app), question_id)
-
-
-def staff_page(new_page, site: Site, name: str, role: str):
-    """A new browser context in which ``name`` (a ``role``) has logged in through the form."""
-    make_user(site.app, name, role)
-    page = new_page()
-    page.goto(site.base + "/auth/login")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/auth/login"))
-    return page
+def site(editor_site):
+    """The one-question bank of the editor's tests, imported and served."""
+    return editor_site
 
 
 def test_a_teacher_proposes_an_edit_and_an_admin_publishes_it_after_reading_the_diff(

@@ -5,31 +5,22 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from quizapp.extensions import db
-from quizapp.models import Question
 from tests.browser.test_admin_editor import (
-    Site,
     admin_page,
     assert_no_axe_violations,
     current_content,
     drag_across,
     open_picker,
 )
-from tests.conftest import make_bank
 
 SENTENCE = "例如,一个人咬了一口饼干,但之后饼干可能没有咬痕。"
 
 
 @pytest.fixture
-def site(app, runner, write_bank, serve_app) -> Site:
-    """A one-question bank, imported and served."""
-    result = runner.invoke(args=["quiz", "import", str(write_bank(make_bank()))])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        question_id = db.session.scalar(select(Question.id).where(Question.key == "q1"))
-    return Site(app, serve_app(app), question_id)
+def site(editor_site):
+    """The one-question bank of the editor's tests, imported and served."""
+    return editor_site
 
 
 def test_an_admin_retires_and_brings_back_a_question_with_one_click_each(

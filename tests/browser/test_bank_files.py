@@ -76,7 +76,9 @@ def test_a_stale_upload_shows_its_plan_and_the_admin_settles_the_conflict(
     expect(page.locator(".plan-retired")).to_contain_text("test-bank/q2")
     conflict = page.locator("table.conflict")
     expect(conflict).to_contain_text("What is wrong with the cookie?")
-    expect(conflict).to_contain_text("What became of the cookie?")
+    # The file's value, marked where it differs from the database's.
+    expect(conflict.locator("ins")).to_contain_text(["became of"])
+    expect(conflict.locator("del")).to_contain_text(["is wrong with"])
     axe_check(page, "upload-plan")
     page.get_by_role("button", name="Import, taking the file's version where both changed").click()
     expect(page.locator(".flash-success")).to_contain_text("1 retired")

@@ -250,3 +250,64 @@ def test_every_change_moves_the_bank_revision_on_once(synced, catalog):
         select(QuestionVersion.bank_revision).order_by(QuestionVersion.id)
     ).all()
     assert revisions[-2:] == [start + 2, start + 2]
+
+
+# --- an import and an editor save at the same moment ------------------------------
+
+
+def test_an_import_waits_for_a_save_under_way_and_then_sees_it(app, catalog, monkeypatch):
+    """The save holds its bank while it writes; the import, started meanwhile,
+    reads the bank only after the save commits: both changed q2, a conflict,
+    not the file's q2 written over the save it did not see."""
+    import threading
+    import time
+
+    from quizapp.services import versions
+    from tests.services.races import THREAD_TIMEOUT
+
+    with app.app_context():
+        make_admin()
+        sync(catalog, two_questions())
+    claimed, started = threading.Event(), threading.Event()
+    real_add_version = versions.add_version
+
+    def slow_add_version(*args, **kwargs):
+        claimed.set()  # the question and its bank are this save's now
+        started.wait(THREAD_TIMEOUT)
+        time.sleep(0.5)  # the import runs into the lock meanwhile
+        return real_add_version(*args, **kwargs)
+
+    monkeypatch.setattr(versions, "add_version", slow_add_version)
+    outcome = {}
+
+    def save():
+        with app.app_context():
+            edit_in_browser(catalog, key="q2", difficulty=3)
+            db.session.remove()
+
+    def run_import():
+        claimed.wait(THREAD_TIMEOUT)
+        started.set()
+        with app.app_context():
+            file = specs(
+                catalog,
+                make_bank(questions=[make_question(), make_question(id="q2", difficulty=2)]),
+            )
+            try:
+                import_banks(catalog, file)
+                db.session.commit()
+                outcome["result"] = "imported"
+            except ImportConflict as refused:
+                db.session.rollback()
+                outcome["result"] = [c.label for c in refused.summary.conflicts]
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save), threading.Thread(target=run_import)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    assert outcome["result"] == [f"{BANK}/q2"]
+    with app.app_context():
+        assert content("q2")["difficulty"] == 3

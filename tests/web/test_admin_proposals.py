@@ -323,3 +323,94 @@ def test_a_proposal_on_a_version_changed_since_in_the_same_field_shows_the_confl
     assert (room.current()[0], room.current()[1]["prompt"]["en"]) == (2, "Whose cookie was it?")
     with room.app.app_context():
         assert db.session.scalar(select(Proposal.status)) == "proposed"
+
+
+# What publishing makes: learners get it only if its status is "published"
+
+
+def propose_new_question(room: Staffroom, **changes) -> str:
+    """Submit a new question ``tom-new-1`` as the teacher, the form's defaults kept
+    but for ``changes``; return the proposal's address."""
+    submitted = room.propose(
+        "/admin/banks/test-bank/propose",
+        action="submit",
+        key="tom-new-1",
+        prompt_zh="这段视频是真的吗?",
+        prompt_en="Is this video real?",
+        **{"choices-0-text_zh": "不一定", "choices-0-text_en": "Not necessarily"},
+        **{"choices-1-text_zh": "是", "choices-1-text_en": "Yes"},
+        explanation_zh="要看来源。",
+        explanation_en="Check the source.",
+        **{"sources-0-doc": "huanqiu-2024-02", "sources-0-exact": "一个人咬了一口饼干"},
+        **changes,
+    )
+    return proposal_url(submitted)
+
+
+def new_question_status(room: Staffroom) -> tuple[int, str]:
+    with room.app.app_context():
+        question = db.session.scalar(select(Question).filter_by(key="tom-new-1"))
+        return question.current_version.number, question.current_version.status
+
+
+def test_a_new_question_left_as_a_draft_is_saved_as_a_draft_and_never_called_published(room):
+    form = room.teacher.text("/admin/banks/test-bank/propose")
+    assert "even once an admin accepts the proposal" in form
+    url = propose_new_question(room)
+    assert "The status is “draft”: even once an admin accepts this proposal" in room.teacher.text(
+        url
+    )
+
+    review = main_part(room.admin.text(url))
+    assert (
+        "The status is “draft”, so this is saved as version 1, a draft: "
+        "learners will not get it until it is published."
+    ) in review
+    assert ">Save as version 1 (draft)</button>" in review
+    assert ">Publish</button>" not in review
+
+    done = followed(room.admin, room.press(room.admin, url, f"{url}/publish"))
+    assert flashes(done) == [
+        "Saved as a draft: tom-new-1 is now at version 1. "
+        "Learners will not get it until it is published."
+    ]
+    assert new_question_status(room) == (1, "draft")
+
+    mine = main_part(room.teacher.text("/admin/proposals/mine"))
+    assert "accepted as version 1, a draft: not offered to learners" in mine
+    assert "published" not in mine
+    page = main_part(room.teacher.text(url))
+    assert '<h2 id="decision-heading">Accepted</h2>' in page and ">Published<" not in page
+
+
+def test_a_new_question_proposed_as_published_is_published_for_learners(room):
+    url = propose_new_question(room, status="published")
+    assert "The status is “draft”" not in room.teacher.text(url)
+
+    review = main_part(room.admin.text(url))
+    assert "Publishing saves this as version 1, offered to learners in new quizzes." in review
+    assert ">Publish</button>" in review
+
+    done = followed(room.admin, room.press(room.admin, url, f"{url}/publish"))
+    assert flashes(done) == ["Published: tom-new-1 is now at version 1."]
+    assert new_question_status(room) == (1, "published")
+    assert "published as version 1" in main_part(room.teacher.text("/admin/proposals/mine"))
+    assert '<h2 id="decision-heading">Published</h2>' in main_part(room.teacher.text(url))
+
+
+def test_an_edit_of_a_question_retired_since_says_it_stays_retired(room):
+    url = proposal_url(room.propose_edit(action="submit", prompt_en=NEW_PROMPT))
+    question_url = f"/admin/questions/{room.question_id}"
+    retired = room.press(room.admin, question_url, f"{question_url}/retire")
+    assert retired.status_code == 302
+
+    review = main_part(room.admin.text(url))
+    assert "so this is saved as version 3, retired: learners will not get it." in review
+    assert ">Save as version 3 (retired)</button>" in review
+
+    done = flashes(followed(room.admin, room.press(room.admin, url, f"{url}/publish")))
+    assert done[0].startswith("Saved as version 3, merged with version 2")
+    assert done[1:] == ["Version 3 is retired: learners do not get it."]
+    assert (room.current()[0], room.current()[1]["status"]) == (3, "retired")
+    mine = main_part(room.teacher.text("/admin/proposals/mine"))
+    assert "accepted as version 3, retired: not offered to learners" in mine

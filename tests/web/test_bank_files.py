@@ -64,7 +64,11 @@ def test_a_stale_upload_is_shown_as_a_conflict_with_both_values_and_a_choice(sit
     response = site.upload("test-bank.yaml", alices)
     page = text_of(response)
     assert "1 conflict: changed in the file and in the database" in page
-    assert "What is wrong with the cookie?</td><td>What became of the cookie?</td>" in page
+    # Both values, the file's marked where it differs from the database's.
+    assert (
+        "<td>What is wrong with the cookie?</td>"
+        "<td><span>What </span><del>is wrong with</del><ins>became of</ins>"
+    ) in page
     confirm = form_fields(page, CONFIRM)
     # Confirming without choosing imports nothing.
     refused = site.admin.post(CONFIRM, confirm)
@@ -141,3 +145,57 @@ def test_an_admin_writes_back_after_reading_the_diff(site):
 def test_a_teacher_cannot_write_back(site):
     site.edit("q1", difficulty="2")
     assert site.teacher.get("/admin/files/write-back").status_code == 403
+
+
+def test_a_bank_page_names_its_questions_not_yet_in_the_file(site):
+    page = site.teacher.text("/admin/banks/test-bank")
+    assert "Every change is in the file." in page
+    site.edit("q2", difficulty="2")
+    page = site.teacher.text("/admin/banks/test-bank")
+    assert "1 question changed in the editor since the file was last written:" in page
+    assert ">q2</a>" in page
+
+
+def test_an_admin_imports_the_files_changes_after_reading_the_plan_then_writes_back(site):
+    site.edit("q2", difficulty="3")  # in the editor
+    path = site.folder / "test-bank.yaml"
+    path.write_text(path.read_text("utf-8").replace(OLD, "Changed in the file?", 1), "utf-8")
+    page = site.admin.text("/admin/files")
+    assert "Changed in the files, not yet imported: test-bank." in page
+    assert "their files changed too, so they cannot be written back yet: test-bank." in page
+    assert "Every change made in the editor is in the files." not in page
+    plan_page = site.admin.text("/admin/files/import")
+    assert plan(plan_page)["Changed"] == "1 test-bank/q1"
+    imported = site.admin.post("/admin/files/import", form_fields(plan_page, "/admin/files/import"))
+    assert imported.status_code == 302
+    assert site.content("q1")["prompt"]["en"] == "Changed in the file?"
+    assert site.content("q2")["difficulty"] == 3
+    # The file is the base now: only the editor's change is left to write back.
+    status = site.app.test_cli_runner().invoke(args=["quiz", "status"])
+    assert "test-bank: changed in database\n  changed in database: test-bank/q2\n" in status.output
+
+
+def test_importing_the_files_in_conflict_needs_the_admins_choice(site):
+    site.edit("q1", prompt_en="What is wrong with the cookie?")
+    path = site.folder / "test-bank.yaml"
+    path.write_text(path.read_text("utf-8").replace(OLD, "Changed in the file?", 1), "utf-8")
+    plan_page = site.admin.text("/admin/files/import")
+    assert "1 conflict: changed in the file and in the database" in plan_page
+    confirm = form_fields(plan_page, "/admin/files/import")
+    refused = site.admin.post("/admin/files/import", confirm)
+    assert "Choose whose change wins" in text_of(refused)
+    assert site.content("q1")["prompt"]["en"] == "What is wrong with the cookie?"
+    kept = site.admin.post("/admin/files/import", {**confirm, "prefer": "database"})
+    assert kept.status_code == 302
+    assert site.content("q1")["prompt"]["en"] == "What is wrong with the cookie?"
+    status = site.app.test_cli_runner().invoke(args=["quiz", "status"])
+    assert "test-bank: changed in database" in status.output  # to be written back
+
+
+def test_the_audit_log_names_the_banks_an_upload_imported_and_what_it_kept(site):
+    download = site.admin.get("/admin/banks/test-bank.yaml").get_data()
+    site.edit("q2", difficulty="3")
+    page = text_of(site.upload("test-bank.yaml", download.replace(OLD.encode(), b"Why?", 1)))
+    assert site.admin.post(CONFIRM, form_fields(page, CONFIRM)).status_code == 302
+    log = site.admin.text("/admin/audit")
+    assert "test-bank · 0 added, 1 changed, 0 retired · 1 kept as edited" in log
