@@ -85,3 +85,19 @@ def test_a_stale_upload_shows_its_plan_and_the_admin_settles_the_conflict(
     with site.app.app_context():
         q1 = db.session.scalar(select(Question).filter_by(key="q1"))
         assert q1.current_version.content["prompt"]["en"] == "What became of the cookie?"
+
+
+def test_an_admin_imports_a_files_change_from_the_bank_files_page(site, new_page, axe_check):
+    path = site.folder / "test-bank.yaml"
+    path.write_text(path.read_text("utf-8").replace("difficulty: 1", "difficulty: 2", 1), "utf-8")
+    page = admin_page(new_page, site)
+    page.goto(site.base + "/admin/files")
+    expect(page.get_by_role("row", name="test-bank")).to_contain_text(
+        "changed in the file, not yet imported"
+    )
+    page.get_by_role("link", name="Review and import the files' changes").click()
+    expect(page.locator(".plan-diff").first).to_contain_text("test-bank/q1")
+    axe_check(page, "import-files")
+    page.get_by_role("button", name="Import these changes").click()
+    expect(page.locator(".flash-success")).to_contain_text("1 changed")
+    expect(page.get_by_role("row", name="test-bank")).to_contain_text("in sync")
