@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from quizapp.domain.banks import CheckResult, bank_files
 from quizapp.domain.coverage import Thresholds, measure, report
 from quizapp.domain.export import dump_bank
-from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES
+from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES, SAME
 from quizapp.domain.yamlfile import load_yaml
 from quizapp.extensions import db
 from quizapp.services.banks import export_documents
@@ -159,7 +159,7 @@ def status_command(paths: tuple[Path, ...]) -> None:
     statuses = folder_status(result)
     for status in statuses:
         click.echo(f"{status.slug}: {status.state}")
-        if status.fields not in ("same", BOTH):
+        if status.fields not in (SAME, BOTH):
             click.echo(f"  bank title, description or status: changed in {status.fields}")
         for outcome, heading in STATUS_HEADINGS:
             for label in status.labels(outcome):

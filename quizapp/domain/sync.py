@@ -51,9 +51,15 @@ class FileBase:
 
 def question_state(content: dict | None) -> str | None:
     """What sync compares for a question: its digest, or None if absent or retired."""
-    if content is None or content.get("status") == "retired":
+    if content is None:
         return None
-    return content_digest(content)
+    return stored_state(content.get("status"), content_digest(content))
+
+
+def stored_state(status: str | None, digest: str) -> str | None:
+    """:func:`question_state` of a stored version, from its status and stored digest
+    (no need to hash its content again)."""
+    return None if status == "retired" else digest
 
 
 def reconcile(file, base, database) -> str:

@@ -20,7 +20,17 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.domain.banks import BankSpec, QuestionSpec
 from quizapp.domain.sources import SourceCatalog
-from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, question_state, reconcile, resolve
+from quizapp.domain.sync import (
+    BOTH,
+    CONFLICT,
+    DATABASE,
+    FILE,
+    SAME,
+    question_state,
+    reconcile,
+    resolve,
+    stored_state,
+)
 from quizapp.domain.versions import Change, bank_lines, changes, compare
 from quizapp.extensions import db
 from quizapp.models import Bank, BankState, Question, QuestionVersion, User
@@ -185,13 +195,14 @@ def file_fields(spec: BankSpec) -> dict:
 
 def base_at(bank: Bank, revision: int) -> Base:
     """``bank`` as it was at content revision ``revision``."""
+    # Every version up to the revision, oldest first: the last one of each question stands.
     rows = db.session.execute(
-        select(Question.key, QuestionVersion.content)
+        select(Question.key, QuestionVersion.status, QuestionVersion.digest)
         .join(QuestionVersion, QuestionVersion.question_id == Question.id)
         .where(Question.bank_id == bank.id, QuestionVersion.bank_revision <= revision)
         .order_by(Question.key, QuestionVersion.number)
     )
-    states = {key: question_state(content) for key, content in rows}
+    states = {key: stored_state(status, digest) for key, status, digest in rows}
     fields = db.session.scalar(
         select(BankState.fields)
         .where(BankState.bank_id == bank.id, BankState.revision <= revision)
@@ -222,7 +233,7 @@ def _fields_outcome(spec: BankSpec, bank: Bank, base: Base) -> tuple[str, dict]:
     for outcome in (CONFLICT, FILE, DATABASE, BOTH):
         if outcome in outcomes:
             return outcome, result
-    return "same", result
+    return SAME, result
 
 
 def plan_bank(spec: BankSpec, prefer: str | None = None) -> BankPlan:
@@ -262,7 +273,7 @@ def _step(slug, key, question, item, base: Base, prefer) -> Step:
     outcome = reconcile(
         question_state(item.content if item else None),
         base.states.get(key),
-        question_state(question.current_version.content),
+        stored_state(question.current_version.status, question.current_version.digest),
     )
     settled = outcome == CONFLICT and prefer is not None
     return Step(label, key, resolve(outcome, prefer), question, item, settled)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.domain.banks import BankSpec, CheckResult
 from quizapp.domain.export import dump_bank
-from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE
+from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, SAME, stored_state
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionVersion, User
 from quizapp.services.audit import record
@@ -47,7 +47,7 @@ class BankStatus:
     #: Question labels by outcome: DATABASE, FILE, BOTH, CONFLICT.
     questions: dict[str, list[str]] = field(default_factory=dict)
     #: The outcome for the bank's own fields (title, description, status).
-    fields: str = "same"
+    fields: str = SAME
 
     def labels(self, outcome: str) -> list[str]:
         """The questions with ``outcome``."""
@@ -94,11 +94,6 @@ def folder_status(checked: CheckResult) -> list[BankStatus]:
     return [statuses[slug] for slug in sorted(statuses)]
 
 
-def version_state(version: QuestionVersion) -> str | None:
-    """:func:`question_state` of a stored version, from its stored digest."""
-    return None if version.status == "retired" else version.digest
-
-
 def unsynced_questions(bank: Bank) -> list[Question]:
     """``bank``'s questions changed in the database since its file was last synced.
 
@@ -111,7 +106,11 @@ def unsynced_questions(bank: Bank) -> list[Question]:
         .options(selectinload(Question.current_version))
         .order_by(Question.position)
     )
-    return [q for q in questions if version_state(q.current_version) != q.synced_digest]
+    return [
+        q
+        for q in questions
+        if stored_state(q.current_version.status, q.current_version.digest) != q.synced_digest
+    ]
 
 
 def unsynced_counts() -> dict[int, int]:
@@ -123,7 +122,7 @@ def unsynced_counts() -> dict[int, int]:
     )
     counts: dict[int, int] = {}
     for bank_id, synced, status, digest in rows:
-        if (None if status == "retired" else digest) != synced:
+        if stored_state(status, digest) != synced:
             counts[bank_id] = counts.get(bank_id, 0) + 1
     return counts
 
@@ -197,7 +196,8 @@ def write_back(plans: list[WriteBack], author: User | None = None) -> None:
         temporary.write_bytes(raw)
         os.replace(temporary, plan.path)
         for question in bank.questions:
-            question.synced_digest = version_state(question.current_version)
+            version = question.current_version
+            question.synced_digest = stored_state(version.status, version.digest)
         bank.synced_fields = bank_fields(bank)
         bank.synced_sha256 = hashlib.sha256(raw).hexdigest()
         bank.synced_revision = bank.content_revision
