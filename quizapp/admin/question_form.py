@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-from quizapp.admin.forms import QuestionForm
+from flask import abort
+
+from quizapp.admin.forms import QuestionForm, RestoreForm
 from quizapp.domain.fields import LANGUAGES
 from quizapp.domain.problems import Problem
 from quizapp.domain.question_types import REGISTRY
@@ -147,6 +149,16 @@ def version_id(text: str | None) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= 9):
         return None
     return int(text)
+
+
+def posted_base_version() -> int:
+    """The version a one-button form (restore, retire, bring back) was shown over:
+    its CSRF token checked and its hidden version read; else a bad request."""
+    form = RestoreForm()
+    base = version_id(form.base_version.data) if form.validate() else None
+    if base is None:
+        abort(400)
+    return base
 
 
 def _shown(number) -> str:

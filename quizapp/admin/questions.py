@@ -19,6 +19,7 @@ from quizapp.admin.question_form import (
     edit_lists,
     field_problems,
     form_data,
+    posted_base_version,
     raw_question,
     version_id,
 )
@@ -230,7 +231,8 @@ def _editor(bank: Bank, question: Question | None):
     if not form.validate():
         problems = {name: list(errors) for name, errors in form.errors.items()}
         return _render_editor(bank, question, form, catalog, 422, problems=problems)
-    spec, problems = check_question(raw, catalog, configured_tags()[0])
+    vocabulary, _problems = configured_tags()
+    spec, problems = check_question(raw, catalog, vocabulary)
     if problems:
         return _render_editor(bank, question, form, catalog, 422, problems=field_problems(problems))
     if action == "preview":
@@ -239,10 +241,10 @@ def _editor(bank: Bank, question: Question | None):
     if action == "check":
         notices = duplicate_notices(spec, question.id if question else None)
         return _render_editor(bank, question, form, catalog, checked=True, notices=notices)
-    return _save(bank, question, form, spec, catalog)
+    return _save(bank, question, form, spec, catalog, vocabulary)
 
 
-def _save(bank: Bank, question: Question | None, form: QuestionForm, spec, catalog):
+def _save(bank: Bank, question: Question | None, form: QuestionForm, spec, catalog, vocabulary):
     """Save the checked form: a new question, or the next version, merged if need be."""
     try:
         if question is None:
@@ -251,7 +253,6 @@ def _save(bank: Bank, question: Question | None, form: QuestionForm, spec, catal
             base = version_id(form.base_version.data)
             if base is None:
                 abort(400)
-            vocabulary = configured_tags()[0]
             saved = save_question(question, spec, catalog, current_user, base, vocabulary)
         db.session.commit()
     except UnknownVersion:
@@ -390,10 +391,7 @@ def restore(question_id: int, number: int):
     """Make an old version current again, as a new version."""
     question = db.get_or_404(Question, question_id)
     old = version_of(question, number) or abort(404)
-    form = RestoreForm()
-    base = version_id(form.base_version.data) if form.validate() else None
-    if base is None:
-        abort(400)
+    base = posted_base_version()
     try:
         saved = restore_version(question, old, current_user, base)
         db.session.commit()

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.admin import bp
-from quizapp.admin.forms import RestoreForm
+from quizapp.admin.question_form import posted_base_version
 from quizapp.auth.access import staff_required
 from quizapp.extensions import db
 from quizapp.models import Question
 from quizapp.services.retirement import StaleClick, retire_question, unretire_question
-
-
-def _base_version() -> int:
-    """The version the page showed as current, from its form (a RestoreForm: the
-    same CSRF token and hidden version); a form without one is a bad request."""
-    form = RestoreForm()
-    if not form.validate() or not form.base_version.data.isdigit():
-        abort(400)
-    return int(form.base_version.data)
 
 
 def _stale(stale: StaleClick, question: Question):
@@ -40,7 +31,7 @@ def _stale(stale: StaleClick, question: Question):
 def retire(question_id: int):
     """Retire the question: a new version, no longer offered to learners."""
     question = db.get_or_404(Question, question_id)
-    base = _base_version()
+    base = posted_base_version()
     try:
         saved = retire_question(question, current_user, base)
         db.session.commit()
@@ -62,7 +53,7 @@ def retire(question_id: int):
 def unretire(question_id: int):
     """Bring a retired question back with the status it had before."""
     question = db.get_or_404(Question, question_id)
-    base = _base_version()
+    base = posted_base_version()
     try:
         saved = unretire_question(question, current_user, base)
         db.session.commit()

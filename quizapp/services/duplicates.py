@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from quizapp.domain.banks import QuestionSpec
 from quizapp.domain.duplicates import SimilarPrompt, overlaps, similar_prompts
@@ -35,6 +35,8 @@ def _others(exclude: int | None):
         select(Question)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .where(QuestionVersion.status != "retired")
+        # The warnings link each question as bank/key: its bank in one more query, not one each.
+        .options(selectinload(Question.bank))
     )
     return query if exclude is None else query.where(Question.id != exclude)
 

@@ -214,8 +214,11 @@ def restore_version(
 ) -> Saved:
     """Make ``old``'s content current again, as a new version (history is never rewritten)."""
     if not _claim(question, base_version_id):
-        base = db.session.get(QuestionVersion, base_version_id)
-        raise EditConflict(question, base if base and base.question_id == question.id else None)
+        try:
+            base = base_version(question, base_version_id)
+        except UnknownVersion:
+            base = None
+        raise EditConflict(question, base)
     current = question.current_version
     if current.digest == old.digest:
         return Saved(current, created=False)

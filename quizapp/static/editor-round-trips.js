@@ -126,7 +126,7 @@
       note.setAttribute("role", "alert");
       place.after(note);
     }
-    note.textContent = document.getElementById("editor-failed").innerHTML;
+    note.textContent = document.getElementById("editor-failed").content.textContent;
   }
 
   function send(action, pressed, typingIn) {

@@ -110,3 +110,11 @@ def test_a_post_without_its_security_token_changes_nothing(admin):
     del fields["csrf_token"]
     assert admin.post(f"{page_of(admin.app)}/retire", fields).status_code == 400
     assert state(admin.app) == (1, "published")
+
+
+@pytest.mark.parametrize("base", ["9" * 25, "١٢", "", "v1"])
+def test_a_base_version_that_cannot_be_one_is_a_bad_request(admin, base):
+    fields = form_fields(admin.text(page_of(admin.app)), f"{page_of(admin.app)}/retire")
+    fields["base_version"] = base
+    assert admin.post(f"{page_of(admin.app)}/retire", fields).status_code == 400
+    assert state(admin.app) == (1, "published")
