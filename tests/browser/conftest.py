@@ -139,6 +139,9 @@ def axe_check(request):
     axe = Axe()
 
     def check(page, step: str):
+        # A page still loading (after a click that navigates) has no document
+        # for axe to read yet.
+        page.wait_for_load_state("load")
         results = axe.run(page).response
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{request.node.name}-axe-{step}.json"

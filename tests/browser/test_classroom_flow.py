@@ -167,8 +167,12 @@ def answer_by_keys(page, value: str) -> None:
 
 
 def press(page, button: str) -> None:
-    """A teacher's control button (a form post: the projector page is reloaded)."""
-    page.get_by_role("button", name=button).click()
+    """A teacher's control button (a form post: the projector page is reloaded).
+
+    Waits for the reloaded page: a check run while the post is still on its
+    way would read a document that is being replaced."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name=button).click()
 
 
 def session_for_students(app, version_ids: list[int]) -> tuple[Teacher, str, str]:
