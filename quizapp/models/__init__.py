@@ -14,6 +14,7 @@ from quizapp.models.content import (
     Source,
 )
 from quizapp.models.proposals import Proposal
+from quizapp.models.throttle import RateLimitCounter
 
 __all__ = [
     "Answer",
@@ -30,6 +31,7 @@ __all__ = [
     "Proposal",
     "Question",
     "QuestionVersion",
+    "RateLimitCounter",
     "SessionItem",
     "Source",
     "User",

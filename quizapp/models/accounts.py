@@ -6,6 +6,7 @@ Learners have no accounts (see :mod:`quizapp.learners` and players in
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -19,6 +20,11 @@ from quizapp.models.content import utcnow
 ROLES = ("teacher", "admin")
 
 
+def new_session_token() -> str:
+    """A random token that no earlier log-in cookie carries."""
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     """A teacher or an admin, who logs in with a name and a password."""
 
@@ -29,6 +35,12 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every log-in cookie (see get_id). Replaced at log-out, at a
+    # password change and by "sign out everywhere": every cookie issued
+    # before no longer matches, wherever it was copied to.
+    session_token: Mapped[str] = mapped_column(
+        String(64), default=new_session_token, server_default=""
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
