@@ -48,7 +48,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     _configure_sqlite(app)
     _check_idle_connections(app)
 
-    from quizapp import accounts_cli, cli, errors, learners, security, static_files
+    from quizapp import accounts_cli, cli, errors, learners, security, static_files, urls
     from quizapp.admin import bp as admin_bp
     from quizapp.auth import access
     from quizapp.auth import bp as auth_bp
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from quizapp.sources import bp as sources_bp
     from quizapp.study import bp as study_bp
 
+    urls.init_app(app)  # before the routes that use its converter
     app.register_blueprint(main_bp)
     app.register_blueprint(sources_bp, url_prefix="/sources")
     app.register_blueprint(study_bp, url_prefix="/study")

@@ -1,9 +1,12 @@
 """The base of every form, and form fields shared by several areas."""
 
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import IntegerField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from quizapp.domain.numbers import whole_number
 
 
 class PageForm(FlaskForm):
@@ -26,3 +29,19 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed in a form, read by :func:`whole_number` (ASCII
+    digits within the database's integers), so "٣" or a 5,000-digit number
+    is a form error, as any other wrong value."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] == "":
+            self.data = None
+            return
+        try:
+            self.data = whole_number(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Type a whole number with the digits 0 to 9.")) from None

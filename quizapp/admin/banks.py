@@ -9,6 +9,7 @@ from flask_login import current_user
 from quizapp.admin import bp
 from quizapp.admin.forms import BankForm, BankStatusForm
 from quizapp.auth.access import staff_required
+from quizapp.domain.numbers import whole_number, whole_number_or
 from quizapp.extensions import db
 from quizapp.services.audit import audit_query
 from quizapp.services.bank_edits import BankConflict, BankExists, change_bank, create_bank
@@ -92,7 +93,7 @@ def edit_bank(slug: str):
         )
     elif form.validate_on_submit():
         title, description = _texts(form)
-        expected = int(form.revision.data) if (form.revision.data or "").isdigit() else -1
+        expected = whole_number_or(form.revision.data, -1)
         try:
             changed = change_bank(
                 found, {"title": title, "description": description}, expected, current_user
@@ -118,11 +119,12 @@ def bank_status(slug: str):
     """Retire a bank (no new quizzes or sessions from it) or bring it back."""
     found = bank_by_slug(slug) or abort(404)
     form = BankStatusForm()
-    if not form.validate() or not form.revision.data.isdigit():
+    expected = whole_number_or(form.revision.data)
+    if not form.validate() or expected is None:
         abort(400)
     new_status = "active" if found.status == "retired" else "retired"
     try:
-        change_bank(found, {"status": new_status}, int(form.revision.data), current_user)
+        change_bank(found, {"status": new_status}, expected, current_user)
         db.session.commit()
     except BankConflict:
         flash(_("Someone changed this bank since you opened the page; look again."), "error")
@@ -141,7 +143,7 @@ def audit():
     bank_filter = bank_by_slug(request.args.get("bank", "")) if request.args.get("bank") else None
     page = db.paginate(
         audit_query(bank_id=bank_filter.id if bank_filter else None),
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=whole_number),
         per_page=AUDIT_PER_PAGE,
         error_out=False,
     )

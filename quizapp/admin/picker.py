@@ -27,6 +27,7 @@ from quizapp.domain.anchoring import (
     in_context,
     selector_for,
 )
+from quizapp.domain.numbers import whole_number
 from quizapp.domain.quotes import MIN_QUOTE_CHARS, sentence_around, too_short
 from quizapp.extensions import db
 from quizapp.models import Source
@@ -56,8 +57,8 @@ def picker(source_id: str):
 def quote(source_id: str):
     """The selector for the characters ``start`` to ``end`` of the stored copy."""
     doc = _doc(source_id)
-    start = request.args.get("start", type=int)
-    end = request.args.get("end", type=int)
+    start = request.args.get("start", type=whole_number)
+    end = request.args.get("end", type=whole_number)
     # Each refusal carries a sentence for the person picking, shown in the picker.
     if (
         start is None

@@ -16,6 +16,7 @@ from flask import abort
 
 from quizapp.admin.forms import QuestionForm, RestoreForm
 from quizapp.domain.fields import LANGUAGES
+from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.problems import Problem
 from quizapp.domain.question_types import REGISTRY
 
@@ -43,7 +44,7 @@ def raw_question(form: QuestionForm, key: str) -> dict:
         "id": key,
         "type": qtype,
         "status": form.status.data,
-        "difficulty": int(form.difficulty.data) if (form.difficulty.data or "").isdigit() else 0,
+        "difficulty": whole_number_or(form.difficulty.data, 0),
         "tags": [tag for tag in re.split(r"[\s,，]+", form.tags.data or "") if tag],
         "prompt": _pair(form, "prompt"),
     }
@@ -145,10 +146,7 @@ def version_id(text: str | None) -> int | None:
     Only ASCII digits ("١٢" is a digit to Python) and no more than nine of
     them, so that no database is asked about a number its integers cannot hold.
     """
-    text = (text or "").strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        return None
-    return int(text)
+    return whole_number_or((text or "").strip())
 
 
 def posted_base_version() -> int:
@@ -193,9 +191,9 @@ def edit_lists(raw: dict, action: str) -> bool:
         previous = items[-1]["doc"] if items else None
         items.append({"doc": previous, "exact": ""})
         return True
-    if not index_text.isdigit() or int(index_text) >= len(items):
+    index = whole_number_or(index_text)
+    if index is None or index >= len(items):
         return True
-    index = int(index_text)
     if name.startswith("remove"):
         removed = items.pop(index)
         answer = raw.get("answer")

@@ -27,6 +27,7 @@ from quizapp.answer_form import answer_options, response_messages
 from quizapp.auth.access import staff_required
 from quizapp.domain.anchoring import AnchorError, Selector
 from quizapp.domain.banks import STATUSES, check_question
+from quizapp.domain.numbers import whole_number
 from quizapp.domain.presentation import question_view, review
 from quizapp.domain.question_types import REGISTRY, ResponseError
 from quizapp.domain.sources import SourceCatalog
@@ -61,10 +62,10 @@ def questions():
         bank=args.get("bank", ""),
         type=args.get("type", "") if args.get("type") in REGISTRY else "",
         tag=args.get("tag", "")[:64],
-        difficulty=args.get("difficulty", type=int),
+        difficulty=args.get("difficulty", type=whole_number),
         status=args.get("status", "") if args.get("status") in STATUSES else "",
     )
-    number = args.get("page", 1, type=int)
+    number = args.get("page", 1, type=whole_number)
     page = db.paginate(question_query(chosen), page=number, per_page=PER_PAGE, error_out=False)
     banks = db.session.scalars(select(Bank).order_by(Bank.slug)).all()
     return render_template(

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizapp.domain.live import TIME_LIMITS
+from quizapp.domain.numbers import whole_number
 from quizapp.fields import MultiCheckboxField, PageForm
 
 
@@ -27,7 +28,7 @@ def _limit_label(seconds: int | None):
 def _coerce_limit(value) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return whole_number(value)
 
 
 class NewSessionForm(PageForm):
@@ -36,7 +37,7 @@ class NewSessionForm(PageForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     banks = MultiCheckboxField(_l("Question banks"))
     # Version ids; when any is ticked, only those are asked.
-    questions = MultiCheckboxField(_l("Only these questions"), coerce=int)
+    questions = MultiCheckboxField(_l("Only these questions"), coerce=whole_number)
     pacing = RadioField(
         _l("Pacing"),
         choices=[

@@ -22,6 +22,7 @@ from quizapp.classroom import bp
 from quizapp.classroom.forms import ControlForm, NewSessionForm, RemovePlayerForm, RunAgainForm
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response, utc_iso
 from quizapp.domain.live import OptionError, SessionOptions
+from quizapp.domain.numbers import whole_number_or
 from quizapp.i18n import current_language, pick
 from quizapp.models import ClassSession
 from quizapp.models.content import utcnow
@@ -209,7 +210,7 @@ def control(public_id: str):
     action = ACTIONS.get(form.action.data)
     if not form.validate_on_submit() or action is None:
         abort(400)
-    expected = int(form.revision.data) if (form.revision.data or "").isdigit() else None
+    expected = whole_number_or(form.revision.data)
     try:
         action(session, expected)
     except sessions.Stale:

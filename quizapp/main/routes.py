@@ -8,15 +8,9 @@ from quizapp.main import bp
 from quizapp.main.forms import LanguageForm
 from quizapp.services.content import offered_banks, source_overview
 from quizapp.services.progress import last_scores, latest_unfinished
+from quizapp.urls import safe_next
 
 ONE_YEAR = 365 * 24 * 3600
-
-
-def safe_next(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the home page."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/"
 
 
 @bp.app_context_processor

@@ -54,6 +54,7 @@ from flask import Flask
 from werkzeug.http import parse_etags
 
 from quizapp.classroom.live import STATE_CACHE_CONTROL
+from quizapp.domain.numbers import whole_number_or
 from quizapp.security import SECURITY_HEADERS
 from quizapp.services.classroom import current_revision, revisions
 
@@ -91,20 +92,31 @@ class PollShortcut:
         self.working.enter(READ if reads else CHANGE)
         try:
             if reads:
-                path = environ.get("PATH_INFO", "")
-                match = POLL_PATH.fullmatch(path)
-                if match:
-                    answered = self._poll(match.group(1), environ, start_response)
-                    if answered is not None:
-                        return answered
-                match = LIVE_PATH.fullmatch(path)
-                if match and _asks(environ, "part=live", "wait=1"):
-                    answered = self._hold_part(match.group(1), environ, start_response)
-                    if answered is not None:
-                        return answered
+                answered = self._shortcut(environ, start_response)
+                if answered is not None:
+                    return answered
             return self.wsgi_app(environ, start_response)
         finally:
             self.working.leave()
+
+    def _shortcut(self, environ, start_response):
+        """A poll's answer, or None for Flask to answer the request.
+
+        A failure here (the database away) is Flask's to answer too: its
+        error pages carry the security headers and say when to try again,
+        where an exception raised to the server would be its bare 500.
+        """
+        path = environ.get("PATH_INFO", "")
+        try:
+            match = POLL_PATH.fullmatch(path)
+            if match:
+                return self._poll(match.group(1), environ, start_response)
+            match = LIVE_PATH.fullmatch(path)
+            if match and _asks(environ, "part=live", "wait=1"):
+                return self._hold_part(match.group(1), environ, start_response)
+        except Exception:
+            self.app.logger.exception("poll shortcut failed; Flask answers %s", path)
+        return None
 
     def _revision(self, public_id: str) -> int | None:
         """The session's revision, read from the database for this poll: by
@@ -313,7 +325,7 @@ def _version_held(known) -> int | None:
     if len(tags) != 1:
         return None
     [tag] = tags
-    return int(tag) if tag.isdigit() else None
+    return whole_number_or(tag)
 
 
 def _asks(environ, *parameters: str) -> bool:

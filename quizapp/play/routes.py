@@ -20,6 +20,7 @@ from quizapp.answer_form import answer_options, response_messages
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
 from quizapp.config import DEFAULT_DENY_LIST
 from quizapp.domain.nicknames import DenyList, NicknameError, load_deny_list
+from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.presentation import review
 from quizapp.domain.question_types import ResponseError
 from quizapp.errors import expired_form_page
@@ -103,6 +104,13 @@ def join(code: str | None):
     generated = session is not None and sessions.options_of(session).nicknames == "generated"
     status = 422 if form.errors else 200
     return render_template("play/join.html", form=form, generated=generated), status
+
+
+def _open_on_screen(seat: play.Seat, session: ClassSession, position: int) -> bool:
+    """Whether ``position`` is the question open on this player's screen now."""
+    if seat.pacing == "student":
+        return position == seat.answered and session.phase == "open"
+    return session.phase == "open" and session.position == position
 
 
 def _screen_or_leave(public_id: str) -> play.Screen:
@@ -254,10 +262,8 @@ def answer(public_id: str):
         abort(404)
     # The CSRF token was checked before this view (CSRFProtect); the rest of
     # the form is read as sent, without building a form object per answer.
-    position = request.form.get("position", "")
-    position = int(position) if position.isdigit() else -1
-    round_ = request.form.get("round", "")
-    round_ = int(round_) if round_.isdigit() else 1
+    position = whole_number_or(request.form.get("position"), -1)
+    round_ = whole_number_or(request.form.get("round"), 1)
     values = request.form.getlist("answer")
     confidence = request.form.get("confidence")
     try:
@@ -266,7 +272,7 @@ def answer(public_id: str):
             position,
             round_,
             values,
-            int(confidence) if confidence and confidence.isdigit() else None,
+            whole_number_or(confidence),
         )
     except LookupError:
         abort(404)
@@ -274,6 +280,10 @@ def answer(public_id: str):
         return redirect(url_for(".live", public_id=public_id))
     except ResponseError as problem:
         screen = _screen_or_leave(public_id)
+        if not _open_on_screen(seat, screen.session, position):
+            # Not the question this player's screen shows: render nothing of
+            # it (an upcoming question's prompt and choices would leak).
+            return redirect(url_for(".live", public_id=public_id))
         item = play.item_at(screen.session, position)
         context = _question_context(
             screen.session,

@@ -2,6 +2,7 @@
 
 from flask import Response, render_template, request
 
+from quizapp.domain.numbers import whole_number
 from quizapp.extensions import db
 from quizapp.models import Source
 from quizapp.services.content import source_overview, source_page
@@ -18,7 +19,7 @@ def index():
 def show(source_id: str):
     """An article as readable paragraphs; ``?passage=ID`` highlights a passage."""
     source = db.get_or_404(Source, source_id)
-    target = request.args.get("passage", type=int)
+    target = request.args.get("passage", type=whole_number)
     return render_template("sources/show.html", page=source_page(source, target))
 
 

@@ -1,11 +1,11 @@
 """Forms of the study area."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField
+from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from quizapp.fields import MultiCheckboxField, PageForm
+from quizapp.fields import MultiCheckboxField, PageForm, WholeNumberField
 
 
 class StartForm(PageForm):
@@ -14,7 +14,7 @@ class StartForm(PageForm):
     banks = MultiCheckboxField(
         _l("Question banks"), validators=[DataRequired(_l("Choose at least one bank."))]
     )
-    length = IntegerField(
+    length = WholeNumberField(
         _l("Number of questions"),
         validators=[
             Optional(),

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
 from quizapp.answer_form import answer_options, response_messages
+from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.question_types import ResponseError
 from quizapp.errors import expired_form_page
 from quizapp.learners import ensure_learner_key, learner_key
@@ -156,7 +157,7 @@ def answer(public_id: str, number: int):
             attempt,
             item.position,
             values,
-            int(confidence) if confidence and confidence.isdigit() else None,
+            whole_number_or(confidence),
             time_taken_ms(form.shown.data, attempt.public_id, item.position),
         )
     except NotCurrent as refused:
