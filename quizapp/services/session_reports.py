@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.domain.live import Distribution, distribution
 from quizapp.domain.scoring import is_right
+from quizapp.domain.spreadsheet import safe_cell
 from quizapp.extensions import db
 from quizapp.i18n import pick
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
@@ -227,7 +228,9 @@ def _csv(rows: list[list]) -> str:
     # The BOM makes spreadsheet programs read the file as UTF-8, so
     # Chinese nicknames and prompts show correctly.
     buffer.write("\ufeff")
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [safe_cell(cell) for cell in row] for row in rows
+    )
     return buffer.getvalue()
 
 

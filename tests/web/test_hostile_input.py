@@ -226,3 +226,48 @@ def test_an_empty_answer_for_an_upcoming_question_does_not_show_it(live):
     response = student.answer([], form=form)
     assert response.status_code == 422
     assert teacher.content(public_id, 0)["prompt"]["en"] in response.get_data(as_text=True)
+
+
+# -- CSV files open safely in a spreadsheet -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-6", "-6"),
+        ("-0.5", "-0.5"),
+        ("40%", "40%"),
+        ("Eve", "Eve"),
+        ("a=b", "a=b"),
+        (3, 3),
+    ],
+)
+def test_a_cell_that_would_be_a_formula_is_written_as_text(cell, written):
+    from quizapp.domain.spreadsheet import safe_cell
+
+    assert safe_cell(cell) == written
+
+
+def test_nicknames_that_look_like_formulas_reach_the_csv_as_text(live):
+    import csv
+    import io
+
+    teacher, _, public_id = live
+    app = teacher.app
+    names = ["=cmd|' /C calc'!A0", "+SUM(1;2)", "@SUM(A1)", "-1+2"]
+    for name in names:
+        assert Student(app).join(teacher.code(public_id), name).status_code == 302
+    teacher.act(public_id, "finish")
+    response = teacher.get(f"/classroom/{public_id}/students.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)[1:])))
+    nicknames = [row[0] for row in rows[1:]]
+    for name in names:
+        assert "'" + name in nicknames
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
