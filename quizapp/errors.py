@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from quizapp.extensions import db
@@ -24,6 +25,11 @@ def _render(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+#: How long a client is asked to wait when the database is away or full:
+#: long enough for a restart, short enough for a phone's retry in a lesson.
+UNAVAILABLE_RETRY_S = 10
+
+
 def expired_form_page():
     """The answer to a form whose CSRF token is missing, stale or foreign."""
     return _render(
@@ -34,6 +40,15 @@ def expired_form_page():
             "Go back, reload the page and try again; nothing was changed."
         ),
     )
+
+
+def too_many_requests_page(message: str, retry_after_s: int):
+    """The answer to a throttled request (see :mod:`quizapp.throttle`): 429,
+    and ``Retry-After`` in seconds."""
+    body, status = _render(429, _("Too many attempts"), message)
+    response = make_response(body, status)
+    response.headers["Retry-After"] = str(retry_after_s)
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -57,3 +72,26 @@ def init_app(app: Flask) -> None:
             _("Something went wrong"),
             _("The error has been logged. Nothing you submitted was half-saved."),
         )
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database cannot be reached, is locked past the wait, or its
+        # disk is full: the request's transaction is rolled back (nothing
+        # half-saved) and the client is told to try again, not that it
+        # made an error.
+        app.logger.error("database unavailable: %s", error.orig)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: the pool replaces it
+            app.logger.warning("rollback after the database error failed too")
+        response, status = _render(
+            503,
+            _("Please try again in a moment"),
+            _(
+                "The server cannot save or read right now. Nothing you sent was "
+                "half-saved; send it again in a few seconds."
+            ),
+        )
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_S)
+        return response

@@ -1,6 +1,6 @@
 """Response headers that make the browser refuse what we never do."""
 
-from flask import Flask
+from flask import Flask, request, session
 
 # Everything is served from our own origin: no CDN (classroom networks are
 # often offline), no inline script, no framing.
@@ -18,12 +18,31 @@ SECURITY_HEADERS = (
 )
 
 
+#: Areas whose every page and download is staff-only: answer keys, results,
+#: nicknames. Kept out of every cache (a shared computer's, a proxy's).
+STAFF_AREAS = ("admin", "classroom", "auth")
+NO_STORE = "no-store"
+#: Two years, as the HSTS preload list asks; only sent over HTTPS set-ups.
+HSTS = "max-age=63072000"
+
+
 def init_app(app: Flask) -> None:
     """Add the security headers to every response."""
+    secure = app.config.get("SESSION_COOKIE_SECURE", False)
 
     @app.after_request
     def add_security_headers(response):
         headers = response.headers
         for name, value in SECURITY_HEADERS:
             headers.setdefault(name, value)
+        if secure:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        # A view that chose its caching (static files, the polls' ETags)
+        # keeps it; anything else shown to staff is stored nowhere. Logged
+        # in is read from the cookie, not the database: this also runs on
+        # the page saying the database is away.
+        if "Cache-Control" not in headers and (
+            request.blueprint in STAFF_AREAS or "_user_id" in session
+        ):
+            headers["Cache-Control"] = NO_STORE
         return response
