@@ -1,4 +1,5 @@
-"""The ``flask quiz`` commands: check, import, status, export and measure question banks.
+"""The ``flask quiz`` commands: check, import, status, export and measure question banks;
+back up and restore the database.
 
 ``coverage`` reports how the banks cover the sources against the content
 bar. These names are an interface other tools use; their output formats
@@ -20,6 +21,7 @@ from quizapp.domain.export import dump_bank
 from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES, SAME
 from quizapp.domain.yamlfile import load_yaml
 from quizapp.extensions import db
+from quizapp.services.backup import BackupError, backup_database, restore_database
 from quizapp.services.banks import export_documents
 from quizapp.services.catalog import check_banks
 from quizapp.services.imports import ImportConflict, ImportSummary, import_banks
@@ -34,7 +36,9 @@ from quizapp.services.sync import (
     write_back,
 )
 
-quiz_cli = AppGroup("quiz", help="Check, import and export question banks.")
+quiz_cli = AppGroup(
+    "quiz", help="Check, import and export question banks; back up and restore the database."
+)
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -276,6 +280,43 @@ def _write_back(folder: Path, slugs: list[str]) -> None:
     click.echo(f"wrote back {len(plans)} bank(s); {len(refused)} refused")
     if refused:
         raise SystemExit(1)
+
+
+@quiz_cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def backup_command(file: Path, force: bool) -> None:
+    """Copy the whole database into FILE, safely while the app is serving.
+
+    SQLite through its online backup API (a plain copy of a live database
+    can be inconsistent); PostgreSQL through pg_dump's custom format. Take
+    one before every upgrade: a downgrade that would lose data refuses,
+    and this file is then the way back.
+    """
+    try:
+        summary = backup_database(db.engine, file, force=force)
+    except BackupError as error:
+        click.echo(f"no backup made: {error}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"wrote {summary.path}: {summary.describe()}")
+
+
+@quiz_cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(file: Path) -> None:
+    """Restore a backup made by 'flask quiz backup' into an EMPTY database.
+
+    A database that holds any table is refused. The database is then at
+    the backup's schema revision: run 'flask db upgrade' before serving.
+    """
+    try:
+        summary = restore_database(db.engine, file)
+    except BackupError as error:
+        click.echo(f"nothing restored: {error}", err=True)
+        raise SystemExit(1) from None
+    where = db.engine.url.render_as_string(hide_password=True)
+    click.echo(f"restored {summary.path} into {where}: {summary.describe()}")
+    click.echo("next: run 'flask db upgrade' to bring the schema up to this version of the app")
 
 
 def init_app(app: Flask) -> None:

@@ -8,8 +8,12 @@ question.current_version_id and question_version.question_id point at each
 other. SQLite takes the first inline (it checks references only on use);
 PostgreSQL gets it as a separate constraint once both tables exist, which
 is what SQLAlchemy does for use_alter foreign keys.
+
+The downgrade empties the database: it refuses while any source or bank
+is stored.
 """
 from alembic import op
+from alembic.util import CommandError
 import sqlalchemy as sa
 
 
@@ -114,6 +118,11 @@ def upgrade():
 
 
 def downgrade():
+    _refuse_to_lose({
+        "source(s)": "SELECT count(*) FROM source",
+        "bank(s)": "SELECT count(*) FROM bank",
+    })
+
     with op.batch_alter_table('citation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_citation_passage_id'))
 
@@ -137,3 +146,21 @@ def downgrade():
     op.drop_table('passage')
     op.drop_table('source')
     op.drop_table('bank')
+
+
+def _refuse_to_lose(held_by_query):
+    """Stop, before changing anything, if the database holds what the previous schema
+    cannot keep. A frozen copy in each revision that needs it (as revisions are)."""
+    bind = op.get_bind()
+    held = [
+        f"{count} {what}"
+        for what, query in held_by_query.items()
+        if (count := bind.execute(sa.text(query)).scalar())
+    ]
+    if held:
+        raise CommandError(
+            f"not downgraded below revision {revision}: the database holds {', '.join(held)}, "
+            "which the schema before it cannot keep. To go back to an earlier release, restore "
+            "the backup made with 'flask quiz backup' before upgrading: 'flask quiz restore "
+            "FILE' into an empty database."
+        )

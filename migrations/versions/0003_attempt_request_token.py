@@ -1,5 +1,9 @@
 """One attempt per start form: the form's one-time token on the attempt.
 
+The downgrade drops the tokens and proceeds: a token only tells a start
+form sent twice from a new one while a learner might resend it, and
+attempts made before this revision have none either.
+
 Revision ID: 5b0c2e9a7f13
 Revises: d630f5c815c3
 Create Date: 2026-11-21 15:00:00

@@ -1,6 +1,7 @@
 """Classroom sessions: staff accounts, sessions, their questions, players and answers.
 
-New tables only, so no server defaults are needed for existing rows.
+New tables only, so no server defaults are needed for existing rows. The
+downgrade drops them: it refuses while any account or session is stored.
 
 Revision ID: 1124f22eeafd
 Revises: 5b0c2e9a7f13
@@ -8,6 +9,7 @@ Create Date: 2026-11-21 15:27:51.503919
 
 """
 from alembic import op
+from alembic.util import CommandError
 import sqlalchemy as sa
 
 
@@ -110,6 +112,11 @@ def upgrade():
 
 
 def downgrade():
+    _refuse_to_lose({
+        "account(s)": 'SELECT count(*) FROM "user"',
+        "classroom session(s)": "SELECT count(*) FROM class_session",
+    })
+
     with op.batch_alter_table('class_session_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_class_session_item_question_version_id'))
 
@@ -127,3 +134,21 @@ def downgrade():
 
     op.drop_table('class_session')
     op.drop_table('user')
+
+
+def _refuse_to_lose(held_by_query):
+    """Stop, before changing anything, if the database holds what the previous schema
+    cannot keep. A frozen copy in each revision that needs it (as revisions are)."""
+    bind = op.get_bind()
+    held = [
+        f"{count} {what}"
+        for what, query in held_by_query.items()
+        if (count := bind.execute(sa.text(query)).scalar())
+    ]
+    if held:
+        raise CommandError(
+            f"not downgraded below revision {revision}: the database holds {', '.join(held)}, "
+            "which the schema before it cannot keep. To go back to an earlier release, restore "
+            "the backup made with 'flask quiz backup' before upgrading: 'flask quiz restore "
+            "FILE' into an empty database."
+        )

@@ -5,6 +5,10 @@ upgrade carry none and must log in again: sessions become revocable from
 now on). The counters are transient: dropping them on a downgrade loses
 only the current minute's count of attempts.
 
+The downgrade therefore proceeds whatever the database holds: it drops
+the counters and the session tokens (the previous release does not check
+them; after upgrading again everyone signs in once more), nothing else.
+
 Revision ID: e6aa0626cf4f
 Revises: 6a1d2c9e4f70
 Create Date: 2026-12-05 23:31:29.717167
