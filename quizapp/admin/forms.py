@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from quizapp.domain.banks import STATUSES
 from quizapp.domain.fields import IDENTIFIER
@@ -28,9 +28,37 @@ from quizapp.domain.question_types import REGISTRY
 from quizapp.fields import PageForm
 
 #: Generous limits on single inputs, far above the bank format's own, so
-#: that a pasted megabyte is refused before any work is done on it.
+#: that a pasted megabyte is refused before any work is done on it (see
+#: :func:`over_limit`).
 LONG = 20_000
 SHORT = 2_000
+
+
+def over_limit(form: Form) -> dict[str, list[str]]:
+    """The inputs of ``form`` (nested forms included) longer than their
+    :class:`~wtforms.validators.Length` allows, by input name, with its message.
+
+    A form's other checks, and everything done with what was typed, come
+    after this one: a pasted megabyte in a quote was folded and searched
+    before being refused.
+    """
+    found: dict[str, list[str]] = {}
+
+    def visit(fields) -> None:
+        for field in fields:
+            if isinstance(field, (FieldList, FormField)):
+                visit(field)
+                continue
+            for validator in field.validators:
+                if not isinstance(validator, Length):
+                    continue
+                try:
+                    validator(form, field)
+                except ValidationError as error:
+                    found[field.name] = [str(error)]
+
+    visit(form)
+    return found
 
 
 def type_label(name: str):

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from quizapp.admin import bp
 from quizapp.admin.duplicate_notices import duplicate_notices
+from quizapp.admin.forms import over_limit
 from quizapp.admin.question_form import (
     edit_lists,
     field_problems,
@@ -96,6 +97,9 @@ def _propose(bank: Bank, question: Question | None, proposal: Proposal | None):
         data = _first_data(bank, question, proposal, catalog)
         return _render(bank, question, proposal, _build_form(catalog, data), catalog)
     form = _build_form(catalog)
+    too_long = over_limit(form)
+    if too_long:  # refused before anything is done with what was typed
+        return _render(bank, question, proposal, form, catalog, 422, problems=too_long)
     key = question.key if question is not None else (form.key.data or "").strip()
     raw = raw_question(form, key)
     action = request.form.get("action", "")

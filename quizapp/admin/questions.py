@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from quizapp.admin import bp
 from quizapp.admin.conflicts import choose, conflict_rows, merge_notice
 from quizapp.admin.duplicate_notices import duplicate_notices
-from quizapp.admin.forms import QuestionForm, RestoreForm, status_label, type_label
+from quizapp.admin.forms import QuestionForm, RestoreForm, over_limit, status_label, type_label
 from quizapp.admin.question_form import (
     edit_lists,
     field_problems,
@@ -101,7 +101,12 @@ def _build_form(catalog: SourceCatalog, data: dict | None = None) -> QuestionFor
 
 
 def _contexts(form: QuestionForm, catalog: SourceCatalog) -> list:
-    """Each passage row's quote highlighted in its article, or why it does not anchor."""
+    """Each passage row's quote highlighted in its article, or why it does not anchor.
+
+    Nothing is anchored in a form refused for an input over its limit.
+    """
+    if over_limit(form):
+        return [None] * len(form.sources.entries)
     shown = []
     for entry in form.sources.entries:
         doc = catalog.get(entry.form.doc.data or "")
@@ -218,6 +223,9 @@ def _editor(bank: Bank, question: Question | None):
             data["base_version"] = str(question.current_version_id)
         return _render_editor(bank, question, _build_form(catalog, data), catalog)
     form = _build_form(catalog)
+    too_long = over_limit(form)
+    if too_long:  # refused before anything is done with what was typed
+        return _render_editor(bank, question, form, catalog, 422, problems=too_long)
     key = question.key if question is not None else (form.key.data or "").strip()
     raw = raw_question(form, key)
     action = request.form.get("action", "save")

@@ -6,8 +6,9 @@ is written: each question added or changed with its difference, the
 retirements first, the questions whose database edits stand, and the
 conflicts (changed in the file and in the database since the file's base)
 with both values. With conflicts, the admin chooses whose change wins, or
-imports nothing. The confirmation carries the files back and is refused
-if the plan would now be different (someone edited meanwhile), so what is
+imports nothing. The confirmation carries the files back, packed smaller
+than they were uploaded (see :func:`pack_files`), and is refused if the
+plan would now be different (someone edited meanwhile), so what is
 applied is what was confirmed. Downloads are what ``flask quiz export``
 writes into a folder other than the questions folder: each names the
 bank revision it came from (``base:``).
@@ -15,9 +16,11 @@ bank revision it came from (``base:``).
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import zipfile
+import zlib
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -37,6 +40,9 @@ from quizapp.services.imports import import_banks, lock_banks, plan_import
 
 #: At most this many files in one upload.
 MAX_FILES = 20
+#: Room in a confirmation's request for what it carries besides the files
+#: (the CSRF token, the plan's fingerprint, the choice of whose change wins).
+CONFIRM_OVERHEAD = 2048
 
 
 def _check(files: list[tuple[str, bytes]]):
@@ -93,8 +99,50 @@ def _read_upload(form: UploadForm) -> list[tuple[str, bytes]]:
     return files
 
 
-def _files_field(files: list[tuple[str, bytes]]) -> str:
-    return json.dumps({name: raw.decode("utf-8") for name, raw in files}, ensure_ascii=False)
+def pack_files(files: list[tuple[str, bytes]]) -> str:
+    """The checked files as the confirmation carries them back: compact JSON,
+    deflated, in URL-safe base64, which a form posts as it is.
+
+    As JSON text in a hidden field, percent-encoded by the browser, they came
+    back 1.9 times larger than uploaded, and a confirmation over the request
+    limit was refused. Files that are not UTF-8 are refused by the check
+    before they are ever confirmed; here they only need a size.
+    """
+    items = [[name, raw.decode("utf-8", "replace")] for name, raw in files]
+    encoded = json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(zlib.compress(encoded)).decode("ascii")
+
+
+def unpack_files(packed: str, max_bytes: int) -> list[tuple[str, bytes]] | None:
+    """The files :func:`pack_files` packed, or None if ``packed`` is anything else.
+
+    Inflated only up to what :data:`MAX_FILES` files of ``max_bytes`` can
+    take as JSON (escapes at most double a file's text), so a small
+    payload that would inflate to gigabytes is refused unread.
+    """
+    room = MAX_FILES * (2 * max_bytes + 1024)
+    try:
+        inflater = zlib.decompressobj()
+        encoded = inflater.decompress(base64.b64decode(packed, b"-_", validate=True), room)
+        if not inflater.eof or inflater.unconsumed_tail or inflater.unused_data:
+            return None
+        items = json.loads(encoded)
+        if not isinstance(items, list) or not 0 < len(items) <= MAX_FILES:
+            return None
+        if not all(
+            isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item)
+            for item in items
+        ):
+            return None
+        return [(name, text.encode("utf-8")) for name, text in items]
+    except (ValueError, zlib.error, RecursionError):
+        # ValueError covers bad base64, bad JSON and text that cannot be UTF-8.
+        return None
+
+
+def _confirm_room() -> int:
+    """The longest packed files a confirmation can carry within the request limit."""
+    return current_app.config["MAX_CONTENT_LENGTH"] - CONFIRM_OVERHEAD
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -116,17 +164,36 @@ def upload():
     if len(files) > MAX_FILES:
         form.files.errors = [_("At most %(count)d files at once.", count=MAX_FILES)]
         return render_template("admin/upload.html", form=form), 422
+    # Refused here, before the check, rather than by its confirmation.
+    packed = pack_files(files)
+    if len(packed) > _confirm_room():
+        form.files.errors = [
+            _(
+                "These files are too large to confirm in one upload (%(size)d KiB packed, "
+                "at most %(limit)d KiB). Upload fewer of them at a time.",
+                size=len(packed) // 1024,
+                limit=_confirm_room() // 1024,
+            )
+        ]
+        return render_template("admin/upload.html", form=form), 422
     _catalog, result = _check(files)
     if not result.ok:
         return render_template(
             "admin/upload.html", form=form, problems=sorted(result.problems)
         ), 422
-    return _plan_page(form, files, plan_import(result.banks))
+    return _plan_page(form, files, plan_import(result.banks), packed=packed)
 
 
-def _plan_page(form: UploadForm, files: list[tuple[str, bytes]], summary, status: int = 200):
+def _plan_page(
+    form: UploadForm,
+    files: list[tuple[str, bytes]],
+    summary,
+    status: int = 200,
+    packed: str | None = None,
+):
     """What importing ``files`` does, with the form that confirms exactly that."""
-    confirm = ConfirmUploadForm(formdata=None, files=_files_field(files), plan=plan_digest(summary))
+    packed = packed or pack_files(files)
+    confirm = ConfirmUploadForm(formdata=None, files=packed, plan=plan_digest(summary))
     return render_template(
         "admin/upload.html",
         form=form,
@@ -143,10 +210,8 @@ def confirm_upload():
     form = ConfirmUploadForm()
     if not form.validate():
         abort(400)
-    try:
-        texts = json.loads(form.files.data)
-        files = [(str(name), str(text).encode("utf-8")) for name, text in texts.items()]
-    except (ValueError, AttributeError):
+    files = unpack_files(form.files.data, current_app.config["QUIZ_MAX_BANK_BYTES"])
+    if files is None:
         abort(400)
     catalog, result = _check(files)
     if not result.ok:

@@ -17,6 +17,23 @@ from quizapp.domain.text import FoldedText, fold_text, line_and_column
 
 #: How much context to show around an occurrence in an error message.
 CONTEXT_CHARS = 12
+#: An ambiguous quote's message lists at most this many of its places.
+MAX_PLACES = 5
+
+#: The closest-passage search (:func:`suggest`) compares the quote with every
+#: window of the article, so its cost grows with the quote's length times the
+#: article's: a 19,000-character quote held a worker for half a minute.
+#: Quotes are a sentence or two (the longest in the shipped banks has 97
+#: characters, the passage picker selects at most 600): longer ones are not
+#: searched for.
+MAX_SEARCHED_QUOTE = 600
+#: No search compares more than this many quote × article characters (600
+#: in an article of 20,000: about 10 ms here); in a longer article the
+#: longest quote searched is shorter.
+MAX_SEARCH_WORK = MAX_SEARCHED_QUOTE * 20_000
+#: One check of bank files searches for the closest passage of at most this
+#: many quotes not found, so that a file of wrong quotes is refused as fast.
+MAX_SEARCHES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,20 @@ class Anchor:
 
 class AnchorError(ValueError):
     """A selector that does not anchor exactly once; the message says why."""
+
+
+class SearchBudget:
+    """How many closest-passage searches one check of files may still make."""
+
+    def __init__(self, searches: int = MAX_SEARCHES):
+        self.left = searches
+
+    def take(self) -> bool:
+        """Use one search; False when none is left."""
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
 
 
 def _occurrences(haystack: str, needle: str) -> list[int]:
@@ -62,11 +93,15 @@ def _place(folded: FoldedText, original: str, at: int, length: int) -> str:
     return f"line {line_and_column(original, start)[0]}: {_excerpt(original, start, end)}"
 
 
-def locate(folded: FoldedText, original: str, selector: Selector) -> Anchor:
+def locate(
+    folded: FoldedText, original: str, selector: Selector, budget: SearchBudget | None = None
+) -> Anchor:
     """Anchor ``selector`` in ``original`` (whose folded form is ``folded``).
 
     Raises :class:`AnchorError` when the quote is empty, absent, or found
-    more than once once prefix and suffix are applied.
+    more than once once prefix and suffix are applied. An absent quote's
+    closest passage is searched for within ``budget`` (no limit on the
+    number of searches without one; each search is bounded either way).
     """
     exact = fold_text(selector.exact)
     if not exact:
@@ -75,7 +110,8 @@ def locate(folded: FoldedText, original: str, selector: Selector) -> Anchor:
     suffix = fold_text(selector.suffix or "")
     found = _occurrences(folded.text, exact)
     if not found:
-        raise AnchorError(f"quote not found in the source; {suggest(folded, original, exact)}")
+        closest = suggest(folded, original, exact, budget)
+        raise AnchorError(f"quote not found in the source; {closest}")
     matching = [
         at
         for at in found
@@ -84,7 +120,10 @@ def locate(folded: FoldedText, original: str, selector: Selector) -> Anchor:
     if len(matching) == 1:
         start, end = folded.original_range(matching[0], matching[0] + len(exact))
         return Anchor(start, end)
-    places = "; ".join(_place(folded, original, at, len(exact)) for at in (matching or found))
+    shown = matching or found
+    places = "; ".join(_place(folded, original, at, len(exact)) for at in shown[:MAX_PLACES])
+    if len(shown) > MAX_PLACES:
+        places += f"; and {len(shown) - MAX_PLACES} more"
     if not matching:
         raise AnchorError(
             f"quote found {len(found)} time(s) but never with the given prefix/suffix ({places})"
@@ -94,8 +133,27 @@ def locate(folded: FoldedText, original: str, selector: Selector) -> Anchor:
     )
 
 
-def suggest(folded: FoldedText, original: str, exact_folded: str) -> str:
-    """Describe the passage of the source closest to a quote that was not found."""
+def searchable_length(folded: FoldedText) -> int:
+    """The longest quote (folded) whose closest passage is searched for in ``folded``."""
+    return min(MAX_SEARCHED_QUOTE, MAX_SEARCH_WORK // max(1, len(folded.text)))
+
+
+def suggest(
+    folded: FoldedText, original: str, exact_folded: str, budget: SearchBudget | None = None
+) -> str:
+    """Describe the passage of the source closest to a quote that was not found.
+
+    Only a quote of at most :func:`searchable_length` characters is searched
+    for, and only while ``budget`` lasts: the message says so otherwise.
+    """
+    limit = searchable_length(folded)
+    if len(exact_folded) > limit:
+        return (
+            f"it has {len(exact_folded):,} characters, too many to search for the closest "
+            f"passage (at most {limit:,}); quote a sentence or two"
+        )
+    if budget is not None and not budget.take():
+        return f"the closest passage is searched for the first {MAX_SEARCHES} quotes not found only"
     alignment = fuzz.partial_ratio_alignment(exact_folded, folded.text)
     if alignment is None or alignment.dest_end <= alignment.dest_start:
         return "nothing in the source resembles it"

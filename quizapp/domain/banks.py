@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quizapp.domain.anchoring import Anchor, AnchorError, Selector
+from quizapp.domain.anchoring import Anchor, AnchorError, SearchBudget, Selector
 from quizapp.domain.fields import FieldReader
 from quizapp.domain.problems import Problem
 from quizapp.domain.question_types import REGISTRY
@@ -88,7 +88,9 @@ class CheckResult:
         return sum(len(bank.questions) for bank in self.banks)
 
 
-def _citations(reader: FieldReader, path, question: dict, catalog: SourceCatalog):
+def _citations(
+    reader: FieldReader, path, question: dict, catalog: SourceCatalog, budget: SearchBudget
+):
     if "source" in question and "sources" in question:
         reader.fail(path, "give either 'source' or 'sources', not both")
         return None
@@ -121,7 +123,7 @@ def _citations(reader: FieldReader, path, question: dict, catalog: SourceCatalog
             reader.fail((*entry_path, "doc"), f"unknown source '{doc_id}' (known: {known})")
             continue
         try:
-            anchor = doc.locate(selector)
+            anchor = doc.locate(selector, budget)
         except AnchorError as error:
             reader.fail((*entry_path, "exact"), f"in {doc.id}: {error}")
             continue
@@ -193,11 +195,13 @@ def read_question(
     question,
     catalog: SourceCatalog,
     vocabulary: TagVocabulary | None = None,
+    budget: SearchBudget | None = None,
 ):
     """Validate one question; return a :class:`QuestionSpec` or ``None``.
 
     With a ``vocabulary``, every tag must be declared in it; without one
-    (tests of other rules), any well-formed tag is accepted.
+    (tests of other rules), any well-formed tag is accepted. Quotes not
+    found are searched for within ``budget`` (a question's own by default).
     """
     if reader.mapping(path, question, QUESTION_REQUIRED, QUESTION_OPTIONAL) is None:
         return None
@@ -235,7 +239,7 @@ def read_question(
                 content["wrong_feedback"] = reader.bilingual(
                     (*path, "wrong_feedback"), question["wrong_feedback"]
                 )
-    citations = _citations(reader, path, question, catalog)
+    citations = _citations(reader, path, question, catalog, budget or SearchBudget())
     if len(reader.problems) > before or key is None or citations is None:
         return None
     content["sources"] = [
@@ -253,8 +257,10 @@ def read_bank(
     catalog: SourceCatalog,
     max_bytes: int = DEFAULT_MAX_BYTES,
     vocabulary: TagVocabulary | None = None,
+    budget: SearchBudget | None = None,
 ) -> tuple[BankSpec | None, list[Problem]]:
-    """Parse and validate one bank file's bytes."""
+    """Parse and validate one bank file's bytes (``budget``: see :func:`check_documents`)."""
+    budget = budget or SearchBudget()
     located, problems = load_yaml(raw, file, max_bytes)
     if located is None:
         return None, problems
@@ -273,7 +279,7 @@ def read_bank(
     )
     questions, first_line = [], {}
     for index, entry in enumerate(entries or ()):
-        spec = read_question(reader, ("questions", index), entry, catalog, vocabulary)
+        spec = read_question(reader, ("questions", index), entry, catalog, vocabulary, budget)
         if spec is None:
             continue
         line = located.where(("questions", index))[0]
@@ -346,11 +352,16 @@ def check_documents(
 
     Files on disk (``flask quiz check``) and files uploaded in the browser
     both come through here; tags are checked against ``vocabulary`` if given.
+    The closest passage to a quote not found is searched for the first
+    :data:`~quizapp.domain.anchoring.MAX_SEARCHES` such quotes of all the
+    files only, so that an upload of wrong quotes is refused in well under
+    a second.
     """
     result = CheckResult()
+    budget = SearchBudget()
     where_bank: dict[str, BankSpec] = {}
     for name, raw in documents:
-        bank, problems = read_bank(raw, name, catalog, max_bytes, vocabulary)
+        bank, problems = read_bank(raw, name, catalog, max_bytes, vocabulary, budget)
         result.problems.extend(problems)
         if bank is None:
             continue

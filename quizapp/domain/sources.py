@@ -16,7 +16,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizapp.domain.anchoring import Anchor, AnchorError, InContext, Selector, in_context, locate
+from quizapp.domain.anchoring import (
+    Anchor,
+    AnchorError,
+    InContext,
+    SearchBudget,
+    Selector,
+    in_context,
+    locate,
+)
 from quizapp.domain.fields import FieldReader
 from quizapp.domain.problems import Problem
 from quizapp.domain.text import FoldedText, fold
@@ -56,9 +64,9 @@ class SourceDoc:
         self.folded = folded
         self.display = display
 
-    def locate(self, selector: Selector) -> Anchor:
+    def locate(self, selector: Selector, budget: SearchBudget | None = None) -> Anchor:
         """Anchor a quote in this document (see :func:`anchoring.locate`)."""
-        return locate(self.folded, self.text, selector)
+        return locate(self.folded, self.text, selector, budget)
 
     def quote_in_context(self, selector: Selector, width: int = 60) -> InContext:
         """The quote with the text around it; raises AnchorError if it does not anchor."""

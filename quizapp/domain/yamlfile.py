@@ -3,9 +3,12 @@
 Bank and source files are untrusted input (admins upload them). They are
 read with PyYAML's safe loader only, limited in size, required to be UTF-8,
 and refused if they use aliases (the "billion laughs" expansion bomb needs
-them, and a bank has no use for them). Duplicate keys, which PyYAML
-silently collapses, are reported. Every value's position is kept so that
-validation can say ``file:line:column``.
+them, and a bank has no use for them). Nesting is limited in depth (the
+tree is built recursively: 900 levels exhausted Python's stack) and a
+number in length (Python refuses to convert an integer of over 4,300
+digits, and a long one costs time for nothing). Duplicate keys, which
+PyYAML silently collapses, are reported. Every value's position is kept so
+that validation can say ``file:line:column``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from quizapp.domain.problems import Problem
 
 #: Default limit on a bank file's size; configurable as QUIZ_MAX_BANK_BYTES.
 DEFAULT_MAX_BYTES = 1024 * 1024
+#: The deepest nesting of mappings and lists accepted. A bank needs six
+#: (a choice's feedback: bank, questions, question, choices, choice, feedback).
+MAX_DEPTH = 32
+#: The longest number accepted, in characters as written: a bank's numbers
+#: are a difficulty, a revision and numeric answers.
+MAX_NUMBER_CHARS = 100
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 Path = tuple[str | int, ...]
 
@@ -55,6 +65,17 @@ class _Builder:
         mark = node.start_mark
         self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, message))
 
+    def number_too_long(self, node: ScalarNode) -> bool:
+        """Report a number too long to read (before reading it); True if it was."""
+        if node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            self.problem(
+                node,
+                f"a number of {len(node.value):,} characters; the limit is "
+                f"{MAX_NUMBER_CHARS} (put it in quotes if it is text)",
+            )
+            return True
+        return False
+
     def build(self, node: Node, path: Path) -> Any:
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, (MappingNode, SequenceNode)) and node.tag not in PLAIN_COLLECTIONS:
@@ -66,6 +87,8 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if self.number_too_long(node):
+            return None
         try:
             return self.constructor.construct_object(node, deep=True)
         except ConstructorError as error:
@@ -94,6 +117,8 @@ class _Builder:
         return result
 
     def build_key(self, node: ScalarNode) -> Any:
+        if self.number_too_long(node):
+            return node.value
         try:
             key = self.constructor.construct_object(node, deep=True)
         except ConstructorError as error:
@@ -138,8 +163,20 @@ def load_yaml(
     if text is None:
         return None, problems
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=SAFE_LOADER):
-            if isinstance(event, yaml.AliasEvent):
+            # Checked on the events, before any tree is built: composing
+            # and building the tree are recursive.
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    message = f"nested more than {MAX_DEPTH} levels deep"
+                    problems.append(Problem(file, mark.line + 1, mark.column + 1, message))
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 message = (
                     f"aliases (*{event.anchor}) are not allowed in this file; write the value out"

@@ -2,7 +2,9 @@
 
 import pytest
 
-from quizapp.domain.banks import check_files, read_bank
+from quizapp.domain import anchoring
+from quizapp.domain.anchoring import MAX_SEARCHES
+from quizapp.domain.banks import check_documents, check_files, read_bank
 from tests.bad_banks import CASES, VALID
 from tests.conftest import dump, make_bank, make_question
 
@@ -124,3 +126,26 @@ def test_a_missing_file_is_reported(catalog, tmp_path):
 def test_every_problem_in_a_file_is_reported_in_one_pass(catalog):
     text = VALID.replace("type: single", "type: essay").replace("doc: huanqiu-2024-02", "doc: x")
     assert len(problems_in(text, catalog)) == 2
+
+
+def test_a_check_of_files_full_of_wrong_quotes_searches_for_a_few_only(catalog, monkeypatch):
+    searched = []
+    real = anchoring.fuzz.partial_ratio_alignment
+    monkeypatch.setattr(
+        anchoring.fuzz,
+        "partial_ratio_alignment",
+        lambda *args, **options: searched.append(args) or real(*args, **options),
+    )
+
+    def wrong(number: int) -> dict:
+        source = {"doc": "huanqiu-2024-02", "exact": f"第{number}句话文章里根本没有。"}
+        return make_question(id=f"q{number}", source=source)
+
+    files = [
+        (f"{slug}.yaml", dump(make_bank(slug, [wrong(i) for i in range(15)])).encode())
+        for slug in ("one", "two")
+    ]
+    result = check_documents(files, catalog)
+    assert len(result.problems) == 30 and len(searched) == MAX_SEARCHES
+    assert "closest passage (" in str(result.problems[0])
+    assert "searched for the first 20 quotes not found only" in str(result.problems[-1])

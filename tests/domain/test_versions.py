@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import copy
+import random
 
-from quizapp.domain.versions import Field, changes
+import pytest
+
+from quizapp.domain import versions
+from quizapp.domain.versions import MAX_DIFF_PAIRS, Field, changes
 
 
 def make_content(**overrides) -> dict:
@@ -175,3 +179,50 @@ def test_everything_is_added_when_there_is_no_version_before():
         Field("source", "1"),
     ]
     assert change_of(found, "source", "1").after == "huanqiu-2024-02: [一个人咬了一口饼干]"
+
+
+# A character diff compares every token with every other at worst: it is bounded
+
+
+@pytest.fixture
+def compared(monkeypatch) -> list[int]:
+    """The token pairs of every character diff made (one over the bound fails at once)."""
+    pairs = []
+    real = versions.difflib.SequenceMatcher
+
+    def counted(junk, a, b, **options):
+        pairs.append(len(a) * len(b))
+        assert pairs[-1] <= MAX_DIFF_PAIRS, "an unbounded diff"
+        return real(junk, a, b, **options)
+
+    monkeypatch.setattr(versions.difflib, "SequenceMatcher", counted)
+    return pairs
+
+
+def long_text(seed: int, length: int = 20_000) -> str:
+    """``length`` characters from a few common ones: the worst case for difflib."""
+    rng = random.Random(seed)
+    return "".join(rng.choice("的一是不了在人有我他这中大来上") for _ in range(length))
+
+
+def test_two_rewritten_long_prompts_are_shown_removed_then_added(compared):
+    before, after = make_content(), make_content()
+    before["prompt"]["zh"], after["prompt"]["zh"] = long_text(1), long_text(2)
+    change = change_of(changes(before, after), "prompt", language="zh")
+    assert compared == []
+    joined = [
+        "".join(text for kind, text in change.pieces if kind != k) for k in ("added", "removed")
+    ]
+    assert joined == [change.before, change.after]
+    assert [kind for kind, _ in change.pieces][-2:] == ["removed", "added"]
+
+
+def test_a_small_edit_in_a_long_prompt_is_still_shown_as_small(compared):
+    before = make_content()
+    before["prompt"]["zh"] = long_text(1)
+    text = before["prompt"]["zh"]
+    after = edited(before, lambda c: c["prompt"].update(zh=text[:9_000] + "饼干" + text[9_001:]))
+    change = change_of(changes(before, after), "prompt", language="zh")
+    assert compared == [2]  # the one token removed against the two added
+    assert [kind for kind, _ in change.pieces] == ["same", "removed", "added", "same"]
+    assert change.pieces[2] == ("added", "饼干") and len(change.pieces[1][1]) == 1

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from quizapp.admin import proposals as admin_proposals
+from quizapp.admin import questions as admin_questions
+from quizapp.admin.forms import LONG, SHORT
+from quizapp.domain import anchoring, sources
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Bank, Question, QuestionVersion
 from tests.conftest import make_bank, make_question
@@ -274,6 +278,71 @@ def test_a_duplicate_choice_id_is_shown_under_that_choices_id(desk, runner, writ
     question = make_question()
     question["choices"][1]["id"] = "a"
     assert f"questions[0].choices[1].id: {message}\n" in check_output(runner, write_bank, question)
+
+
+# Work on what was typed is bounded
+
+
+@pytest.fixture
+def forbid_processing(monkeypatch):
+    """Call it to fail at once if a typed question is then read, anchored or searched for."""
+
+    def refused(*args, **kwargs):
+        raise AssertionError("processed")
+
+    def forbid():
+        monkeypatch.setattr(admin_questions, "raw_question", refused)
+        monkeypatch.setattr(admin_proposals, "raw_question", refused)
+        monkeypatch.setattr(sources, "locate", refused)
+        monkeypatch.setattr(anchoring.fuzz, "partial_ratio_alignment", refused)
+
+    return forbid
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [("sources-0-exact", LONG), ("sources-0-prefix_text", SHORT), ("prompt_en", LONG)],
+)
+def test_an_input_over_its_limit_is_refused_before_anything_is_done_with_it(
+    desk, forbid_processing, name, limit
+):
+    fields = desk.fields()
+    forbid_processing()
+    response = desk.post({**fields, name: "饼" * (limit + 1)}, action="check")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, name) == f"Field cannot be longer than {limit} characters."
+    assert len(desk.versions()) == 1
+
+
+def test_a_proposal_over_a_limit_is_refused_before_anything_is_done_with_it(
+    desk, forbid_processing
+):
+    teacher = Teacher.quick(desk.app, "ms-li")
+    url = f"/admin/questions/{desk.question_id}/propose"
+    fields = form_fields(teacher.text(url), "editor")
+    forbid_processing()
+    response = teacher.post(
+        url, {**fields, "sources-0-exact": "饼" * (LONG + 1), "action": "check"}
+    )
+    assert response.status_code == 422
+    message = f"Field cannot be longer than {LONG} characters."
+    assert field_error(response.get_data(as_text=True), "sources-0-exact") == message
+
+
+def test_checking_a_quote_of_19000_characters_does_not_search_the_article(desk, monkeypatch):
+    # It held a worker for 30 s: the closest-passage search grows with the quote's length.
+    def refused(*args, **kwargs):
+        raise AssertionError("searched")
+
+    fields = desk.fields()
+    monkeypatch.setattr(anchoring.fuzz, "partial_ratio_alignment", refused)
+    quote = ("这句话文章里根本没有。" * 1_800)[:19_000]
+    response = desk.post({**fields, "sources-0-exact": quote}, action="check")
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert field_error(page, "sources-0-exact") == "is 19000 characters; the limit is 2000"
+    assert "it has 19,000 characters, too many to search for the closest passage" in page
 
 
 # Choices and passages are added, removed and moved without saving

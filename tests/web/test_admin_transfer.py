@@ -7,17 +7,23 @@ since. A download is byte for byte what ``flask quiz export`` writes.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import json
+import random
 import re
+import string
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
 
+from quizapp.admin.transfer import pack_files, unpack_files
 from quizapp.extensions import db
 from quizapp.models import AuditEntry, Bank, Question, QuestionVersion
 from tests.conftest import SEEDS, dump, make_bank, make_question
@@ -230,12 +236,81 @@ def test_a_confirmation_carrying_a_bad_file_imports_none_of_the_good_ones(desk):
     before = desk.state()
     page = text_of(desk.upload(("test-bank.yaml", raw(edited_bank()))))
     fields = form_fields(page, CONFIRM)
-    files = json.loads(fields["files"])
-    files["bad.yaml"] = BAD_FILES["a duplicate question id"].decode("utf-8")
-    fields["files"] = json.dumps(files)
+    files = unpack_files(fields["files"], desk.app.config["QUIZ_MAX_BANK_BYTES"])
+    files.append(("bad.yaml", BAD_FILES["a duplicate question id"]))
+    fields["files"] = pack_files(files)
     response = desk.admin.post(CONFIRM, fields)
     assert response.status_code == 422
     assert any("duplicate question id 'q1'" in line for line in problems_shown(text_of(response)))
+    assert desk.state() == before
+
+
+def deflated(payload: bytes) -> str:
+    """``payload`` deflated in URL-safe base64, as the plan page packs its files' JSON."""
+    return base64.urlsafe_b64encode(zlib.compress(payload)).decode("ascii")
+
+
+#: Confirmations carrying something else than the files the plan page packed.
+#: The first was a 500 (a RecursionError in the JSON parser).
+MALFORMED_CONFIRMATIONS = {
+    "lists nested 100,000 deep": lambda: "[" * 100_000,
+    "the files as JSON": lambda: json.dumps({"test-bank.yaml": raw(edited_bank()).decode()}),
+    "not deflated": lambda: base64.urlsafe_b64encode(b'[["a.yaml", "bank: x"]]').decode(),
+    "bytes after the files": lambda: deflated(b'[["a.yaml", "bank: x"]]') + "AAAA",
+    "a mapping": lambda: deflated(b'{"test-bank.yaml": "bank: x"}'),
+    "no files": lambda: deflated(b"[]"),
+    "three parts to a file": lambda: deflated(b'[["a.yaml", "bank: x", "more"]]'),
+    "a number for a file": lambda: deflated(b'[["a.yaml", 1]]'),
+    "JSON nested 100,000 deep": lambda: deflated(b"[" * 100_000 + b"]" * 100_000),
+    "text that cannot be UTF-8": lambda: deflated(b'[["a.yaml", "\\ud800"]]'),
+    "21 files": lambda: deflated(
+        json.dumps([[f"{i}.yaml", "bank: x"] for i in range(21)]).encode()
+    ),
+    # 2 MB of text inflated from 2 kB: more than 20 files of the (lowered) size limit hold.
+    "a deflate bomb": lambda: deflated(b'[["a.yaml", "' + b"x" * 2_000_000 + b'"]]'),
+}
+
+
+@pytest.mark.parametrize("kind", list(MALFORMED_CONFIRMATIONS))
+def test_a_confirmation_carrying_anything_but_the_packed_files_is_refused(desk, kind):
+    desk.app.config["QUIZ_MAX_BANK_BYTES"] = 25_000  # above every seed file
+    page = text_of(desk.upload(("test-bank.yaml", raw(edited_bank()))))
+    fields = form_fields(page, CONFIRM)
+    before = desk.state()
+    response = desk.admin.post(CONFIRM, {**fields, "files": MALFORMED_CONFIRMATIONS[kind]()})
+    assert response.status_code == 400
+    assert desk.state() == before
+
+
+def test_a_confirmation_is_smaller_than_the_upload_it_confirms(desk):
+    # Sent back as JSON in a hidden field, percent-encoded, Chinese text came
+    # back 1.9 times larger: the confirmation of 4.2 MB of files got a 413.
+    comment = "# " + "生成视频的模型还可能混淆提示的空间细节,例如混淆左右。" * 20 + "\n"
+    body = raw(edited_bank()) + comment.encode() * 200
+    desk.app.config["MAX_CONTENT_LENGTH"] = len(body) + 2_000
+    page = text_of(desk.upload(("test-bank.yaml", body)))
+    fields = form_fields(page, CONFIRM)
+    assert len(urlencode(fields)) < len(body) / 10
+    response = desk.admin.post(CONFIRM, fields)
+    assert response.status_code == 302
+    again = text_of(desk.upload(("test-bank.yaml", body)))
+    assert "These files match the banks exactly: there is nothing to import." in again
+
+
+def test_files_too_large_to_confirm_are_refused_at_the_check(desk):
+    rng = random.Random(20)
+    noise = "".join(
+        rng.choice(string.ascii_letters + string.digits + string.punctuation) for _ in range(50_000)
+    )
+    body = raw(edited_bank()) + f"# {noise}\n".encode()
+    # The upload fits; its confirmation could not (random letters do not deflate).
+    desk.app.config["MAX_CONTENT_LENGTH"] = len(body) + 2_000
+    before = desk.state()
+    response = desk.upload(("test-bank.yaml", body))
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "These files are too large to confirm in one upload" in html.unescape(page)
+    assert CONFIRM not in page
     assert desk.state() == before
 
 
@@ -294,6 +369,16 @@ UNSAFE_FILES = {
     "text that is not UTF-8": (
         "bank: test\ntitle: {zh: 测试, en: b}\n".encode("gbk"),
         "bad.yaml:2:13: not valid UTF-8 (byte 0x",
+    ),
+    # Both were a 500: a RecursionError, then Python's limit on converting long integers.
+    "lists nested 900 deep": (
+        b"bank: test\ntitle: " + b"[" * 900 + b"]" * 900 + b"\n",
+        "bad.yaml:2:39: nested more than 32 levels deep",
+    ),
+    "a 5,000-digit integer": (
+        b"bank: test\ntitle: {zh: a, en: b}\ndescription: {zh: a, en: b}\nquestions: []\n"
+        b"base: {revision: " + b"1" * 5_000 + b", bank_uid: x}\n",
+        "bad.yaml:5:18: a number of 5,000 characters; the limit is 100",
     ),
 }
 
