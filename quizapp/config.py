@@ -74,6 +74,11 @@ class Config:
         self.QUIZ_SEEDS_DIR = Path(env.get("QUIZ_SEEDS_DIR") or PROJECT_ROOT / "seeds")
         self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
         self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)
+        # All the bank files of one upload together (unzipped): checking
+        # costs about a second per megabyte of YAML.
+        self.QUIZ_MAX_UPLOAD_TOTAL_BYTES = int(
+            env.get("QUIZ_MAX_UPLOAD_TOTAL_BYTES") or 2 * 1024 * 1024
+        )
         # Any request body larger than this is refused (413) before it is read:
         # an upload of several bank files, or a confirmation carrying them back.
         self.MAX_CONTENT_LENGTH = int(env.get("QUIZ_MAX_UPLOAD_BYTES") or 8 * 1024 * 1024)
@@ -87,6 +92,12 @@ class Config:
         # -Host/-Port. Only trusted when set, since a client can send them too.
         self.QUIZ_PROXY_HOPS = int(env.get("QUIZ_PROXY_HOPS") or 0)
         self.QUIZ_HELD_POLLS = held_polls(env)
+        # Throttling (the limits are in quizapp/throttle.py): QUIZ_THROTTLE=0
+        # turns it off; QUIZ_LIMIT_<NAME> replaces one limit ("5/minute;20/hour").
+        self.QUIZ_THROTTLE = env.get("QUIZ_THROTTLE", "1") != "0"
+        for name, value in env.items():
+            if name.startswith("QUIZ_LIMIT_") and value:
+                setattr(self, name, value)
         self.QUIZ_THREADS = working_threads(env)
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True

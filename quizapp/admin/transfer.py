@@ -96,6 +96,19 @@ def _read_upload(form: UploadForm) -> list[tuple[str, bytes]]:
     for storage in form.files.data:
         name, raw = storage.filename or "upload.yaml", storage.stream.read()
         files.extend(_unzip(name, raw) if name.lower().endswith(".zip") else [(name, raw)])
+    # Checking YAML costs about a second per megabyte: the whole upload is
+    # bounded too, so that one upload cannot hold a worker for long.
+    total_limit = current_app.config["QUIZ_MAX_UPLOAD_TOTAL_BYTES"]
+    total = sum(len(raw) for _, raw in files)
+    if total > total_limit:
+        raise UploadRefused(
+            _(
+                "These files hold %(size)d KiB of text together; at most %(limit)d KiB "
+                "can be checked at once. Upload fewer of them at a time.",
+                size=total // 1024,
+                limit=total_limit // 1024,
+            )
+        )
     return files
 
 

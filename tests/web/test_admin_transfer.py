@@ -314,6 +314,18 @@ def test_files_too_large_to_confirm_are_refused_at_the_check(desk):
     assert desk.state() == before
 
 
+def test_an_upload_whose_files_together_are_too_much_to_check_is_refused(desk):
+    # Each file is within the bank limit; together they pass the upload's.
+    body = raw(edited_bank())
+    desk.app.config["QUIZ_MAX_UPLOAD_TOTAL_BYTES"] = len(body) + 100
+    before = desk.state()
+    response = desk.upload(("one.yaml", body), ("two.yaml", raw(shelved_bank())))
+    assert response.status_code == 422
+    assert "can be checked at once" in html.unescape(text_of(response))
+    assert CONFIRM not in text_of(response)
+    assert desk.state() == before
+
+
 def test_the_same_bank_id_in_two_files_is_refused(desk):
     before = desk.state()
     response = desk.upload(("first.yaml", raw(edited_bank())), ("second.yaml", raw(shelved_bank())))
