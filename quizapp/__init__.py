@@ -48,7 +48,16 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     _configure_sqlite(app)
     _check_idle_connections(app)
 
-    from quizapp import accounts_cli, cli, errors, learners, security, static_files, urls
+    from quizapp import (
+        accounts_cli,
+        cli,
+        errors,
+        learners,
+        security,
+        static_files,
+        throttle,
+        urls,
+    )
     from quizapp.admin import bp as admin_bp
     from quizapp.auth import access
     from quizapp.auth import bp as auth_bp
@@ -69,6 +78,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(admin_bp, url_prefix="/admin")
     access.init_app(app)
     errors.init_app(app)
+    throttle.init_app(app)
     learners.init_app(app)
     security.init_app(app)
     static_files.init_app(app)

@@ -17,9 +17,12 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.models.accounts import ROLES
-from quizapp.services.accounts import AccountError, create_user, set_password
+from quizapp.services.accounts import AccountError, create_user, set_password, sign_out_named
+from quizapp.throttle import unlock_account
 
-users_cli = AppGroup("users", help="Create and list teacher and admin accounts.")
+users_cli = AppGroup(
+    "users", help="Create and list teacher and admin accounts; sign them out everywhere."
+)
 PASSWORD_VARIABLE = "QUIZ_USER_PASSWORD"
 
 
@@ -52,7 +55,27 @@ def password_command(name: str) -> None:
     except AccountError as problem:
         click.echo(f"error: {problem}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"password changed for {name}")
+    click.echo(f"password changed for {name}; every browser logged in as {name} is signed out")
+
+
+@users_cli.command("signout")
+@click.argument("name")
+def signout_command(name: str) -> None:
+    """Sign NAME out everywhere: every log-in cookie of NAME stops working."""
+    try:
+        sign_out_named(name)
+    except AccountError as problem:
+        click.echo(f"error: {problem}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"{name} is signed out everywhere")
+
+
+@users_cli.command("unlock")
+@click.argument("name")
+def unlock_command(name: str) -> None:
+    """Forget NAME's failed log-ins, so that NAME may log in before the limit's window ends."""
+    cleared = unlock_account(name)
+    click.echo(f"{name}: {cleared} counter(s) of failed log-ins cleared")
 
 
 @users_cli.command("list")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -51,6 +52,23 @@ def too_many_requests_page(message: str, retry_after_s: int):
     return response
 
 
+#: The errors a visitor can meet, in the page's language (werkzeug's own
+#: names and descriptions are English only).
+_HTTP_PAGES = {
+    400: (
+        _l("This request could not be read"),
+        _l("Something in it was missing or not valid. Go back, reload the page and try again."),
+    ),
+    403: (_l("Not allowed"), _l("Your account may not open this page.")),
+    404: (_l("Not found"), _l("There is nothing at this address.")),
+    405: (_l("Not allowed"), _l("This address cannot be used that way.")),
+    413: (
+        _l("Too large"),
+        _l("What you sent is larger than the server accepts. Nothing was saved."),
+    ),
+}
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
@@ -60,8 +78,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code == 404:
-            return _render(404, _("Not found"), _("There is nothing at this address."))
+        if error.code in _HTTP_PAGES:
+            title, message = _HTTP_PAGES[error.code]
+            return _render(error.code, str(title), str(message))
         return _render(error.code or 500, error.name, error.description or "")
 
     @app.errorhandler(InternalServerError)

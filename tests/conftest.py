@@ -70,6 +70,9 @@ def app_factory(tmp_path):
             "SQLALCHEMY_DATABASE_URI": url,
             "QUIZ_QUESTIONS_DIR": QUESTIONS,
             "QUIZ_SEEDS_DIR": SEEDS,
+            # Most tests log in and join many times; tests/web/test_throttle.py
+            # turns throttling on.
+            "QUIZ_THROTTLE": False,
             **overrides,
         }
         application = create_app(settings, instance_path=str(tmp_path / "instance"))

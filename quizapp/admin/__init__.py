@@ -10,6 +10,7 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, template_folder="templates")
 
 from quizapp.admin import (  # noqa: E402,F401
+    accounts,
     banks,
     files,
     picker,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 
@@ -9,6 +10,7 @@ from flask import Flask, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
+from quizapp.domain.numbers import whole_number_or
 from quizapp.extensions import db
 from quizapp.models import User
 
@@ -24,9 +26,25 @@ def init_app(app: Flask) -> None:
     # A stolen session cookie used from another browser is logged out.
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(load_user)
+
+
+def load_user(cookie_id: str) -> User | None:
+    """The user a session cookie names, if its session token is still theirs.
+
+    ``cookie_id`` is :meth:`User.get_id`: "<id>:<token>". The token is
+    replaced at log-out, at a password change and by "sign out everywhere",
+    so a cookie from before (copied or stolen) names nobody; so does one
+    from before tokens existed (a bare id).
+    """
+    number, _, token = cookie_id.partition(":")
+    user_id = whole_number_or(number)
+    if user_id is None or not token:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
 
 
 def staff_required(*roles: str) -> Callable:

@@ -1,15 +1,23 @@
-"""Log in and log out."""
+"""Log in and log out; a staff member's own account page."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from quizapp import throttle
 from quizapp.auth import bp
-from quizapp.auth.forms import LoginForm, LogoutForm
+from quizapp.auth.access import staff_required
+from quizapp.auth.forms import LoginForm, LogoutForm, PasswordChangeForm, SignOutForm
 from quizapp.extensions import db
-from quizapp.main.routes import safe_next
 from quizapp.models import User
+from quizapp.services.accounts import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    change_password,
+    sign_out_everywhere,
+)
+from quizapp.urls import safe_next
 
 # Checked against when the name is unknown, so a wrong name takes as long
 # as a wrong password and names cannot be found by timing.
@@ -31,7 +39,24 @@ def logout_button() -> dict:
     return {"logout_form": lambda: LogoutForm(formdata=None)}
 
 
+def _new_csrf_token() -> None:
+    """Forget the CSRF token: the next form gets a new one.
+
+    At log-in, so that a token seen before (on a shared computer, or planted
+    by someone who knows it) is useless to forge a logged-in teacher's forms.
+    """
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
+
+
+def _log_in(user: User) -> None:
+    _new_csrf_token()
+    login_user(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@throttle.login_attempts
 def login():
     """The log-in form; success goes on to the page asked for, or the dashboard."""
     form = LoginForm()
@@ -41,9 +66,10 @@ def login():
         user = db.session.scalar(select(User).where(User.name == form.name.data.strip()))
         valid = (user or _DUMMY).check_password(form.password.data)
         if user is not None and valid and user.is_active:
-            login_user(user)
+            _log_in(user)
             target = form.next.data or url_for("classroom.dashboard")
             return redirect(safe_next(target))
+        throttle.failed()
         form.password.errors.append(_("Wrong name or password."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -51,8 +77,61 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out (a POST with CSRF, so a link elsewhere cannot log anyone out)."""
+    """Log out (a POST with CSRF, so a link elsewhere cannot log anyone out).
+
+    The session token is replaced, so a copy of this browser's cookie taken
+    before (another device, a stolen cookie) is logged out too.
+    """
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        sign_out_everywhere(current_user)
         logout_user()
+        _new_csrf_token()
         flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.get("/account")
+@staff_required()
+def account():
+    """One's own account: change the password, sign out everywhere."""
+    return _account_page(PasswordChangeForm(formdata=None))
+
+
+def _account_page(form: PasswordChangeForm, status: int = 200):
+    page = render_template("auth/account.html", form=form, sign_out_form=SignOutForm(formdata=None))
+    return page, status
+
+
+@bp.post("/account/password")
+@staff_required()
+@throttle.password_checks
+def change_own_password():
+    """Change one's password; every other browser logged in as oneself is signed out."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current.data, form.new.data)
+        except AccountError as refused:
+            if refused.code == "wrong_password":
+                throttle.failed()
+                form.current.errors.append(_("That is not your current password."))
+            else:
+                form.new.errors.append(_("At least %(min)d characters.", min=MIN_PASSWORD_LENGTH))
+        else:
+            _log_in(user)  # this browser goes on with the new session token
+            flash(_("Your password is changed. Other browsers are signed out."), "success")
+            return redirect(url_for(".account"))
+    return _account_page(form, 422)
+
+
+@bp.post("/account/sign-out")
+@staff_required()
+def sign_out_own():
+    """Sign out everywhere, this browser included."""
+    if SignOutForm().validate_on_submit():
+        sign_out_everywhere(current_user)
+        logout_user()
+        _new_csrf_token()
+        flash(_("You are signed out everywhere."), "info")
+    return redirect(url_for(".login"))

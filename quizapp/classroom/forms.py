@@ -10,11 +10,11 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from quizapp.domain.live import TIME_LIMITS
+from quizapp.domain.live import DEFAULT_MAX_PLAYERS, MAX_PLAYERS_ALLOWED, TIME_LIMITS
 from quizapp.domain.numbers import whole_number
-from quizapp.fields import MultiCheckboxField, PageForm
+from quizapp.fields import MultiCheckboxField, PageForm, WholeNumberField
 
 
 def _limit_label(seconds: int | None):
@@ -77,6 +77,20 @@ class NewSessionForm(PageForm):
         default="free",
     )
     shuffle = BooleanField(_l("Shuffle the choices on each device"), default=True)
+    # Left empty: the default. A cap stops a script joining bots by the
+    # thousand; a class never meets it.
+    max_players = WholeNumberField(
+        _l("Most students who may join"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_PLAYERS_ALLOWED,
+                message=_l("Between 1 and %(max)d.", max=MAX_PLAYERS_ALLOWED),
+            ),
+        ],
+        default=DEFAULT_MAX_PLAYERS,
+    )
     token = HiddenField()
 
 

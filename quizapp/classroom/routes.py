@@ -21,7 +21,7 @@ from quizapp.auth.access import staff_required
 from quizapp.classroom import bp
 from quizapp.classroom.forms import ControlForm, NewSessionForm, RemovePlayerForm, RunAgainForm
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response, utc_iso
-from quizapp.domain.live import OptionError, SessionOptions
+from quizapp.domain.live import DEFAULT_MAX_PLAYERS, OptionError, SessionOptions
 from quizapp.domain.numbers import whole_number_or
 from quizapp.i18n import current_language, pick
 from quizapp.models import ClassSession
@@ -78,6 +78,7 @@ def _options(form: NewSessionForm) -> SessionOptions | None:
             leaderboard=form.leaderboard.data,
             nicknames=form.nicknames.data,
             shuffle=form.shuffle.data,
+            max_players=form.max_players.data or DEFAULT_MAX_PLAYERS,
         )
     except OptionError as problem:
         messages = {

@@ -29,6 +29,11 @@ SPEED_BONUS = 0.5
 CODE_DIGITS = 6
 #: Rounds of voting on one question: the first, and one "vote again".
 MAX_ROUNDS = 2
+#: How many players a session takes unless the teacher says otherwise: a
+#: few classes together, far below a script joining bots.
+DEFAULT_MAX_PLAYERS = 200
+#: The most a teacher may allow (a school hall).
+MAX_PLAYERS_ALLOWED = 2000
 
 
 class OptionError(ValueError):
@@ -50,6 +55,9 @@ class SessionOptions:
     leaderboard: bool = True
     nicknames: str = "free"
     shuffle: bool = True
+    #: Joins beyond this many players are refused (players removed by the
+    #: teacher still count).
+    max_players: int = DEFAULT_MAX_PLAYERS
 
     def __post_init__(self):
         if self.pacing not in ("teacher", "student"):
@@ -58,6 +66,14 @@ class SessionOptions:
             raise OptionError("scoring", f"unknown scoring {self.scoring!r}")
         if self.nicknames not in NICKNAME_MODES:
             raise OptionError("nicknames", f"unknown nickname mode {self.nicknames!r}")
+        if (
+            not isinstance(self.max_players, int)
+            or isinstance(self.max_players, bool)
+            or not 1 <= self.max_players <= MAX_PLAYERS_ALLOWED
+        ):
+            raise OptionError(
+                "max_players", f"the number of players must be 1 to {MAX_PLAYERS_ALLOWED}"
+            )
         if self.time_limit not in TIME_LIMITS:
             raise OptionError("time_limit", f"time limit must be one of {TIME_LIMITS}")
         if self.pacing == "student" and self.time_limit is not None:

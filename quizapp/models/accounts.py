@@ -51,9 +51,19 @@ class User(UserMixin, db.Model):
         """Admins may do everything a teacher may, and edit banks."""
         return self.role == "admin"
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the id and the
+        session token, so that replacing the token logs every copy out."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Make every log-in cookie issued so far useless ("sign out everywhere")."""
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
-        """Store a hash of ``password``."""
+        """Store a hash of ``password``; browsers logged in with the old one are signed out."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` is this user's password."""

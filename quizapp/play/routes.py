@@ -16,6 +16,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from quizapp import throttle
 from quizapp.answer_form import answer_options, response_messages
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
 from quizapp.config import DEFAULT_DENY_LIST
@@ -47,6 +48,7 @@ def join_messages() -> dict[str, str]:
         "started": _("That session has started and does not take late joiners."),
         "removed": _("The teacher removed you from that session."),
         "no_session": _("No session with that code is running. Check the code on the screen."),
+        "full": _("This session is full: the teacher set how many students may join."),
     }
 
 
@@ -71,12 +73,20 @@ def _existing_player(session: ClassSession) -> Player | None:
 
 @bp.route("/", methods=["GET", "POST"], defaults={"code": None}, endpoint="enter")
 @bp.route("/<code>", methods=["GET", "POST"])
+@throttle.join_codes
 def join(code: str | None):
-    """Enter the code (or come with it, from the QR code) and a nickname."""
+    """Enter the code (or come with it, from the QR code) and a nickname.
+
+    A code that names no running session counts against the address's
+    limit on wrong codes (see :mod:`quizapp.throttle`), in the address as
+    in the form: either would tell a guesser which codes are in use.
+    """
     form = JoinForm()
     session = sessions.session_by_code(code) if code else None
     if request.method == "GET":
         form.code.data = code or ""
+        if code and session is None:
+            throttle.failed()
         if session is not None and _existing_player(session) is not None:
             # Back from a dropped connection or a closed tab: same player.
             return redirect(url_for(".live", public_id=session.public_id))
@@ -96,6 +106,8 @@ def join(code: str | None):
                 language=current_language(),
             )
         except (play.JoinRefused, NicknameError) as refused:
+            if refused.code == "no_session":
+                throttle.failed()
             field = form.nickname if isinstance(refused, NicknameError) else form.code
             field.errors.append(join_messages()[refused.code])
         else:
@@ -250,6 +262,7 @@ def _wants_part() -> bool:
 
 
 @bp.post("/s/<public_id>/answer")
+@throttle.answers_per_player
 def answer(public_id: str):
     """Record an answer (once, while the question is open).
 

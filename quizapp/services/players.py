@@ -41,15 +41,20 @@ from quizapp.domain.scoring import CONFIDENCE_LEVELS
 from quizapp.extensions import AUTOCOMMIT, db
 from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import aware, utcnow
+from quizapp.services import rate_limits
 from quizapp.services.classroom import options_of, settle_if_due
 from quizapp.services.content import item_content
 from quizapp.services.direct import DirectRead
 
 GENERATED_TRIES = 12
+#: How long a session's count of players is kept (see :func:`join`): longer
+#: than any session takes joiners.
+PLACES_KEPT_S = 366 * 24 * 3600
 
 
 class JoinRefused(Exception):
-    """Joining is not possible: ``code`` is ``finished``, ``started`` or ``removed``."""
+    """Joining is not possible: ``code`` is ``finished``, ``started``,
+    ``removed`` or ``full``."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -87,6 +92,11 @@ def join(
 
     Raises :class:`JoinRefused` or :class:`NicknameError` (``taken`` for a
     nickname in use, compared case- and width-insensitively).
+
+    A new player first takes a place among the session's ``max_players``
+    in a counter shared by every worker (one statement that counts and
+    checks the cap at once, so concurrent joins cannot overshoot it); a
+    join that then fails gives its place back.
     """
     existing = player_by_token(session, token)
     if existing is not None:
@@ -98,6 +108,20 @@ def join(
     options = options_of(session)
     if session.phase != "lobby" and not options.late_join:
         raise JoinRefused("started")
+    if options.nicknames == "free":
+        check_nickname(nickname, deny)  # a refused nickname takes no place
+    places = f"places:session:{session.id}"
+    if not rate_limits.take_place(places, options.max_players, PLACES_KEPT_S):
+        raise JoinRefused("full")
+    try:
+        return _add_player(session, options, nickname, deny, language, rng)
+    except BaseException:
+        rate_limits.give_back_place(places)
+        raise
+
+
+def _add_player(session, options, nickname, deny, language, rng) -> Player:
+    """Store the new player under a nickname not taken in the session."""
     rng = rng or random.SystemRandom()
     generated = options.nicknames == "generated"
     tries = GENERATED_TRIES if generated else 1

@@ -129,6 +129,25 @@ def test_password_changes_the_password(app, runner, monkeypatch):
     assert user.check_password("a new long password") and not user.check_password(PASSWORD)
 
 
+def test_password_signs_the_account_out_everywhere(app, runner, monkeypatch):
+    monkeypatch.setenv("QUIZ_USER_PASSWORD", PASSWORD)
+    runner.invoke(args=["users", "create", "ms-li"])
+    token = stored_user(app, "ms-li").session_token
+    monkeypatch.setenv("QUIZ_USER_PASSWORD", "a new long password")
+    result = runner.invoke(args=["users", "password", "ms-li"])
+    assert "every browser logged in as ms-li is signed out" in result.output
+    assert stored_user(app, "ms-li").session_token not in ("", token)
+
+
+def test_a_refused_password_keeps_the_log_ins(app, runner, monkeypatch):
+    monkeypatch.setenv("QUIZ_USER_PASSWORD", PASSWORD)
+    runner.invoke(args=["users", "create", "ms-li"])
+    token = stored_user(app, "ms-li").session_token
+    monkeypatch.setenv("QUIZ_USER_PASSWORD", "short")
+    assert runner.invoke(args=["users", "password", "ms-li"]).exit_code == 1
+    assert stored_user(app, "ms-li").session_token == token
+
+
 def test_password_for_an_unknown_user_fails(app, runner, monkeypatch):
     monkeypatch.setenv("QUIZ_USER_PASSWORD", PASSWORD)
     result = runner.invoke(args=["users", "password", "nobody"])
@@ -161,3 +180,22 @@ def test_list_shows_names_roles_and_inactive_accounts(app, runner, monkeypatch):
 def test_list_with_no_accounts_prints_nothing(runner):
     result = runner.invoke(args=["users", "list"])
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_signout_replaces_the_session_token_and_keeps_the_password(app, runner, monkeypatch):
+    monkeypatch.setenv("QUIZ_USER_PASSWORD", PASSWORD)
+    runner.invoke(args=["users", "create", "ms-li"])
+    runner.invoke(args=["users", "create", "zhao"])
+    before = {name: stored_user(app, name).session_token for name in ("ms-li", "zhao")}
+    result = runner.invoke(args=["users", "signout", "ms-li"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "ms-li is signed out everywhere\n"
+    signed_out = stored_user(app, "ms-li")
+    assert signed_out.session_token not in ("", before["ms-li"])
+    assert signed_out.check_password(PASSWORD)
+    assert stored_user(app, "zhao").session_token == before["zhao"]
+
+
+def test_signout_of_an_unknown_user_fails(runner):
+    result = runner.invoke(args=["users", "signout", "nobody"])
+    assert result.exit_code == 1 and "no user named 'nobody'" in result.output

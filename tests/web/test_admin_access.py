@@ -75,6 +75,8 @@ ROUTES = {
     ("admin.write_back_files", "POST"): "admin",
     ("admin.import_files", "GET"): "admin",
     ("admin.import_files", "POST"): "admin",
+    ("admin.users", "GET"): "admin",
+    ("admin.sign_out_user", "POST"): "admin",
 }
 #: What an admin's POST answers when it goes through (anything else is a redirect).
 ADMIN_POST_STATUS = {"admin.upload": 200, "admin.write_back_files": 200, "admin.import_files": 200}
@@ -94,6 +96,8 @@ class Site:
     question_id: int
     passage: tuple[int, int]
     proposal_id: int
+    #: The proposing teacher's account, for the "sign out everywhere" button.
+    author_id: int
 
 
 @pytest.fixture
@@ -111,7 +115,9 @@ def site(app, runner, write_bank) -> Site:
     )
     proposal_id = int(proposed.headers["Location"].rsplit("/", 1)[1])
     admin = Teacher.quick(app, "ada", "admin")
-    return Site(app, admin, question_id, tuple(passage), proposal_id)
+    with app.app_context():
+        author_id = db.session.scalar(select(User.id).where(User.name == "mr-wu"))
+    return Site(app, admin, question_id, tuple(passage), proposal_id, author_id)
 
 
 def admin_rules(app) -> list:
@@ -135,6 +141,7 @@ def path_of(rule, site: Site) -> str:
         "number": 1,
         "source_id": SOURCE,
         "proposal_id": site.proposal_id,
+        "user_id": site.author_id,
     }
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
@@ -196,7 +203,12 @@ def admin_form(endpoint: str, site: Site) -> dict:
         with site.app.app_context():
             seen = proposal_digest(db.session.get(Proposal, site.proposal_id))
         return {"csrf_token": token, "seen": seen, "note": "Not this one."}
-    if endpoint in ("admin.submit_proposal", "admin.withdraw_proposal", "admin.delete_proposal"):
+    if endpoint in (
+        "admin.submit_proposal",
+        "admin.withdraw_proposal",
+        "admin.delete_proposal",
+        "admin.sign_out_user",
+    ):
         return {"csrf_token": token}
     if endpoint in ("admin.restore", "admin.retire", "admin.unretire"):
         return {"csrf_token": token, "base_version": current}
@@ -229,6 +241,12 @@ def state(app) -> tuple:
             # A teacher's proposal is logged when submitted, but changes no bank.
             db.session.scalar(select(func.count()).where(AuditEntry.action.not_like("proposal.%"))),
             db.session.scalar(select(func.count()).select_from(Passage)),
+            # "Sign out everywhere" replaces a session token.
+            db.session.execute(
+                select(User.name, User.session_token)
+                .where(User.name.in_(("ada", "mr-wu")))
+                .order_by(User.name)
+            ).all(),
         )
 
 
@@ -378,7 +396,7 @@ def test_no_admin_form_is_accepted_without_its_token(site, token):
         for method in methods_of(rule)
         if method == "POST"
     ]
-    assert len(posts) == 20
+    assert len(posts) == 21
     problems = []
     for rule, _method in posts:
         data = admin_form(rule.endpoint, site)

@@ -119,3 +119,16 @@ def test_a_students_answer_on_a_full_disk_gets_503(app, teacher, full_disk):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == str(UNAVAILABLE_RETRY_S)
     assert teacher.answers(public_id) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status", "title"),
+    [
+        ("/nowhere", "get", 404, "找不到"),
+        ("/language", "get", 405, "不允许"),
+    ],
+)
+def test_error_pages_speak_the_pages_language(client, path, method, status, title):
+    response = getattr(client, method)(path, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == status
+    assert title in response.get_data(as_text=True)
