@@ -1,7 +1,6 @@
 """The base of every form, and form fields shared by several areas."""
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -31,6 +30,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+#: WTForms' own message, translated by its catalogue in the page's language
+#: (a name, not a literal, so that our catalogue does not take it).
+WTFORMS_NOT_AN_INTEGER = "Not a valid integer value."
+
+
 class WholeNumberField(IntegerField):
     """A whole number typed in a form, read by :func:`whole_number` (ASCII
     digits within the database's integers), so "٣" or a 5,000-digit number
@@ -44,4 +48,4 @@ class WholeNumberField(IntegerField):
             self.data = whole_number(valuelist[0].strip())
         except ValueError:
             self.data = None
-            raise ValueError(_l("Type a whole number with the digits 0 to 9.")) from None
+            raise ValueError(self.gettext(WTFORMS_NOT_AN_INTEGER)) from None
