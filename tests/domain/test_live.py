@@ -111,6 +111,7 @@ def test_options_survive_a_round_trip_through_their_stored_form():
         leaderboard=False,
         nicknames="generated",
         shuffle=False,
+        max_players=35,
     )
     stored = options.as_dict()
     assert stored == {
@@ -121,6 +122,7 @@ def test_options_survive_a_round_trip_through_their_stored_form():
         "leaderboard": False,
         "nicknames": "generated",
         "shuffle": False,
+        "max_players": 35,
     }
     assert SessionOptions.from_dict(stored) == options
 
