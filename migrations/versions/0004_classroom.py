@@ -9,7 +9,7 @@ Create Date: 2026-11-21 15:27:51.503919
 
 """
 from alembic import op
-from alembic.util import CommandError
+from quizapp.migration_guards import refuse_to_lose
 import sqlalchemy as sa
 
 
@@ -112,7 +112,7 @@ def upgrade():
 
 
 def downgrade():
-    _refuse_to_lose({
+    refuse_to_lose(revision, {
         "account(s)": 'SELECT count(*) FROM "user"',
         "classroom session(s)": "SELECT count(*) FROM class_session",
     })
@@ -135,20 +135,3 @@ def downgrade():
     op.drop_table('class_session')
     op.drop_table('user')
 
-
-def _refuse_to_lose(held_by_query):
-    """Stop, before changing anything, if the database holds what the previous schema
-    cannot keep. A frozen copy in each revision that needs it (as revisions are)."""
-    bind = op.get_bind()
-    held = [
-        f"{count} {what}"
-        for what, query in held_by_query.items()
-        if (count := bind.execute(sa.text(query)).scalar())
-    ]
-    if held:
-        raise CommandError(
-            f"not downgraded below revision {revision}: the database holds {', '.join(held)}, "
-            "which the schema before it cannot keep. To go back to an earlier release, restore "
-            "the backup made with 'flask quiz backup' before upgrading: 'flask quiz restore "
-            "FILE' into an empty database."
-        )

@@ -19,7 +19,7 @@ import json
 import secrets
 
 from alembic import op
-from alembic.util import CommandError
+from quizapp.migration_guards import refuse_to_lose
 import sqlalchemy as sa
 
 
@@ -157,7 +157,7 @@ def _fill_existing_rows():
 
 
 def downgrade():
-    _refuse_to_lose({
+    refuse_to_lose(revision, {
         "bank(s) with their sync state and history": "SELECT count(*) FROM bank",
         "proposal(s)": "SELECT count(*) FROM proposal",
     })
@@ -181,20 +181,3 @@ def downgrade():
     op.drop_table('bank_state')
     # ### end Alembic commands ###
 
-
-def _refuse_to_lose(held_by_query):
-    """Stop, before changing anything, if the database holds what the previous schema
-    cannot keep. A frozen copy in each revision that needs it (as revisions are)."""
-    bind = op.get_bind()
-    held = [
-        f"{count} {what}"
-        for what, query in held_by_query.items()
-        if (count := bind.execute(sa.text(query)).scalar())
-    ]
-    if held:
-        raise CommandError(
-            f"not downgraded below revision {revision}: the database holds {', '.join(held)}, "
-            "which the schema before it cannot keep. To go back to an earlier release, restore "
-            "the backup made with 'flask quiz backup' before upgrading: 'flask quiz restore "
-            "FILE' into an empty database."
-        )
