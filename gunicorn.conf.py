@@ -5,8 +5,15 @@
 (``python3 tasks.py serve`` sets up, migrates, imports and runs exactly
 that.) Command-line options and the environment variables named below
 override these. See README.md, "Production" and "Performance".
+
+gunicorn listens on this machine only: its threads read each request, so
+a client sending requests slowly can hold them all (see
+nginx.conf.template, with the figures). For the classroom network,
+``python3 tasks.py serve --lan`` puts nginx in front; a school's own
+reverse proxy does the same.
 """
 
+import ipaddress
 import os
 
 from quizapp.config import held_polls, working_threads
@@ -52,3 +59,23 @@ graceful_timeout = 20
 # keeps them. Set QUIZ_ACCESS_LOG=- to log to standard output.
 accesslog = os.environ.get("QUIZ_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def when_ready(server):
+    """Warn when gunicorn itself is reachable from other machines."""
+    for address in server.cfg.address:
+        if not isinstance(address, tuple):
+            continue  # a Unix socket or an inherited descriptor: for a proxy
+        host = address[0].strip("[]")
+        try:
+            beyond = not ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            beyond = host != "localhost"
+        if beyond:
+            server.log.warning(
+                "gunicorn listens on %s:%s, beyond this machine: slow clients can hold"
+                " every thread. For the classroom network run python3 tasks.py serve --lan"
+                " (nginx in front), or put a reverse proxy in front (README.md, Production).",
+                host,
+                address[1],
+            )

@@ -7,8 +7,10 @@
     python3 tasks.py test-postgres [ARGS]
                                      the same suite against a throwaway PostgreSQL server
     python3 tasks.py translations    re-extract interface strings into the catalogues
-    python3 tasks.py serve           production: set up, migrate, import, run gunicorn
+    python3 tasks.py serve [--lan]   production: set up, migrate, import, run gunicorn
                                      with gunicorn.conf.py (QUIZ_BIND, default 127.0.0.1:8000)
+                                     (--lan: for the classroom network, nginx in front on
+                                     QUIZ_LAN_BIND, default 0.0.0.0:8000; needs nginx)
     python3 tasks.py bench [ARGS]    the load benchmark, SQLite and a throwaway PostgreSQL
                                      (ARGS go to python -m tests.bench; see README.md)
 
@@ -22,11 +24,14 @@ import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -35,6 +40,11 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".setup-stamp"
 TRANSLATIONS = ROOT / "quizapp" / "translations"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+NGINX_TEMPLATE = ROOT / "nginx.conf.template"
+#: Where ``serve --lan`` listens unless QUIZ_LAN_BIND says otherwise.
+LAN_BIND = "0.0.0.0:8000"
+#: The app's upload limit when QUIZ_MAX_UPLOAD_BYTES is not set (quizapp/config.py).
+DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
 def run(*command, **kwargs) -> None:
@@ -185,13 +195,104 @@ def test_postgres(args: list[str]) -> int:
         return test(args, env=env)
 
 
-def serve_production() -> None:
-    """Set up, bring the database up to date, import the banks, run gunicorn."""
+def serve_production(lan: bool = False) -> int:
+    """Set up, bring the database up to date, import the banks, run gunicorn
+    (with nginx in front for the classroom network: ``lan``)."""
     setup()
     flask("db", "upgrade")
     flask("quiz", "import", "--startup")
     offer_first_account()
-    os.execv(BIN / "gunicorn", [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")])
+    gunicorn = [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")]
+    if not lan:
+        os.execv(gunicorn[0], gunicorn)
+    listen = os.environ.get("QUIZ_LAN_BIND") or LAN_BIND
+    upstream = f"127.0.0.1:{_free_port()}"
+    with nginx(listen, upstream) as front:
+        print(f"Serving the classroom network on {listen}: nginx, then gunicorn on {upstream}")
+        server = subprocess.Popen(gunicorn, cwd=ROOT, env=lan_environment(os.environ, upstream))
+        # A service manager's SIGTERM stops gunicorn gracefully, then nginx;
+        # Ctrl-C reaches both at once (one process group).
+        signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+        try:
+            while server.poll() is None:
+                if front.poll() is not None:
+                    print("nginx stopped: stopping gunicorn", file=sys.stderr)
+                    server.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    server.wait(timeout=1)
+        except KeyboardInterrupt:
+            server.wait()
+        return server.returncode
+
+
+def lan_environment(env, upstream: str) -> dict:
+    """gunicorn's environment behind nginx: bound to ``upstream`` (a loopback
+    address), trusting the one proxy in front for the client's address."""
+    return {**env, "QUIZ_BIND": upstream, "QUIZ_PROXY_HOPS": "1"}
+
+
+def nginx_config(listen: str, upstream: str, env=os.environ) -> str:
+    """nginx.conf.template with its addresses and body limit filled in."""
+    app_limit = int(env.get("QUIZ_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES)
+    # Above the app's limit, so that the app's own page refuses what is over it.
+    values = {"listen": listen, "upstream": upstream, "max_body": str(app_limit + 2**20)}
+    text = NGINX_TEMPLATE.read_text()
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def nginx_binary() -> str | None:
+    """Where nginx is installed (Debian's is in /usr/sbin), if it is."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+
+
+@contextlib.contextmanager
+def nginx(listen: str, upstream: str, env=os.environ, stderr=None) -> Iterator[subprocess.Popen]:
+    """nginx on ``listen`` in front of ``upstream`` until the block ends.
+
+    Its filled-in configuration, process id and buffered request bodies
+    are in a folder of its own, removed afterwards; when root starts
+    nginx, its workers run as nobody, whom the folder lets in.
+    """
+    binary = nginx_binary()
+    if not binary:
+        raise SystemExit(
+            "The classroom network needs nginx in front of gunicorn, to hold slow"
+            " clients (README.md, Production): apt-get install nginx"
+        )
+    workdir = Path(tempfile.mkdtemp(prefix="quizapp-nginx-"))
+    workdir.chmod(0o755)
+    config = workdir / "nginx.conf"
+    config.write_text(nginx_config(listen, upstream, env))
+    command = [binary, "-p", str(workdir), "-c", str(config), "-e", "stderr"]
+    process = subprocess.Popen(command, stderr=stderr, start_new_session=True)
+    try:
+        host, _, port = listen.rpartition(":")
+        host = {"0.0.0.0": "127.0.0.1", "[::]": "::1"}.get(host, host.strip("[]"))
+        deadline = time.monotonic() + 10
+        while process.poll() is None:
+            try:
+                socket.create_connection((host, int(port)), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"nginx did not listen on {listen} within 10 s") from None
+                time.sleep(0.05)
+        else:
+            raise SystemExit(
+                f"nginx did not start (exit {process.returncode}); see its error output"
+            )
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()  # fast shutdown: gunicorn has answered what it could
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def bench(args: list[str]) -> int:
@@ -244,7 +345,7 @@ def main(argv: list[str]) -> int:
     elif task == "test-postgres":
         return test_postgres(rest)
     elif task == "serve":
-        serve_production()
+        return serve_production(lan="--lan" in rest)
     elif task == "bench":
         return bench(rest)
     elif task == "translations":

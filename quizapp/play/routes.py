@@ -308,6 +308,8 @@ def answer(public_id: str):
         )
         context.pop("template")
         return _render_live(screen, 422, **context)
+    if result.status == "recorded":
+        throttle.recorded()
     if seat.pacing == "student" and result.status in ("recorded", "repeat"):
         # The feedback page says what became of the answer from its address,
         # not from a flashed message: a flash would rewrite and re-sign the

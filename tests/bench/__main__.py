@@ -2,13 +2,17 @@
 
     python -m tests.bench [--postgres-url URL] [--only sqlite|postgres] [--quick]
                           [--workers N] [--threads N] [--out DIR]
+                          [--classes-only | --saturation-only | --slow-clients-only]
 
 For each database: the bare baseline under gunicorn (INSERT and JSON at
 saturation), then quizapp under the same gunicorn settings: its answer and
 live-update endpoints at saturation, 25 classes of 40 students playing at
 once (checked against the database afterwards), 50 learners in
-self-study, and the weight of a question page. Prints a table and writes
-``latest.json`` and ``latest.txt`` (default: ``tests/bench/results/``).
+self-study, and the weight of a question page; then, served as on the
+classroom network (nginx in front), one class of 40 alone and with 1,500
+slow or idle connections held open (``tests/bench/slow.py``). Prints a
+table and writes ``latest.json`` and ``latest.txt`` (default:
+``tests/bench/results/``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import random
 import resource
 import runpy
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,12 +35,13 @@ from pathlib import Path
 import gunicorn
 from sqlalchemy import func, select, text
 
+import tasks
 from quizapp.config import held_polls, working_threads
 from quizapp.models import ClassSession, PlayerAnswer
-from tests.bench import baseline, classes, saturation, servers, study
+from tests.bench import baseline, classes, saturation, servers, slow, study
 from tests.bench.client import Device
 from tests.bench.pages import attribute, csrf_token, form_to, join_code
-from tests.bench.report import render, targets
+from tests.bench.report import render, render_slow_clients, targets
 from tests.bench.stats import LoopLag, summary_ms
 from tests.bench.weight import page_weight, weigh
 from tests.web.classroom_client import SESSION_OPTIONS
@@ -102,6 +108,7 @@ async def saturation_session(server, prepared) -> dict:
             "questions": [str(i) for i, _ in questions],
             **SESSION_OPTIONS,
             "pacing": "student",
+            "max_players": str(PLAYERS),  # above the default cap on joins
         },
     )
     assert sent.status == 302, (sent.status, sent.text[:1000])
@@ -173,6 +180,9 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         servers.empty_database(url)
     prepared = prepare_quizapp(url, env, plan.classes + 1)
     baseline.prepare(url)
+    if args.slow_clients_only:
+        result["slow_clients"] = await slow_clients(name, plan, prepared, env, folder, settings)
+        return result
     with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
         if args.classes_only:
             return await classes_alone(name, url, plan, prepared, server)
@@ -275,7 +285,22 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         "answers_to_insert": round(answered.per_second / inserts.per_second, 3),
         "polls_to_json": round(polled.per_second / documents.per_second, 3),
     }
+    result["slow_clients"] = await slow_clients(name, plan, prepared, env, folder, settings)
     return result
+
+
+async def slow_clients(name, plan, prepared, env, folder, settings) -> dict:
+    """A class alone, then with slow clients, served as ``tasks.py serve --lan`` does."""
+    quick = plan.students < classes.Plan.students
+    count = slow.COUNT // 5 if quick else slow.COUNT
+    print(f"== {name}: a class, alone and with {count} slow clients; nginx in front", flush=True)
+    pool = [q for q, _ in prepared["questions"]]
+    with servers.lan("quizapp:create_app()", env, folder, settings) as front:
+        teacher = prepared["teachers"][0]
+        outcome = await slow.scenario(front, teacher, PASSWORD, pool, plan, count)
+        outcome["front_peak_memory_mb"] = round(front.peak_pss / 2**20, 1)
+        outcome["server_peak_memory_mb"] = round(front.backend.peak_pss / 2**20, 1)
+    return outcome
 
 
 async def play_classes(plan, prepared, server) -> classes.Outcome:
@@ -331,8 +356,17 @@ def machine(args) -> dict:
         # gunicorn's threads: the working ones, and one per poll a process may hold.
         "threads": args.threads or working_threads(os.environ),
         "held_polls": held_polls(os.environ),
+        "nginx": _nginx_version(),
         "date": time.strftime("%Y-%m-%d"),
     }
+
+
+def _nginx_version() -> str | None:
+    binary = tasks.nginx_binary()
+    if not binary:
+        return None
+    said = subprocess.run([binary, "-v"], capture_output=True, text=True).stderr
+    return said.strip().rpartition("/")[2]
 
 
 async def main_async(args) -> dict:
@@ -348,7 +382,7 @@ async def main_async(args) -> dict:
             args.postgres_url, text("SHOW server_version")
         )
         report["runs"].append(await run_database("postgresql", args.postgres_url, args, folder))
-    if not (args.saturation_only or args.classes_only):
+    if not (args.saturation_only or args.classes_only or args.slow_clients_only):
         report["targets"] = targets(report)
     return report
 
@@ -370,12 +404,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--saturation-only", action="store_true", help="only the throughput figures (for tuning)"
     )
+    parser.add_argument(
+        "--slow-clients-only",
+        action="store_true",
+        help="only a class alone and with slow clients (nginx in front), printed",
+    )
     args = parser.parse_args(argv)
     # A thousand students are a thousand connections from this one process.
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     report = asyncio.run(main_async(args))
     if args.saturation_only or args.classes_only:
+        return 0
+    if args.slow_clients_only:
+        print(render_slow_clients(report))
         return 0
     table = render(report)
     print(table)

@@ -24,6 +24,20 @@ TARGETS = [
     ("live updates/s ÷ bare JSON/s", "ratios.polls_to_json", ">=", 0.6),
     ("self-study question page p95 (ms)", "study.question_page_ms.p95", "<=", 50),
     ("self-study answer submit p95 (ms)", "study.answer_submit_ms.p95", "<=", 80),
+    # A class of 40 while 1,500 slow or idle connections are held (nginx in front).
+    ("errors with slow clients", "slow_clients.with_slow.error_count", "==", 0),
+    (
+        "requests left unanswered with slow clients",
+        "slow_clients.with_slow.connection_failures",
+        "==",
+        0,
+    ),
+    (
+        "answer latency p99 with slow clients (ms)",
+        "slow_clients.with_slow.answer_latency_ms.p99",
+        "<=",
+        250,
+    ),
 ]
 PAGE_LIMIT_KB = 100
 
@@ -66,13 +80,65 @@ def _ms(summary: dict, *names: str) -> str:
     return " / ".join("-" if summary[n] is None else f"{summary[n]:g}" for n in names)
 
 
+def _slow_rows(s: dict) -> list[tuple[str, str, str]]:
+    """The slow-clients scenario's rows: the class alone, then with them."""
+    alone, held, ratios = s["alone"], s["with_slow"], s["ratios"]
+    clients = held["slow_clients"]
+    opened = ", ".join(f"{kind} {n}" for kind, n in clients["opened"].items())
+    closed = sum(clients["closed_by_server"].values())
+
+    def ratio(*names: str) -> str:
+        return " / ".join("-" if ratios[n] is None else f"{ratios[n]:g}" for n in names)
+
+    return [
+        (
+            f"slow clients: {s['count']} held, a byte every {s['byte_every_s']:g} s",
+            f"{clients['open_median']:g}",
+            f"open (median; least {clients['open_min']}); opened {opened};"
+            f" closed by nginx {closed}; refused {clients['refused']};"
+            f" nginx peak {s['front_peak_memory_mb']:g} MB",
+        ),
+        (
+            f"  a class of {s['students']}: answer p50 / p95 / p99 (ms), alone",
+            _ms(alone["answer_latency_ms"], "p50", "p95", "p99"),
+            f"{alone['answer_latency_ms']['count']} answers; errors {alone['error_count']},"
+            f" unanswered {alone['connection_failures']}",
+        ),
+        (
+            "  the same, with the slow clients",
+            _ms(held["answer_latency_ms"], "p50", "p95", "p99"),
+            f"× {ratio('answer_p50', 'answer_p95', 'answer_p99')} of alone;"
+            f" {held['answer_latency_ms']['count']} answers; errors {held['error_count']},"
+            f" unanswered {held['connection_failures']}"
+            + (f"; stopped: {held['failed']}" if held.get("failed") else ""),
+        ),
+        (
+            "  teacher → last student p95 (ms), alone / with",
+            f"{_ms(alone['update_delay_ms'], 'p95')} / {_ms(held['update_delay_ms'], 'p95')}",
+            f"× {ratio('update_delay_p95')}",
+        ),
+    ]
+
+
+def render_slow_clients(report: dict) -> str:
+    """The slow-clients scenario alone (``--slow-clients-only``)."""
+    lines = []
+    for run in report["runs"]:
+        rows = _slow_rows(run["slow_clients"])
+        width = max(len(r[0]) for r in rows)
+        lines.append(run["database"])
+        lines += [f"{a:<{width}}  {b:>16}  {c}".rstrip() for a, b, c in rows]
+    return "\n".join(lines)
+
+
 def render(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']},"
         f" SQLite {m['sqlite']}, PostgreSQL {m.get('postgresql', '-')}; gunicorn {m['gunicorn']}"
         f" ({m['workers']} {m['worker_class']} workers × {m['threads']} working threads"
-        f" + {m.get('held_polls', 0)} for held polls); {m['date']}.",
+        f" + {m.get('held_polls', 0)} for held polls); nginx {m.get('nginx') or '-'} in front"
+        f" for the slow clients; {m['date']}.",
         "The load generator runs on the same machine.",
         "",
     ]
@@ -142,6 +208,8 @@ def render(report: dict) -> str:
                 "how late its own event loop ran: the error bar of the latencies",
             ),
         ]
+        if "slow_clients" in run:
+            rows += _slow_rows(run["slow_clients"])
         for page in run["page_weight"]:
             rows.append(
                 (

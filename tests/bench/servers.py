@@ -5,6 +5,10 @@ production settings, so that any difference is the app's own. While a
 server runs, a thread samples its memory: the proportional set size (PSS)
 of the arbiter and every worker, summed, which counts memory the forked
 workers share once rather than once per worker.
+
+:func:`lan` starts the classroom network's set-up as ``python3 tasks.py
+serve --lan`` does, with the same functions: nginx from
+``nginx.conf.template`` in front of that gunicorn.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text
 
+import tasks
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "gunicorn.conf.py"
 START_TIMEOUT_S = 60
@@ -41,6 +47,8 @@ class Server:
     process: subprocess.Popen
     error_log: Path
     peak_pss: int = 0
+    #: Behind a front (:func:`lan`): the gunicorn it passes requests to.
+    backend: Server | None = None
 
     @property
     def base(self) -> str:
@@ -160,10 +168,12 @@ def app_environment(database_url: str, secret: str | None = None) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict, folder: Path, settings: dict | None = None) -> Iterator[Server]:
+def gunicorn(
+    app: str, env: dict, folder: Path, settings: dict | None = None, port: int | None = None
+) -> Iterator[Server]:
     """Start gunicorn on ``app`` with the repository's config (``settings``
     override it, as command-line options would); stop it afterwards."""
-    port = free_port()
+    port = port or free_port()
     error_log = folder / f"gunicorn-{port}.log"
     command = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG)]
     command += ["--bind", f"127.0.0.1:{port}", "--error-logfile", str(error_log)]
@@ -183,6 +193,33 @@ def gunicorn(app: str, env: dict, folder: Path, settings: dict | None = None) ->
         stop(process)
         if sampler.is_alive():
             sampler.join()
+
+
+@contextlib.contextmanager
+def lan(app: str, env: dict, folder: Path, settings: dict | None = None) -> Iterator[Server]:
+    """``app`` served as ``python3 tasks.py serve --lan`` serves it: gunicorn on
+    a loopback port, nginx in front. Yields nginx's address (its memory
+    sampled too); ``.backend`` is gunicorn."""
+    upstream_port = free_port()
+    upstream = f"127.0.0.1:{upstream_port}"
+    backend_env = tasks.lan_environment(env, upstream)
+    with gunicorn(app, backend_env, folder, settings, upstream_port) as backend:
+        port = free_port()
+        error_log = folder / f"nginx-{port}.log"
+        with (
+            error_log.open("w") as stderr,
+            tasks.nginx(f"127.0.0.1:{port}", upstream, env, stderr) as process,
+        ):
+            front = Server("127.0.0.1", port, process, error_log)
+            front.backend = backend
+            sampling = threading.Event()
+            sampler = threading.Thread(target=_sample_memory, args=(front, sampling), daemon=True)
+            sampler.start()
+            try:
+                yield front
+            finally:
+                sampling.set()
+                sampler.join()
 
 
 def _wait_until_serving(server: Server) -> None:

@@ -9,6 +9,8 @@ the worker's pid, which tells which worker answered which request.
 
 from __future__ import annotations
 
+import functools
+import http.client
 import http.cookiejar
 import re
 import urllib.error
@@ -48,18 +50,33 @@ class _KeepRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Browser:
-    """One device talking to ``base`` (``http://host:port``)."""
+class _FromAddress(urllib.request.HTTPHandler):
+    """Connect from a given local address (another device: 127.0.0.2, …)."""
 
-    def __init__(self, base: str, language: str = "en", cookies=()):
+    def __init__(self, address: str):
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req):
+        connect = functools.partial(http.client.HTTPConnection, source_address=(self.address, 0))
+        return self.do_open(connect, req)
+
+
+class Browser:
+    """One device talking to ``base`` (``http://host:port``), from the local
+    address ``source`` if given (any 127.x.y.z is this machine too)."""
+
+    def __init__(self, base: str, language: str = "en", cookies=(), source: str | None = None):
         self.base = base
         self.language = language
+        self.source = source
         self.jar = http.cookiejar.CookieJar()
         for cookie in cookies:
             self.jar.set_cookie(cookie)
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _KeepRedirects()
-        )
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar), _KeepRedirects()]
+        if source:
+            handlers.append(_FromAddress(source))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def cookies(self) -> list[http.cookiejar.Cookie]:
         """What this browser keeps (to build the same device again after it drops)."""
@@ -67,9 +84,11 @@ class Browser:
 
     def twin(self) -> Browser:
         """A second tab of this browser: the same cookies, from now on its own."""
-        return Browser(self.base, self.language, self.cookies())
+        return Browser(self.base, self.language, self.cookies(), self.source)
 
-    def request(self, method: str, path: str, data: dict | None = None, headers=None) -> Reply:
+    def request(
+        self, method: str, path: str, data: dict | None = None, headers=None, timeout=TIMEOUT_S
+    ) -> Reply:
         """Send one request; any status comes back as a :class:`Reply`."""
         tag = uuid.uuid4().hex
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
@@ -80,7 +99,7 @@ class Browser:
             headers={"Accept-Language": self.language, TAG_HEADER: tag, **(headers or {})},
         )
         try:
-            response = self.opener.open(request, timeout=TIMEOUT_S)
+            response = self.opener.open(request, timeout=timeout)
         except urllib.error.HTTPError as error:  # 3xx, 4xx, 5xx
             with error:
                 return _reply(method, path, error.code, error.headers, error.read(), tag)

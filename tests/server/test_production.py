@@ -12,6 +12,7 @@ import gzip
 import re
 import runpy
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,6 +27,21 @@ def test_the_config_file_names_the_app_and_a_measured_worker_model():
     assert CONFIG["worker_class"] in ("sync", "gthread")
     assert CONFIG["workers"] >= 2
     assert CONFIG["threads"] >= 1
+
+
+def test_gunicorn_warns_when_it_listens_beyond_this_machine():
+    """Alone, gunicorn gives a thread to each slow client: on the classroom
+    network nginx goes in front (tasks.py serve --lan, test_lan.py)."""
+    warned = []
+    server = SimpleNamespace(
+        cfg=SimpleNamespace(
+            address=[("0.0.0.0", 8000), ("127.0.0.1", 8001), ("::1", 8002), "/run/quiz.sock"]
+        ),
+        log=SimpleNamespace(warning=lambda message, *args: warned.append(message % args)),
+    )
+    CONFIG["when_ready"](server)
+    assert len(warned) == 1
+    assert "0.0.0.0:8000" in warned[0] and "serve --lan" in warned[0]
 
 
 @pytest.fixture(scope="module")
