@@ -141,6 +141,12 @@ def unlock_account(name: str) -> int:
     return rate_limits.clear_starting(f"LIMITER/{_account(name)}/")
 
 
+def has_failures(name: str) -> bool:
+    """Whether failed log-ins are counted against the account ``name`` now
+    (shown to admins, who may :func:`unlock_account` it)."""
+    return rate_limits.counted_starting(f"LIMITER/{_account(name)}/") > 0
+
+
 def _player() -> str:
     """The player answering: a digest of this browser's token in the session."""
     # Imported here: the play blueprint imports this module.
@@ -168,7 +174,8 @@ def _has_failed(_response) -> bool:
 
 
 def _login_message() -> str:
-    return _("Too many failed log-ins for this account or from your network.")
+    # Also on the password change, where a wrong current password counts.
+    return _("Too many wrong passwords for this account or from your network.")
 
 
 def _shared(name: str, scope: str, key_func, message) -> RouteLimit:
@@ -262,14 +269,12 @@ def _retry_after() -> int:
 
 def _throttled(error: RateLimitExceeded):
     wait = _retry_after()
-    message = " ".join(
-        (
-            error.description,
-            _(
-                "Try again in %(wait)s.",
-                wait=format_timedelta(timedelta(seconds=wait), threshold=1.1),
-            ),
-        )
+    # One sentence pattern, not two joined with a space: Chinese puts none
+    # after "。".
+    message = _(
+        "%(reason)s Try again in %(wait)s.",
+        reason=error.description,
+        wait=format_timedelta(timedelta(seconds=wait), threshold=1.1),
     )
     return too_many_requests_page(message, wait)
 

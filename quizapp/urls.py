@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from flask import request
 from werkzeug.routing import BaseConverter, ValidationError
 
 from quizapp.domain.numbers import MAX_DIGITS, whole_number
@@ -42,8 +43,8 @@ _DROPPED_ANYWHERE = re.compile(r"[\t\n\r]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def safe_next(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the home page.
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """``target`` if it is a path on this site, else ``fallback`` (the home page).
 
     Read as the browser will read the Location header: tabs and newlines
     are dropped ("/\\t/evil.com" is "//evil.com", another site), a
@@ -52,14 +53,36 @@ def safe_next(target: str | None) -> str:
     goes where the check looked.
     """
     if not target:
-        return "/"
+        return fallback
     cleaned = _DROPPED_ANYWHERE.sub("", target).strip(" ").replace("\\", "/")
     if _CONTROL.search(cleaned) or not cleaned.startswith("/") or cleaned.startswith("//"):
-        return "/"
+        return fallback
     parts = urlsplit(cleaned)
     if parts.scheme or parts.netloc:
-        return "/"
+        return fallback
     return cleaned
+
+
+def return_address() -> str | None:
+    """Where to come back to after logging in: this page, for a page asked
+    for; for a form sent or a poll (which are no page to land on: a form's
+    address answers only POST), the page it came from, if on this site."""
+    if request.method == "GET" and not _is_poll():
+        return request.full_path.rstrip("?")
+    back = safe_next(request.referrer and _path_of(request.referrer), fallback="")
+    return back or None
+
+
+def _is_poll() -> bool:
+    return request.path.endswith("/state") or "part" in request.args
+
+
+def _path_of(url: str) -> str:
+    """The path and query of a same-host URL (a Referer is absolute)."""
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def init_app(app) -> None:

@@ -6,13 +6,14 @@ import hmac
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort
+from flask import Flask, abort, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
 from quizapp.domain.numbers import whole_number_or
 from quizapp.extensions import db
 from quizapp.models import User
+from quizapp.urls import return_address
 
 login_manager = LoginManager()
 
@@ -27,6 +28,19 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_to_login)
+
+
+def _to_login():
+    """Send a visitor who must log in to the log-in page, coming back after.
+
+    Flask-Login's own handler comes back to the address asked for, and a
+    form posted by a teacher signed out meanwhile (from elsewhere, or a
+    projector left open) came back to an address that answers only POST:
+    a 405 page right after logging in.
+    """
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for(login_manager.login_view, next=return_address()))
 
 
 def load_user(cookie_id: str) -> User | None:

@@ -67,8 +67,7 @@ def login():
         valid = (user or _DUMMY).check_password(form.password.data)
         if user is not None and valid and user.is_active:
             _log_in(user)
-            target = form.next.data or url_for("classroom.dashboard")
-            return redirect(safe_next(target))
+            return redirect(safe_next(form.next.data, fallback=url_for("classroom.dashboard")))
         throttle.failed()
         form.password.errors.append(_("Wrong name or password."))
     status = 422 if form.errors else 200

@@ -157,7 +157,9 @@ def load_yaml(
 ) -> tuple[Located | None, list[Problem]]:
     """Parse ``raw`` (the bytes of ``file``); return the data or the problems."""
     if len(raw) > max_bytes:
-        message = f"file is {len(raw):,} bytes; the limit is {max_bytes:,} bytes"
+        # Readers stop at the limit and a byte (a zip's member, an upload):
+        # the size beyond it is not known, only that it is over.
+        message = f"file is larger than the limit of {max_bytes:,} bytes"
         return None, [Problem(file, 1, 1, message)]
     text, problems = _decode(raw, file)
     if text is None:

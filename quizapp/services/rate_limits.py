@@ -20,7 +20,7 @@ import hashlib
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, bindparam, case, delete, select
+from sqlalchemy import Connection, bindparam, case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import AUTOCOMMIT, db
@@ -107,6 +107,21 @@ def clear(key: str | None = None) -> int:
         statement = statement.where(RateLimitCounter.key == stored_key(key))
     with _connection() as connection:
         return connection.execute(statement).rowcount
+
+
+def counted_starting(prefix: str) -> int:
+    """How many windows still running count something under keys starting with ``prefix``."""
+    statement = (
+        select(func.count())
+        .select_from(RateLimitCounter)
+        .where(
+            RateLimitCounter.key.startswith(prefix, autoescape=True),
+            RateLimitCounter.expires_at > clock(),
+            RateLimitCounter.count > 0,
+        )
+    )
+    with _connection() as connection:
+        return connection.execute(statement).scalar_one()
 
 
 def clear_starting(prefix: str) -> int:

@@ -51,7 +51,7 @@ def test_non_utf8_bytes_are_refused_with_their_position():
 
 def test_oversized_files_are_refused_before_parsing():
     _, problems = load_yaml(b"a: " + b"x" * 100 + b"\n", "f.yaml", max_bytes=50)
-    assert "the limit is 50 bytes" in problems[0].message
+    assert "larger than the limit of 50 bytes" in problems[0].message
 
 
 def test_an_empty_file_is_refused():

@@ -77,6 +77,7 @@ ROUTES = {
     ("admin.import_files", "POST"): "admin",
     ("admin.users", "GET"): "admin",
     ("admin.sign_out_user", "POST"): "admin",
+    ("admin.unlock_user", "POST"): "admin",
 }
 #: What an admin's POST answers when it goes through (anything else is a redirect).
 ADMIN_POST_STATUS = {"admin.upload": 200, "admin.write_back_files": 200, "admin.import_files": 200}
@@ -208,6 +209,7 @@ def admin_form(endpoint: str, site: Site) -> dict:
         "admin.withdraw_proposal",
         "admin.delete_proposal",
         "admin.sign_out_user",
+        "admin.unlock_user",
     ):
         return {"csrf_token": token}
     if endpoint in ("admin.restore", "admin.retire", "admin.unretire"):
@@ -396,7 +398,7 @@ def test_no_admin_form_is_accepted_without_its_token(site, token):
         for method in methods_of(rule)
         if method == "POST"
     ]
-    assert len(posts) == 21
+    assert len(posts) == 22
     problems = []
     for rule, _method in posts:
         data = admin_form(rule.endpoint, site)

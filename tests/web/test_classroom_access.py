@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -281,9 +281,31 @@ def test_a_teacher_made_inactive_while_logged_in_is_let_in_no_more(app, ms_li):
 def test_log_in_returns_to_the_page_asked_for(app, ms_li):
     browser = Browser(app)
     redirect = browser.get("/classroom/new")
-    assert redirect.headers["Location"] == "/auth/login?next=%2Fclassroom%2Fnew"
+    assert redirect.headers["Location"] == "/auth/login?next=/classroom/new"
     response = log_in(browser, ms_li, PASSWORD, redirect.headers["Location"])
     assert response.headers["Location"] == "/classroom/new"
+
+
+def test_a_form_sent_after_being_signed_out_comes_back_to_its_page_not_its_action(app, ms_li):
+    # A projector left open while its teacher was signed out elsewhere: the
+    # next button pressed posts to /control, an address that answers only POST.
+    browser = Browser(app)
+    page = "/classroom/0123456789abcdef0123456789abcdef?x=1"
+    token = hidden(browser.text("/"), "csrf_token")
+    redirect = browser.client.post(
+        "/classroom/0123456789abcdef0123456789abcdef/control",
+        data={"csrf_token": token, "action": "close"},
+        headers={"Referer": "http://localhost" + page},
+    )
+    assert redirect.headers["Location"] == "/auth/login?next=" + quote(page, safe="/?")
+    # A poll comes back to the page that polled; from another site, to the dashboard.
+    redirect = browser.client.get(
+        "/classroom/0123456789abcdef0123456789abcdef/state",
+        headers={"Referer": "http://evil.example/classroom/"},
+    )
+    assert redirect.headers["Location"] == "/auth/login"
+    response = log_in(browser, ms_li, PASSWORD, redirect.headers["Location"])
+    assert response.headers["Location"] == "/classroom/"
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,7 @@ def test_after_five_wrong_passwords_even_the_right_one_is_refused(throttled, clo
     refused = log_in(guesser, "ms-li", PASSWORD)
     assert refused.status_code == 429
     assert 1 <= retry_after(refused) <= 60
-    assert "Too many failed log-ins" in refused.get_data(as_text=True)
+    assert "Too many wrong passwords" in refused.get_data(as_text=True)
     assert not logged_in(guesser)
     # Once the minute has passed, the right password works.
     clock.advance(61)
@@ -151,6 +151,34 @@ def test_flask_users_unlock_lets_the_teacher_in_at_once(throttled, clock):
     result = throttled.test_cli_runner().invoke(args=["users", "unlock", "ms-li"])
     assert result.exit_code == 0, result.output
     assert "ms-li: 3 counter(s) of failed log-ins cleared" in result.output
+    teacher = Browser(throttled)
+    teacher.client.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    assert log_in(teacher, "ms-li", PASSWORD).status_code == 302
+    assert log_in(Browser(throttled), "mr_wu", PASSWORD).status_code == 429
+
+
+def test_an_admin_sees_a_locked_account_and_unlocks_it(throttled, clock):
+    add_teacher(throttled)
+    add_teacher(throttled, "mr_wu")
+    add_teacher(throttled, "root", role="admin")
+    admin = Browser(throttled)
+    admin.client.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert log_in(admin, "root", PASSWORD).status_code == 302
+    page = admin.text("/admin/users")
+    assert "Unlock (ms-li)" not in page
+    guesser = Browser(throttled)
+    for name in ("ms-li", "mr_wu"):
+        for _ in range(5):
+            log_in(guesser, name, "x")
+    page = admin.text("/admin/users")
+    assert "Unlock (ms-li)" in page and "Unlock (mr_wu)" in page
+    with throttled.app_context():
+        ms_li = db.session.scalar(select(User).where(User.name == "ms-li"))
+    response = admin.post(
+        f"/admin/users/{ms_li.id}/unlock", {"csrf_token": hidden(page, "csrf_token")}
+    )
+    assert response.status_code == 302
+    assert "Unlock (ms-li)" not in admin.text("/admin/users")
     teacher = Browser(throttled)
     teacher.client.environ_base["REMOTE_ADDR"] = "10.0.0.7"
     assert log_in(teacher, "ms-li", PASSWORD).status_code == 302
@@ -427,7 +455,7 @@ def test_a_throttled_json_client_gets_json_with_retry_after(throttled, clock):
     assert 1 <= retry_after(refused) <= 60
     body = refused.get_json()
     assert body["error"] == "Too many attempts"
-    assert body["message"].startswith("Too many failed log-ins for this account")
+    assert body["message"].startswith("Too many wrong passwords for this account")
     assert "Try again in" in body["message"]
 
 
@@ -439,7 +467,7 @@ def test_the_429_page_speaks_the_visitors_language(throttled, clock):
     refused = log_in(guesser, "ms-li", "x")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429 and retry_after(refused) >= 1
-    assert "尝试次数过多" in page and "登录失败次数过多" in page
+    assert "尝试次数过多" in page and "密码错误次数过多。请在" in page
     assert "Too many" not in page
 
 
