@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -62,11 +63,14 @@ _HTTP_PAGES = {
     403: (_l("Not allowed"), _l("Your account may not open this page.")),
     404: (_l("Not found"), _l("There is nothing at this address.")),
     405: (_l("Not allowed"), _l("This address cannot be used that way.")),
-    413: (
-        _l("Too large"),
-        _l("What you sent is larger than the server accepts. Nothing was saved."),
-    ),
 }
+
+
+def _size(count: int) -> str:
+    """A number of bytes as people read it: KiB under a mebibyte, else MiB."""
+    if count < 1024 * 1024:
+        return format_decimal(count / 1024, "#,##0.#") + " KiB"
+    return format_decimal(count / 1024 / 1024, "#,##0.#") + " MiB"
 
 
 def init_app(app: Flask) -> None:
@@ -78,6 +82,17 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 413:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+            return _render(
+                413,
+                _("Too large"),
+                _(
+                    "What you sent is larger than the server accepts (at most %(size)s). "
+                    "Nothing was saved; send less at a time.",
+                    size=_size(limit),
+                ),
+            )
         if error.code in _HTTP_PAGES:
             title, message = _HTTP_PAGES[error.code]
             return _render(error.code, str(title), str(message))

@@ -360,6 +360,12 @@ def test_a_request_over_the_upload_limit_is_refused_before_it_is_read(desk):
     before = desk.state()
     response = desk.upload(("test-bank.yaml", raw(edited_bank()) + b"#" * 5_000))
     assert response.status_code == 413
+    # The page says how much the server takes.
+    assert "(at most 3.9 KiB)" in text_of(response)
+    desk.app.config["MAX_CONTENT_LENGTH"] = 3 * 1024 * 1024
+    response = desk.upload(("test-bank.yaml", b"#" * (3 * 1024 * 1024 + 1)))
+    assert response.status_code == 413
+    assert "larger than the server accepts (at most 3 MiB)" in text_of(response)
     assert desk.state() == before
 
 
