@@ -325,8 +325,8 @@ def expired_form(error):
     args = request.view_args or {}
     question = db.session.get(Question, args.get("question_id") or 0)
     bank = question.bank if question is not None else bank_by_slug(args.get("slug", ""))
-    if bank is None:
-        abort(404)
+    if bank is None:  # no form to give back (abort here, in an error handler, was a 500)
+        return expired_form_page()
     catalog = _catalog()
     posted = _build_form(catalog)
     key = question.key if question is not None else (posted.key.data or "").strip()

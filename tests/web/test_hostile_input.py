@@ -271,3 +271,25 @@ def test_nicknames_that_look_like_formulas_reach_the_csv_as_text(live):
     for name in names:
         assert "'" + name in nicknames
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_a_form_part_without_a_name_is_a_bad_request(client):
+    body = b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n"
+    for path in ("/play/", "/language", "/auth/login"):
+        response = client.post(path, data=body, content_type="multipart/form-data; boundary=b")
+        assert response.status_code == 400, path
+
+
+def test_a_json_body_is_a_bad_request_not_a_form(app, imported):
+    learner = Learner(app)
+    public_id = learner.start(length="2")
+    form = learner.form_for(public_id, 1)
+    for body in ("{not json", '{"answer": "a"}'):
+        response = learner.client.post(
+            f"/study/{public_id}/1", data=body, content_type="application/json", headers=EN
+        )
+        assert response.status_code == 400
+    response = learner.client.post(
+        f"/study/{public_id}/1", data={**form, "answer": "a"}, headers=EN
+    )
+    assert response.status_code < 500
