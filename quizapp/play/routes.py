@@ -262,7 +262,6 @@ def _wants_part() -> bool:
 
 
 @bp.post("/s/<public_id>/answer")
-@throttle.answers_per_player
 def answer(public_id: str):
     """Record an answer (once, while the question is open).
 
@@ -288,10 +287,13 @@ def answer(public_id: str):
             whole_number_or(confidence),
         )
     except LookupError:
-        abort(404)
+        return throttle.count_unrecorded_answer() or abort(404)
     except play.JoinRefused:
         return redirect(url_for(".live", public_id=public_id))
     except ResponseError as problem:
+        throttled = throttle.count_unrecorded_answer()
+        if throttled is not None:
+            return throttled
         screen = _screen_or_leave(public_id)
         if not _open_on_screen(seat, screen.session, position):
             # Not the question this player's screen shows: render nothing of
@@ -308,8 +310,10 @@ def answer(public_id: str):
         )
         context.pop("template")
         return _render_live(screen, 422, **context)
-    if result.status == "recorded":
-        throttle.recorded()
+    if result.status != "recorded":
+        throttled = throttle.count_unrecorded_answer()
+        if throttled is not None:
+            return throttled
     if seat.pacing == "student" and result.status in ("recorded", "repeat"):
         # The feedback page says what became of the answer from its address,
         # not from a flashed message: a flash would rewrite and re-sign the

@@ -2,7 +2,8 @@
 
     python -m tests.bench [--postgres-url URL] [--only sqlite|postgres] [--quick]
                           [--workers N] [--threads N] [--out DIR]
-                          [--classes-only | --saturation-only | --slow-clients-only]
+                          [--classes-only | --saturation-only | --slow-clients-only
+                           | --throttling-only]
 
 For each database: the bare baseline under gunicorn (INSERT and JSON at
 saturation), then quizapp under the same gunicorn settings: its answer and
@@ -10,8 +11,10 @@ live-update endpoints at saturation, 25 classes of 40 students playing at
 once (checked against the database afterwards), 50 learners in
 self-study, and the weight of a question page; then, served as on the
 classroom network (nginx in front), one class of 40 alone and with 1,500
-slow or idle connections held open (``tests/bench/slow.py``). Prints a
-table and writes ``latest.json`` and ``latest.txt`` (default:
+slow or idle connections held open (``tests/bench/slow.py``); then
+throttling: answers at saturation with it and without, guessers against
+it, and a class alone and with guessers at it (``tests/bench/throttling.py``).
+Prints a table and writes ``latest.json`` and ``latest.txt`` (default:
 ``tests/bench/results/``).
 """
 
@@ -26,6 +29,7 @@ import random
 import resource
 import runpy
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,10 +42,10 @@ from sqlalchemy import func, select, text
 import tasks
 from quizapp.config import held_polls, working_threads
 from quizapp.models import ClassSession, PlayerAnswer
-from tests.bench import baseline, classes, saturation, servers, slow, study
+from tests.bench import baseline, classes, saturation, servers, slow, study, throttling
 from tests.bench.client import Device
 from tests.bench.pages import attribute, csrf_token, form_to, join_code
-from tests.bench.report import render, render_slow_clients, targets
+from tests.bench.report import render, render_slow_clients, render_throttling, targets
 from tests.bench.stats import LoopLag, summary_ms
 from tests.bench.weight import page_weight, weigh
 from tests.web.classroom_client import SESSION_OPTIONS
@@ -70,7 +74,9 @@ def prepare_quizapp(url: str, env: dict, teachers: int) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": env["SECRET_KEY"]})
     with app.app_context():
         names = [f"teacher{i:02d}" for i in range(teachers)]
-        for name in names:
+        # The accounts the throttling scenario's guessers go for.
+        guessed = ["guessed-a", "guessed-b"]
+        for name in names + guessed:
             create_user(name, "teacher", PASSWORD)
         choosable = []
         for versions in published_by_bank().values():
@@ -83,7 +89,7 @@ def prepare_quizapp(url: str, env: dict, teachers: int) -> dict:
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
-    return {"teachers": names, "questions": picked, "banks": slugs}
+    return {"teachers": names, "guessed": guessed, "questions": picked, "banks": slugs}
 
 
 async def saturation_session(server, prepared) -> dict:
@@ -125,21 +131,9 @@ async def saturation_session(server, prepared) -> dict:
         "version": version,
         "choices": [choice for _, choice in questions],
         "public_id": host_path.rsplit("/", 1)[1],
+        "code": join_code(page.text),
         "weight": weighed,
     }
-
-
-def _median_round(rounds: list) -> saturation.Throughput:
-    """The round with the median rate; its latencies are those of every round."""
-    ordered = sorted(rounds, key=lambda r: r.per_second)
-    middle = ordered[len(ordered) // 2]
-    merged = saturation.Throughput(middle.per_second)
-    for each in rounds:
-        merged.seconds += each.seconds
-        merged.statuses.update(each.statuses)
-        merged.total.update(each.total)
-    merged.rates = [round(r.per_second, 1) for r in rounds]
-    return merged
 
 
 def stored_answers(url: str, public_id: str) -> int:
@@ -183,6 +177,9 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     if args.slow_clients_only:
         result["slow_clients"] = await slow_clients(name, plan, prepared, env, folder, settings)
         return result
+    if args.throttling_only:
+        result["throttling"] = await throttled(name, plan, prepared, env, folder, settings, args)
+        return result
     with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
         if args.classes_only:
             return await classes_alone(name, url, plan, prepared, server)
@@ -205,8 +202,10 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
                 rounds["polls"].append(
                     await saturation.polls(sat["players"], sat["version"], warmup_s, measure_s)
                 )
-        inserts, answered = _median_round(rounds["insert"]), _median_round(rounds["answers"])
-        documents, polled = _median_round(rounds["json"]), _median_round(rounds["polls"])
+        inserts = saturation.median_round(rounds["insert"])
+        answered = saturation.median_round(rounds["answers"])
+        documents = saturation.median_round(rounds["json"])
+        polled = saturation.median_round(rounds["polls"])
         result["baseline"] = {
             "insert_per_s": round(inserts.per_second, 1),
             "insert_rounds": inserts.rates,
@@ -286,6 +285,7 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         "polls_to_json": round(polled.per_second / documents.per_second, 3),
     }
     result["slow_clients"] = await slow_clients(name, plan, prepared, env, folder, settings)
+    result["throttling"] = await throttled(name, plan, prepared, env, folder, settings, args)
     return result
 
 
@@ -301,6 +301,50 @@ async def slow_clients(name, plan, prepared, env, folder, settings) -> dict:
         outcome["front_peak_memory_mb"] = round(front.peak_pss / 2**20, 1)
         outcome["server_peak_memory_mb"] = round(front.backend.peak_pss / 2**20, 1)
     return outcome
+
+
+async def throttled(name, plan, prepared, env, folder, settings, args) -> dict:
+    """Throttling's cost at saturation (on and off, in turn), then guessers
+    alone, then a class alone and with guessers at it, on gunicorn."""
+    rounds = ROUNDS
+    warmup_s, measure_s = (0.3, 1.0) if plan.students < classes.Plan.students else (0.5, 2.5)
+    print(f"== {name}: throttling: answers on and off, {rounds} rounds each; guessers", flush=True)
+    app = "quizapp:create_app()"
+    with servers.gunicorn(app, env | {"QUIZ_THROTTLE": "1"}, folder, settings) as server:
+        sat = await saturation_session(server, prepared)
+        with servers.gunicorn(app, env | {"QUIZ_THROTTLE": "0"}, folder, settings) as off:
+            on_rounds, off_rounds, on_cpu, off_cpu = await throttling.cost(
+                server, off, sat["players"], sat["choices"], rounds, warmup_s, measure_s
+            )
+        on, unthrottled = saturation.median_round(on_rounds), saturation.median_round(off_rounds)
+        guessed, connections = prepared["guessed"], args.guesser_connections
+        attacked = await throttling.attack(
+            server, env, guessed[0], PASSWORD, sat["code"], connections
+        )
+        print(f"== {name}: a class alone, then with guessers at it", flush=True)
+        pool = [q for q, _ in prepared["questions"]]
+        under = await throttling.class_under_attack(
+            server, env, prepared["teachers"][0], guessed[1], PASSWORD, pool, plan, connections
+        )
+    return {
+        "cost": {
+            "answers_per_s": round(on.per_second, 1),
+            "answers_rounds": on.rates,
+            "answers_latency_ms": summary_ms(on.seconds),
+            "unthrottled_per_s": round(unthrottled.per_second, 1),
+            "unthrottled_rounds": unthrottled.rates,
+            "unthrottled_latency_ms": summary_ms(unthrottled.seconds),
+            "seconds_per_round": measure_s,
+            "ratio": round(on.per_second / unthrottled.per_second, 3),
+            # The server's CPU time per answer, each round's, and their medians.
+            "cpu_ms_per_answer": statistics.median(on_cpu),
+            "cpu_ms_per_answer_rounds": on_cpu,
+            "unthrottled_cpu_ms_per_answer": statistics.median(off_cpu),
+            "unthrottled_cpu_ms_per_answer_rounds": off_cpu,
+        },
+        "attack": attacked,
+        "class": under,
+    }
 
 
 async def play_classes(plan, prepared, server) -> classes.Outcome:
@@ -382,7 +426,9 @@ async def main_async(args) -> dict:
             args.postgres_url, text("SHOW server_version")
         )
         report["runs"].append(await run_database("postgresql", args.postgres_url, args, folder))
-    if not (args.saturation_only or args.classes_only or args.slow_clients_only):
+    if not (
+        args.saturation_only or args.classes_only or args.slow_clients_only or args.throttling_only
+    ):
         report["targets"] = targets(report)
     return report
 
@@ -409,6 +455,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only a class alone and with slow clients (nginx in front), printed",
     )
+    parser.add_argument(
+        "--throttling-only",
+        action="store_true",
+        help="only throttling: its cost at saturation, guessers, a class with them; printed",
+    )
+    parser.add_argument(
+        "--guesser-connections",
+        type=int,
+        default=throttling.CONNECTIONS,
+        help="connections of each guesser in the throttling scenario (default 1)",
+    )
     args = parser.parse_args(argv)
     # A thousand students are a thousand connections from this one process.
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -418,6 +475,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.slow_clients_only:
         print(render_slow_clients(report))
+        return 0
+    if args.throttling_only:
+        print(render_throttling(report))
         return 0
     table = render(report)
     print(table)

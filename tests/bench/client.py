@@ -45,9 +45,12 @@ class Reply:
 class Device:
     """One browser: its cookies, its language and one keep-alive connection."""
 
-    def __init__(self, host: str, port: int, language: str = "en"):
+    def __init__(self, host: str, port: int, language: str = "en", source: str | None = None):
         self.host, self.port = host, port
         self.language = language
+        #: The local address to connect from (another 127.0.0.x is another
+        #: client address to the server, so to its rate limits).
+        self.source = source
         self.cookies: dict[str, str] = {}
         # Idle kept-alive connections; a request while another is under way
         # opens one more, as a browser does (a poll during an answer).
@@ -55,7 +58,7 @@ class Device:
 
     def twin(self) -> Device:
         """A second tab: the same cookies, its own connection."""
-        other = Device(self.host, self.port, self.language)
+        other = Device(self.host, self.port, self.language, self.source)
         other.cookies = dict(self.cookies)
         return other
 
@@ -97,7 +100,8 @@ class Device:
         if self._idle and not fresh:
             reader, writer = self._idle.pop()
         else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
+            local = (self.source, 0) if self.source else None
+            reader, writer = await asyncio.open_connection(self.host, self.port, local_addr=local)
         try:
             try:
                 writer.write(message)

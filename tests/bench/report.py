@@ -10,7 +10,7 @@ def _get(run: dict, path: str):
     return value
 
 
-#: (what, path in a run, comparison, limit)
+#: (what, path in a run, comparison, limit: a number, or the path of one in the run)
 TARGETS = [
     ("answers lost", "classes.checked.lost", "==", 0),
     ("answers double-counted", "classes.checked.double_counted", "==", 0),
@@ -38,6 +38,45 @@ TARGETS = [
         "<=",
         250,
     ),
+    # Throttling (gunicorn as above): its cost, and guessers against it.
+    ("throttled answers/s ÷ unthrottled", "throttling.cost.ratio", ">=", 0.9),
+    (
+        "wrong passwords let through",
+        "throttling.attack.passwords.let_through",
+        "==",
+        "throttling.attack.passwords.limit",
+    ),
+    (
+        "wrong session codes let through",
+        "throttling.attack.codes.let_through",
+        "==",
+        "throttling.attack.codes.limit",
+    ),
+    (
+        "the right password while locked: HTTP status",
+        "throttling.attack.right_password_while_locked.status",
+        "==",
+        429,
+    ),
+    (
+        "the right code while locked: HTTP status",
+        "throttling.attack.right_code_while_locked.status",
+        "==",
+        429,
+    ),
+    ("errors with guessers", "throttling.class.with_attacker.error_count", "==", 0),
+    (
+        "requests left unanswered with guessers",
+        "throttling.class.with_attacker.connection_failures",
+        "==",
+        0,
+    ),
+    (
+        "answer latency p99 with guessers (ms)",
+        "throttling.class.with_attacker.answer_latency_ms.p99",
+        "<=",
+        250,
+    ),
 ]
 PAGE_LIMIT_KB = 100
 
@@ -47,6 +86,8 @@ def targets(report: dict) -> list[dict]:
     for run in report["runs"]:
         for what, path, comparison, limit in TARGETS:
             value = _get(run, path)
+            if isinstance(limit, str):
+                limit = _get(run, limit)
             met = value is not None and (
                 value == limit
                 if comparison == "=="
@@ -120,15 +161,113 @@ def _slow_rows(s: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def render_slow_clients(report: dict) -> str:
-    """The slow-clients scenario alone (``--slow-clients-only``)."""
+def _guessed(g: dict) -> str:
+    """What a guesser was answered."""
+    return (
+        f"let through (limit {g['limit']} per {g['window_s']} s); {g['refused']} refused"
+        " (429) at p50 / p99"
+        f" {_ms(g['refused_latency_ms'], 'p50', 'p99')} ms; {g['requests']} in"
+        f" {g['seconds']:g} s, {g['per_s']:g}/s; 5xx {g['errors']}, unanswered {g['unanswered']}"
+    )
+
+
+def _throttling_rows(t: dict) -> list[tuple[str, str, str]]:
+    """Throttling's rows: its cost, guessers alone, a class with guessers at it."""
+    cost, attack, room = t["cost"], t["attack"], t["class"]
+    alone, held, ratios = room["alone"], room["with_attacker"], room["ratios"]
+    passwords, codes = attack["passwords"], attack["codes"]
+    owner, late = attack["right_password_while_locked"], attack["right_code_while_locked"]
+    n = attack["connections"]
+    each = "one connection each" if n == 1 else f"{n} connections each"
+
+    def ratio(*names: str) -> str:
+        return " / ".join("-" if ratios[n] is None else f"{ratios[n]:g}" for n in names)
+
+    return [
+        (
+            f"throttling: answers/s on / off (median of 3 × {cost['seconds_per_round']:g} s)",
+            f"{cost['answers_per_s']:g} / {cost['unthrottled_per_s']:g}",
+            f"× {cost['ratio']:g}; rounds {cost['answers_rounds']}"
+            f" vs {cost['unthrottled_rounds']} (QUIZ_THROTTLE=0)",
+        ),
+        (
+            "  server CPU per answer (ms, median round), on / off",
+            f"{cost['cpu_ms_per_answer']:g} / {cost['unthrottled_cpu_ms_per_answer']:g}",
+            f"rounds {cost['cpu_ms_per_answer_rounds']}"
+            f" vs {cost['unthrottled_cpu_ms_per_answer_rounds']}",
+        ),
+        (
+            f"  wrong passwords, one account, {attack['seconds']:g} s ({each})",
+            f"{passwords['let_through']}",
+            _guessed(passwords),
+        ),
+        (
+            "  the right password then, from elsewhere",
+            f"{owner['status']}",
+            f"Retry-After {owner['retry_after_s']} s",
+        ),
+        (
+            "  wrong session codes, one address, the same",
+            f"{codes['let_through']}",
+            _guessed(codes)
+            + f"; both guessers: server CPU {attack['server_cpu_ms_per_guess']:g} ms a guess",
+        ),
+        (
+            "  the right code then, from that address",
+            f"{late['status']}",
+            f"Retry-After {late['retry_after_s']} s",
+        ),
+        (
+            f"  a class of {room['students']}, {room['questions']} questions:"
+            " answer p50 / p95 / p99 (ms), alone",
+            _ms(alone["answer_latency_ms"], "p50", "p95", "p99"),
+            f"{alone['answer_latency_ms']['count']} answers; errors {alone['error_count']},"
+            f" unanswered {alone['connection_failures']}",
+        ),
+        (
+            "  the same, with both guessers at it",
+            _ms(held["answer_latency_ms"], "p50", "p95", "p99"),
+            f"× {ratio('answer_p50', 'answer_p95', 'answer_p99')} of alone;"
+            f" {held['answer_latency_ms']['count']} answers; errors {held['error_count']},"
+            f" unanswered {held['connection_failures']}"
+            + (f"; stopped: {held['failed']}" if held.get("failed") else ""),
+        ),
+        (
+            "    the guessers meanwhile: passwords",
+            f"{held['attacker']['passwords']['let_through']}",
+            _guessed(held["attacker"]["passwords"]),
+        ),
+        (
+            "    codes",
+            f"{held['attacker']['codes']['let_through']}",
+            _guessed(held["attacker"]["codes"]),
+        ),
+        (
+            "  teacher → last student p95 (ms), alone / with",
+            f"{_ms(alone['update_delay_ms'], 'p95')} / {_ms(held['update_delay_ms'], 'p95')}",
+            f"× {ratio('update_delay_p95')}",
+        ),
+    ]
+
+
+def _scenario(report: dict, key: str, rows_of) -> str:
     lines = []
     for run in report["runs"]:
-        rows = _slow_rows(run["slow_clients"])
+        rows = rows_of(run[key])
         width = max(len(r[0]) for r in rows)
         lines.append(run["database"])
         lines += [f"{a:<{width}}  {b:>16}  {c}".rstrip() for a, b, c in rows]
     return "\n".join(lines)
+
+
+def render_slow_clients(report: dict) -> str:
+    """The slow-clients scenario alone (``--slow-clients-only``)."""
+    return _scenario(report, "slow_clients", _slow_rows)
+
+
+def render_throttling(report: dict) -> str:
+    """The throttling scenario alone (``--throttling-only``)."""
+    return _scenario(report, "throttling", _throttling_rows)
 
 
 def render(report: dict) -> str:
@@ -210,6 +349,8 @@ def render(report: dict) -> str:
         ]
         if "slow_clients" in run:
             rows += _slow_rows(run["slow_clients"])
+        if "throttling" in run:
+            rows += _throttling_rows(run["throttling"])
         for page in run["page_weight"]:
             rows.append(
                 (

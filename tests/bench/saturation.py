@@ -52,6 +52,19 @@ async def closed_loop(
     return result
 
 
+def median_round(rounds: list[Throughput]) -> Throughput:
+    """The round with the median rate; its latencies are those of every round."""
+    ordered = sorted(rounds, key=lambda r: r.per_second)
+    middle = ordered[len(ordered) // 2]
+    merged = Throughput(middle.per_second)
+    for each in rounds:
+        merged.seconds += each.seconds
+        merged.statuses.update(each.statuses)
+        merged.total.update(each.total)
+    merged.rates = [round(r.per_second, 1) for r in rounds]
+    return merged
+
+
 async def baseline_inserts(host, port, warmup_s, measure_s) -> Throughput:
     devices = [Device(host, port) for _ in range(CLIENTS)]
     return await closed_loop(

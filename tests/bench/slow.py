@@ -175,7 +175,8 @@ async def one_class(host, port, teacher, password, question_ids, plan) -> dict:
     }
 
 
-def _ratio(slow: dict, calm: dict, name: str, share: str) -> float | None:
+def ratio(slow: dict, calm: dict, name: str, share: str) -> float | None:
+    """``slow``'s figure over ``calm``'s (``name``, ``share``); None if either is missing."""
     try:
         return round(slow[name][share] / calm[name][share], 2)
     except (KeyError, TypeError, ZeroDivisionError):
@@ -207,8 +208,8 @@ async def scenario(server, teacher, password, question_pool, plan, count=COUNT) 
         "alone": calm,
         "with_slow": held,
         "ratios": {
-            f"answer_{share}": _ratio(held, calm, "answer_latency_ms", share)
+            f"answer_{share}": ratio(held, calm, "answer_latency_ms", share)
             for share in ("p50", "p95", "p99")
         }
-        | {"update_delay_p95": _ratio(held, calm, "update_delay_ms", "p95")},
+        | {"update_delay_p95": ratio(held, calm, "update_delay_ms", "p95")},
     }
