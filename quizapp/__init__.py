@@ -42,9 +42,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-    from quizapp.security import refuse_malformed_forms
+    from quizapp.security import refuse_malformed_input
 
-    app.before_request(refuse_malformed_forms)  # before CSRFProtect's check reads the form
+    app.before_request(refuse_malformed_input)  # before CSRFProtect's check reads the form
     csrf.init_app(app)
     compress.init_app(app)
     init_i18n(app, babel)

@@ -7,6 +7,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.domain.numbers import whole_number
 
+#: The one-time token of a form that creates something (a double click
+#: creates one): the length of its column.
+REQUEST_TOKEN_LENGTH = 64
+
 
 class PageForm(FlaskForm):
     """A Flask-WTF form whose built-in messages are in the page's language.

@@ -30,8 +30,13 @@ HSTS = "max-age=63072000"
 _POSTED = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def refuse_malformed_forms() -> None:
-    """A 400 for a posted body that is no form the app could read.
+def refuse_malformed_input() -> None:
+    """A 400 for a request no page of the app could read.
+
+    A NUL character in the path, the query or a form value: no text the
+    app stores or looks up holds one, and PostgreSQL refuses it in a query
+    ("text fields cannot contain NUL"): a 500 wherever one reached the
+    database (found by tests/fuzz).
 
     Every route takes forms, none JSON; Flask-WTF reads a JSON body as a
     form, and one that does not parse raised inside the expired-form pages
@@ -40,7 +45,13 @@ def refuse_malformed_forms() -> None:
     key, failed on it too. Runs before that check: registered first, see
     :func:`quizapp.create_app`.
     """
-    if request.method in _POSTED and (request.is_json or None in request.form):
+    if "\x00" in request.path or "%00" in request.query_string.decode("latin-1"):
+        abort(400)
+    if request.method not in _POSTED:
+        return
+    if request.is_json or None in request.form:
+        abort(400)
+    if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
         abort(400)
 
 

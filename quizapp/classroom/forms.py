@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from quizapp.domain.live import DEFAULT_MAX_PLAYERS, MAX_PLAYERS_ALLOWED, TIME_LIMITS
 from quizapp.domain.numbers import whole_number
-from quizapp.fields import MultiCheckboxField, PageForm, WholeNumberField
+from quizapp.fields import REQUEST_TOKEN_LENGTH, MultiCheckboxField, PageForm, WholeNumberField
 
 
 def _limit_label(seconds: int | None):
@@ -91,7 +91,7 @@ class NewSessionForm(PageForm):
         ],
         default=DEFAULT_MAX_PLAYERS,
     )
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])
 
 
 class ControlForm(PageForm):
@@ -108,4 +108,4 @@ class RemovePlayerForm(PageForm):
 class RunAgainForm(PageForm):
     """ "Run again" on a past session: a one-time token."""
 
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])

@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from quizapp.fields import MultiCheckboxField, PageForm, WholeNumberField
+from quizapp.fields import REQUEST_TOKEN_LENGTH, MultiCheckboxField, PageForm, WholeNumberField
 
 
 class StartForm(PageForm):
@@ -34,7 +34,7 @@ class StartForm(PageForm):
     )
     confidence = BooleanField(_l("Ask how sure I am (certainty-based marks)"), default=True)
     # One-time token: the same form submitted twice starts one attempt.
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])
 
 
 class AnswerForm(PageForm):
@@ -51,4 +51,4 @@ class AnswerForm(PageForm):
 class RetryForm(PageForm):
     """The "retry the ones I missed" button, with its one-time token."""
 
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])

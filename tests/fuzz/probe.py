@@ -188,8 +188,16 @@ def multipart(fields, files) -> bytes:
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
 
-def _last_lines(text: str, count: int = 20) -> str:
-    return "\n".join(text.rstrip().splitlines()[-count:])
+def _last_lines(text: str, count: int = 8) -> str:
+    """The end of a traceback, after the app's last frame (where to look), lines cut."""
+    lines = text.rstrip().splitlines()
+    ours = [
+        i
+        for i, line in enumerate(lines)
+        if line.lstrip().startswith('File "') and "/quizapp/" in line
+    ]
+    shown = [*lines[ours[-1] : ours[-1] + 2], "  ..."] if ours else []
+    return "\n".join(_cut(line, 300) for line in shown + lines[-count:])
 
 
 def check(world: World, probe: Probe) -> None:

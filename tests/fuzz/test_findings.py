@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.fuzz.conftest import PROFILE
 from tests.fuzz.inputs import BIG_INTEGER_YAML, DEEP_MAPPING_YAML, DEEP_YAML
 from tests.fuzz.probe import Probe, check
-from tests.web.classroom_client import PASSWORD
+from tests.web.classroom_client import PASSWORD, SESSION_OPTIONS
 
 HUGE = str(2**63)
 ETAG_DIGITS = '"' + "9" * 5000 + '"'
@@ -147,6 +147,23 @@ def answer(position: str = "0", round_: str = "1", confidence: str = "2"):
 @example(Probe("anonymous", "GET", "/play/s/%00"))
 @example(Probe("student", "GET", "/study/%00/results"))
 @example(Probe("anonymous", "POST", "/auth/login", fields=(("name", "\x00"), ("password", "x"))))
+# A hidden token longer than its column (PostgreSQL refuses it, SQLite stores it).
+@example(
+    Probe(
+        "anonymous",
+        "POST",
+        "/study/start",
+        fields=(("token", "9" * 65), ("banks", "starter"), ("mode", "practice")),
+    )
+)
+@example(
+    Probe(
+        "teacher",
+        "POST",
+        "/classroom/new",
+        fields=(("token", "9" * 65), ("banks", "starter"), *SESSION_OPTIONS.items()),
+    )
+)
 def test_issue_20_findings(world, probe):
     world.start_over()
     check(world, probe)

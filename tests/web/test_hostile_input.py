@@ -293,3 +293,28 @@ def test_a_json_body_is_a_bad_request_not_a_form(app, imported):
         f"/study/{public_id}/1", data={**form, "answer": "a"}, headers=EN
     )
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sources/%00", "/play/s/%00", "/study/%00/results", "/classroom/%00/results", "/?q=%00"],
+)
+def test_a_nul_character_in_an_address_is_a_bad_request(client, path):
+    # PostgreSQL refuses NUL in text: it must never reach a query.
+    assert client.get(path, headers=EN).status_code == 400
+
+
+def test_a_nul_character_in_a_form_is_a_bad_request(app, client):
+    page = client.get("/auth/login", headers=EN).get_data(as_text=True)
+    response = client.post(
+        "/auth/login",
+        data={"csrf_token": hidden(page, "csrf_token"), "name": "\x00", "password": "x"},
+        headers=EN,
+    )
+    assert response.status_code == 400
+
+
+def test_a_one_time_token_longer_than_its_column_is_refused(app, imported):
+    learner = Learner(app)
+    response = learner.post("/study/start", {**learner.start_form(), "token": "t" * 65})
+    assert response.status_code == 422
