@@ -105,7 +105,7 @@ CASES = [
         "oversized file",
         b"#" * (1024 * 1024 + 1) + b"\n" + VALID.encode(),
         1,
-        "the limit is 1,048,576 bytes",
+        "larger than the limit of 1,048,576 bytes",
     ),
     ("alias bomb", _alias_bomb().encode("utf-8"), 2, "aliases (*a) are not allowed"),
     ("non-UTF-8", VALID.replace("测试题库", "测试").encode("gbk"), 2, "not valid UTF-8"),
