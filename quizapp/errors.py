@@ -66,7 +66,7 @@ _HTTP_PAGES = {
 }
 
 
-def _size(count: int) -> str:
+def readable_size(count: int) -> str:
     """A number of bytes as people read it: KiB under a mebibyte, else MiB."""
     if count < 1024 * 1024:
         return format_decimal(count / 1024, "#,##0.#") + " KiB"
@@ -90,7 +90,7 @@ def init_app(app: Flask) -> None:
                 _(
                     "What you sent is larger than the server accepts (at most %(size)s). "
                     "Nothing was saved; send less at a time.",
-                    size=_size(limit),
+                    size=readable_size(limit),
                 ),
             )
         if error.code in _HTTP_PAGES:
