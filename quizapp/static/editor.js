@@ -174,6 +174,14 @@
     if (current.range) useRange(current.range);
   });
 
+  // Pressing a button may clear the article's selection on mousedown; the
+  // selectionchange then disables the button before mouseup, and the click
+  // never comes. Keeping the press from moving the selection keeps both
+  // buttons working on the words still highlighted.
+  [useButton, sentenceButton].forEach(function (button) {
+    if (button) button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+  });
+
   // "Use the whole sentence": the server widens the range to the sentences
   // it touches (quizapp.domain.quotes.sentence_around).
   if (sentenceButton) {
