@@ -24,8 +24,18 @@ def response_messages() -> dict[str, str]:
     }
 
 
+def verdict_labels() -> dict[str, str]:
+    """The two answers to a claim, in the interface language."""
+    return {
+        "supported": _("Supported by the passage"),
+        "not_supported": _("Not supported by the passage"),
+    }
+
+
 def answer_options(view: QuestionView) -> list[tuple[str, str]]:
     """The (value, label) pairs a choice-like question offers, labels translated."""
     if view.type == "true_false":
         return [("true", _("True")), ("false", _("False"))]
+    if view.type == "claim":
+        return list(verdict_labels().items())
     return [(choice.id, pick(choice.text)) for choice in view.choices]

@@ -18,12 +18,13 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from quizapp.domain.banks import CheckResult, bank_files
 from quizapp.domain.coverage import Thresholds, measure, report
 from quizapp.domain.export import dump_bank
+from quizapp.domain.lint import lint_bank
 from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES, SAME
 from quizapp.domain.yamlfile import load_yaml
 from quizapp.extensions import db
 from quizapp.services.backup import BackupError, backup_database, restore_database
 from quizapp.services.banks import export_documents
-from quizapp.services.catalog import check_banks
+from quizapp.services.catalog import check_banks, configured_tags
 from quizapp.services.imports import ImportConflict, ImportSummary, import_banks
 from quizapp.services.sync import (
     CHANGED_IN_BOTH,
@@ -200,10 +201,41 @@ def coverage_command(paths: tuple[Path, ...], strict: bool) -> None:
         click.echo(f"coverage not measured: {len(result.problems)} problem(s)")
         raise SystemExit(1)
     bar = Thresholds()
-    coverage = measure(result.banks, catalog)
+    vocabulary, _problems = configured_tags()
+    coverage = measure(result.banks, catalog, list(vocabulary.objectives))
     for line in report(coverage, bar):
         click.echo(line)
     if strict and coverage.shortfalls(bar):
+        raise SystemExit(1)
+
+
+@quiz_cli.command("lint")
+@PATHS
+def lint_command(paths: tuple[Path, ...]) -> None:
+    """Report content that teaches less well than it could (default: the questions folder).
+
+    Heuristics that ``check`` does not enforce, each with ``file:line`` and a
+    fix: absolute words in wrong choices, a right choice that stands out by
+    length or is repeated in the prompt, right answers leaning to one id,
+    true/false or claim items mostly one way, citations shorter than a
+    clause, missing objectives or glosses, undated claims about Sora.
+    Exits with status 1 if anything is found.
+    """
+    catalog, result = check_banks(list(paths))
+    if not result.ok:
+        _report(result)
+        click.echo(f"not linted: {len(result.problems)} problem(s)")
+        raise SystemExit(1)
+    findings = []
+    for bank in result.banks:
+        located, _problems = load_yaml(
+            Path(bank.file).read_bytes(), bank.file, current_app.config["QUIZ_MAX_BANK_BYTES"]
+        )
+        findings += lint_bank(bank, located, catalog)
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(f"{len(result.banks)} bank(s) linted: {len(findings)} finding(s)")
+    if findings:
         raise SystemExit(1)
 
 

@@ -1,5 +1,18 @@
 """Form values that answer a question right or wrong, for driving attempts in tests."""
 
+from pathlib import Path
+
+import yaml
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
+# Every page of a quiz shows its bank's title; an answer word that is in a
+# title ("deepfake" in "…and deepfakes") shows there whatever the question.
+BANK_TITLES = [
+    text
+    for path in QUESTIONS.glob("[!_]*.yaml")
+    for text in yaml.safe_load(path.read_text(encoding="utf-8"))["title"].values()
+]
+
 
 def right_values(content: dict) -> list[str]:
     """Submitted values that earn full marks."""
@@ -25,6 +38,8 @@ def wrong_values(content: dict) -> list[str]:
         return [next(c["id"] for c in content["choices"] if c["id"] not in right)]
     if kind == "true_false":
         return ["false" if answer else "true"]
+    if kind == "claim":
+        return ["not_supported" if answer == "supported" else "supported"]
     if kind == "numeric":
         return [str(answer["value"] + answer["tolerance"] + 1000)]
     return ["certainly not this"]
@@ -41,8 +56,10 @@ def secrets_of(content: dict) -> list[str]:
     for choice in content.get("choices", ()):
         texts += list(choice.get("feedback", {}).values())
     texts += [source["exact"] for source in content["sources"]]
+    texts += [source["gloss"]["en"] for source in content["sources"] if source.get("gloss")]
     if content["type"] == "short_text":
         texts += content["answer"]
     shown = [*content["prompt"].values()]
     shown += [text for choice in content.get("choices", ()) for text in choice["text"].values()]
-    return [text for text in texts if not any(text in visible for visible in shown)]
+    shown = [text.casefold() for text in (*shown, *BANK_TITLES)]
+    return [text for text in texts if not any(text.casefold() in visible for visible in shown)]

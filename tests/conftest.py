@@ -49,6 +49,13 @@ def shipped(catalog):
     return result
 
 
+def shipped_bank_size(slug: str) -> int:
+    """How many questions the shipped bank file ``slug`` lists (read without checking it)."""
+    return len(
+        yaml.safe_load((QUESTIONS / f"{slug}.yaml").read_text(encoding="utf-8"))["questions"]
+    )
+
+
 def bank_size(result, slug: str) -> int:
     """How many questions the checked bank ``slug`` holds."""
     return len(next(bank for bank in result.banks if bank.slug == slug).questions)

@@ -12,6 +12,7 @@ import pytest
 
 from quizapp.domain.banks import read_bank
 from quizapp.domain.coverage import Thresholds, measure
+from quizapp.domain.tags import load_vocabulary
 from tests.conftest import QUESTIONS
 
 SKILL_TAGS = {
@@ -36,7 +37,10 @@ def questions(result):
 
 
 def test_the_shipped_banks_meet_the_content_bar(shipped, catalog):
-    coverage = measure(shipped.banks, catalog)
+    vocabulary, problems = load_vocabulary(QUESTIONS)
+    assert problems == []
+    coverage = measure(shipped.banks, catalog, list(vocabulary.objectives))
+    assert len(vocabulary.objectives) >= 6
     assert coverage.shortfalls(Thresholds()) == []
     assert len(shipped.banks) >= 6
 
@@ -45,9 +49,14 @@ def test_every_type_and_every_difficulty_is_used_in_every_big_bank(shipped):
     for bank in shipped.banks:
         types = {q.content["type"] for q in bank.questions}
         levels = {q.content["difficulty"] for q in bank.questions}
-        assert levels == {1, 2, 3}, bank.slug
+        is_form = all(q.content.get("form") for q in bank.questions)
+        # A form of the before/after check judges passages: apply and analyse only.
+        assert levels == ({2, 3} if is_form else {1, 2, 3}), bank.slug
         if len(bank.questions) >= 20:
-            assert types == {"single", "multiple", "true_false", "numeric", "short_text"}, bank.slug
+            expected = {"single", "multiple", "true_false", "claim", "numeric", "short_text"}
+            if all(q.content.get("form") for q in bank.questions):
+                expected = {"claim"}  # a form of the before/after check: claims only
+            assert types == expected, bank.slug
 
 
 def test_every_wrong_answer_gets_feedback(shipped):
@@ -88,12 +97,14 @@ def stands_out_by_length(content: dict, language: str) -> str | None:
 def test_length_does_not_give_the_answer_away(shipped, language):
     # By chance the right one of 3-4 choices is the longest (or the shortest)
     # about a quarter of the time. Much more is a cue test-wise learners use;
-    # much less ("never the longest") is a cue too.
+    # much less ("never the longest") is a cue too, though a weaker one: the
+    # writers were asked to avoid a uniquely longest right choice (the cue
+    # `flask quiz lint` reports per bank), so the floor is lower than chance.
     choice_questions = [c for _, c in questions(shipped) if "choices" in c]
     found = [stands_out_by_length(c, language) for c in choice_questions]
     longest = found.count("longest") / len(found)
     shortest = found.count("shortest") / len(found)
-    assert 0.1 <= longest <= 0.3, f"right choice longest in {longest:.0%}"
+    assert 0.05 <= longest <= 0.3, f"right choice longest in {longest:.0%}"
     assert shortest <= 0.3, f"right choice shortest in {shortest:.0%}"
 
 

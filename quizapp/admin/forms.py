@@ -67,6 +67,7 @@ def type_label(name: str):
         "single": _l("One right choice"),
         "multiple": _l("Several right choices"),
         "true_false": _l("True or false"),
+        "claim": _l("Supported by the passage or not"),
         "numeric": _l("A number"),
         "short_text": _l("A short written answer"),
     }.get(name, name)
@@ -96,6 +97,10 @@ class SourceForm(Form):
 
     doc = SelectField(_l("Article"))
     exact = TextAreaField(_l("Quote"), validators=[Length(max=LONG)])
+    gloss_en = TextAreaField(
+        _l("English gloss (the project's translation of the quote)"),
+        validators=[Length(max=LONG)],
+    )
     prefix_text = StringField(
         _l("Text just before (only to tell repeats apart)"), [Length(max=SHORT)]
     )
@@ -129,6 +134,17 @@ class QuestionForm(PageForm):
             SelectChoice("3", _l("3: hard")),
         ],
     )
+    # Choices are the declared objectives, set per request (admin.questions).
+    objective = SelectField(_l("Learning objective"), choices=[], validate_choice=False)
+    form_name = SelectField(
+        _l("Form of the before/after check"),
+        choices=[
+            SelectChoice("", _l("none")),
+            SelectChoice("A", _l("form A")),
+            SelectChoice("B", _l("form B")),
+        ],
+        validate_choice=False,
+    )
     tags = StringField(_l("Tags (separated by spaces or commas)"), validators=[Length(max=SHORT)])
     prompt_zh = TextAreaField(_l("Prompt (Chinese)"), validators=[Length(max=LONG)])
     prompt_en = TextAreaField(_l("Prompt (English)"), validators=[Length(max=LONG)])
@@ -136,6 +152,13 @@ class QuestionForm(PageForm):
     answer_truth = SelectField(
         _l("The statement is"),
         choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
+    )
+    answer_verdict = SelectField(
+        _l("The passage"),
+        choices=[
+            SelectChoice("supported", _l("supports the statement")),
+            SelectChoice("not_supported", _l("does not support the statement")),
+        ],
     )
     answer_value = StringField(_l("Right number"), validators=[Length(max=64)])
     answer_tolerance = StringField(_l("Accepted error (±)"), validators=[Length(max=64)])

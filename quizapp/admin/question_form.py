@@ -48,6 +48,9 @@ def raw_question(form: QuestionForm, key: str) -> dict:
         "tags": [tag for tag in re.split(r"[\s,，]+", form.tags.data or "") if tag],
         "prompt": _pair(form, "prompt"),
     }
+    for name, field in (("objective", form.objective), ("form", form.form_name)):
+        if (field.data or "").strip():
+            raw[name] = field.data.strip()
     kind = REGISTRY.get(qtype)
     if kind is not None and kind.uses_choices:
         raw["choices"] = []
@@ -67,6 +70,8 @@ def raw_question(form: QuestionForm, key: str) -> dict:
             raw["answer"] = right
     elif qtype == "true_false":
         raw["answer"] = form.answer_truth.data == "true"
+    elif qtype == "claim":
+        raw["answer"] = form.answer_verdict.data
     elif qtype == "numeric":
         answer = {"value": _number(form.answer_value.data)}
         if (form.answer_tolerance.data or "").strip():
@@ -89,6 +94,9 @@ def raw_question(form: QuestionForm, key: str) -> dict:
             typed = (entry.form[f"{side}_text"].data or "").strip()
             if typed:
                 source[side] = typed
+        gloss = (entry.form.gloss_en.data or "").strip()
+        if gloss:
+            source["gloss"] = {"en": gloss}
         raw["sources"].append(source)
     return raw
 
@@ -101,6 +109,8 @@ def form_data(key: str, content: dict) -> dict:
         "status": content["status"],
         "difficulty": str(content.get("difficulty") or "1"),
         "tags": " ".join(content.get("tags") or ()),
+        "objective": content.get("objective", ""),
+        "form_name": content.get("form", ""),
     }
     for name in ("prompt", "explanation", "wrong_feedback"):
         for language in LANGUAGES:
@@ -120,6 +130,8 @@ def form_data(key: str, content: dict) -> dict:
     ]
     if content["type"] == "true_false":
         data["answer_truth"] = "true" if answer else "false"
+    elif content["type"] == "claim":
+        data["answer_verdict"] = answer or "supported"
     elif content["type"] == "numeric":
         answer = answer or {}
         data["answer_value"] = _shown(answer.get("value"))
@@ -134,6 +146,7 @@ def form_data(key: str, content: dict) -> dict:
             "exact": source["exact"],
             "prefix_text": source.get("prefix", ""),
             "suffix_text": source.get("suffix", ""),
+            "gloss_en": (source.get("gloss") or {}).get("en", ""),
         }
         for source in content.get("sources", ())
     ]
@@ -215,6 +228,8 @@ def _field_name(path: tuple) -> str:
     head, rest = path[0], path[1:]
     if head == "id":
         return "key"
+    if head == "form":
+        return "form_name"
     if head in ("prompt", "explanation", "wrong_feedback"):
         language = rest[0] if rest and rest[0] in LANGUAGES else "zh"
         return f"{head}_{language}"
@@ -239,6 +254,8 @@ def _field_name(path: tuple) -> str:
             return "sources"
         index, inner = rest[0], rest[1:]
         name = inner[0] if inner else "exact"
+        if name == "gloss":
+            return f"sources-{index}-gloss_en"
         return (
             f"sources-{index}-{name}_text"
             if name in ("prefix", "suffix")

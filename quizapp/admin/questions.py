@@ -33,7 +33,7 @@ from quizapp.domain.question_types import REGISTRY, ResponseError
 from quizapp.domain.sources import SourceCatalog
 from quizapp.errors import expired_form_page
 from quizapp.extensions import db
-from quizapp.i18n import LANGUAGES, pick
+from quizapp.i18n import LANGUAGES, current_language, pick
 from quizapp.models import Bank, Passage, Question, Source
 from quizapp.services.banks import bank_by_slug
 from quizapp.services.catalog import configured_catalog, configured_tags
@@ -97,6 +97,12 @@ def _build_form(catalog: SourceCatalog, data: dict | None = None) -> QuestionFor
     docs = [SelectChoice(value, label) for value, label in _doc_choices(catalog)]
     for entry in form.sources.entries:
         entry.form.doc.choices = docs
+    vocabulary, _problems = configured_tags()
+    language = current_language()
+    form.objective.choices = [SelectChoice("", _("none"))] + [
+        SelectChoice(objective, vocabulary.objective_label(objective, language))
+        for objective in vocabulary.objectives
+    ]
     return form
 
 
@@ -127,8 +133,8 @@ def _contexts(form: QuestionForm, catalog: SourceCatalog) -> list:
 class _PreviewQuote:
     """A cited passage in a preview: the quote, its source and, if stored, its passage."""
 
-    def __init__(self, exact: str, source: Source, passage: Passage | None):
-        self.exact, self.source, self.passage = exact, source, passage
+    def __init__(self, exact: str, source: Source, passage: Passage | None, gloss: dict | None):
+        self.exact, self.source, self.passage, self.gloss = exact, source, passage, gloss
 
 
 def _preview(spec, language: str, values: list[str]) -> Markup:
@@ -144,7 +150,7 @@ def _preview(spec, language: str, values: list[str]) -> Markup:
         )
         source = db.session.get(Source, citation.doc)
         if source is not None:
-            quotes.append(_PreviewQuote(citation.selector.exact, source, passage))
+            quotes.append(_PreviewQuote(citation.selector.exact, source, passage, citation.gloss))
     with force_locale(LANGUAGES[language]):
         options = answer_options(view)
         marked, error = None, None

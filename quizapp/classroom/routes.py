@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from quizapp.answer_form import verdict_labels
 from quizapp.auth.access import staff_required
 from quizapp.classroom import bp
 from quizapp.classroom.forms import ControlForm, NewSessionForm, RemovePlayerForm, RunAgainForm
@@ -285,6 +286,7 @@ def csv_labels() -> dict[str, str]:
         "distribution": _("Answers"),
         "true": _("True"),
         "false": _("False"),
+        **verdict_labels(),
     }
 
 

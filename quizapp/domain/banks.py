@@ -21,7 +21,7 @@ from quizapp.domain.question_types import REGISTRY
 from quizapp.domain.quotes import too_short
 from quizapp.domain.sources import SourceCatalog, read_selector
 from quizapp.domain.sync import FileBase
-from quizapp.domain.tags import TAGS_FILE, TagVocabulary, check_tags
+from quizapp.domain.tags import TagVocabulary, check_tags
 from quizapp.domain.yamlfile import DEFAULT_MAX_BYTES, Located, load_yaml
 
 STATUSES = ("published", "draft", "retired")
@@ -30,7 +30,20 @@ BANK_FIELDS = ("bank", "title", "description", "questions")
 BANK_OPTIONAL = ("status", "base")
 BANK_STATUSES = ("active", "retired")
 QUESTION_REQUIRED = ("id", "type", "difficulty", "prompt", "answer", "explanation")
-QUESTION_OPTIONAL = ("status", "tags", "choices", "wrong_feedback", "source", "sources")
+QUESTION_OPTIONAL = (
+    "status",
+    "objective",
+    "form",
+    "tags",
+    "choices",
+    "wrong_feedback",
+    "source",
+    "sources",
+)
+#: The two parallel forms of the before/after check (see domain.forms).
+FORMS = ("A", "B")
+#: The longest English gloss of a cited passage.
+MAX_GLOSS = 2000
 MAX_QUESTIONS = 1000
 MAX_SOURCES = 5
 
@@ -42,6 +55,8 @@ class Citation:
     doc: str
     selector: Selector
     anchor: Anchor
+    #: The project's translation of the passage: ``{"en": ...}``, or None.
+    gloss: dict | None = None
 
 
 @dataclass
@@ -114,7 +129,10 @@ def _citations(
         doc_id = entry.get("doc")
         if "doc" not in entry:
             reader.fail(entry_path, "missing field 'doc'")
-        selector = read_selector(reader, entry_path, {k: v for k, v in entry.items() if k != "doc"})
+        gloss = _gloss(reader, (*entry_path, "gloss"), entry["gloss"]) if "gloss" in entry else None
+        selector = read_selector(
+            reader, entry_path, {k: v for k, v in entry.items() if k not in ("doc", "gloss")}
+        )
         if doc_id is None or selector is None:
             continue
         doc = catalog.get(doc_id) if isinstance(doc_id, str) else None
@@ -131,8 +149,29 @@ def _citations(
         if short is not None:
             reader.fail((*entry_path, "exact"), short)
             continue
-        citations.append(Citation(doc.id, selector, anchor))
+        if "gloss" in entry and gloss is None:
+            continue
+        citations.append(Citation(doc.id, selector, anchor, gloss))
     return citations if len(citations) == len(entries) else None
+
+
+def _gloss(reader: FieldReader, path, value) -> dict | None:
+    """A passage's English gloss: ``{en: ...}``, the project's translation of the quote."""
+    if reader.mapping(path, value, ("en",), ()) is None or "en" not in value:
+        return None
+    text = reader.string((*path, "en"), value.get("en"), max_length=MAX_GLOSS)
+    return {"en": text} if text is not None else None
+
+
+def _objective(reader: FieldReader, path, value, vocabulary: TagVocabulary | None):
+    """A question's learning objective: declared in ``_objectives.yaml`` when that exists."""
+    objective = reader.identifier(path, value)
+    if objective is None:
+        return None
+    if vocabulary is not None and objective not in vocabulary.objectives:
+        reader.fail(path, vocabulary.unknown_objective(objective))
+        return None
+    return objective
 
 
 def _choices(reader: FieldReader, path, question: dict, qtype) -> list[dict] | None:
@@ -220,6 +259,12 @@ def read_question(
         "prompt": reader.bilingual((*path, "prompt"), question.get("prompt")),
         "explanation": reader.bilingual((*path, "explanation"), question.get("explanation")),
     }
+    if "objective" in question:
+        content["objective"] = _objective(
+            reader, (*path, "objective"), question["objective"], vocabulary
+        )
+    if "form" in question:
+        content["form"] = reader.choice((*path, "form"), question["form"], FORMS)
     if qtype is not None:
         choices = _choices(reader, path, question, qtype)
         if choices:
@@ -246,6 +291,7 @@ def read_question(
         {"doc": c.doc, "exact": c.selector.exact}
         | ({"prefix": c.selector.prefix} if c.selector.prefix else {})
         | ({"suffix": c.selector.suffix} if c.selector.suffix else {})
+        | ({"gloss": c.gloss} if c.gloss else {})
         for c in citations
     ]
     return QuestionSpec(key, content, citations)
@@ -328,8 +374,10 @@ def check_question(
 def bank_files(paths: list[Path]) -> list[Path]:
     """The bank files named by ``paths``: files as given, folders' ``*.yaml``/``*.yml``.
 
-    The tag vocabulary (``_tags.yaml``) sits among the banks but is not one,
-    so it is left out, also when named (``flask quiz check questions/*.yaml``).
+    The tag vocabulary (``_tags.yaml``) and the objectives (``_objectives.yaml``)
+    sit among the banks but are not banks: no bank id starts with "_", so
+    every such file is left out, also when named (``flask quiz check
+    questions/*.yaml``).
     """
     found: list[Path] = []
     for path in paths:
@@ -339,7 +387,7 @@ def bank_files(paths: list[Path]) -> list[Path]:
             )
         else:
             found.append(path)
-    return [path for path in found if path.name != TAGS_FILE]
+    return [path for path in found if not path.name.startswith("_")]
 
 
 def check_documents(

@@ -27,6 +27,17 @@ class Thresholds:
     #: The share of true/false items whose answer is "true" must lie in
     #: [true_share_min, 1 - true_share_min], so doubting everything cannot win.
     true_share_min: float = 0.35
+    #: Questions that make the learner apply a skill or analyse two sources
+    #: (difficulty 2 or 3: see questions/README.md), overall and per bank.
+    skill_share: float = 0.5
+    #: Banks for first-timers, exempt from the skill share.
+    skill_exempt: tuple[str, ...] = ("starter",)
+    #: Published questions per declared learning objective.
+    per_objective: int = 8
+    #: Items per parallel form of the before/after check (0: no forms needed).
+    per_form: int = 16
+    #: Every published question names an objective and glosses its passages.
+    objectives_and_glosses: bool = True
 
 
 @dataclass
@@ -57,6 +68,29 @@ class BankCoverage:
     true_statements: int = 0
     false_statements: int = 0
     unpublished: int = 0
+    objectives: Counter = field(default_factory=Counter)
+    #: Published questions at difficulty 2 or 3: applying a skill, analysing.
+    skill: int = 0
+    supported_claims: int = 0
+    unsupported_claims: int = 0
+    #: Cited passages without an English gloss.
+    unglossed: int = 0
+
+    @property
+    def skill_share(self) -> float:
+        """Share of the published questions that apply a skill or analyse."""
+        return self.skill / self.questions if self.questions else 0.0
+
+
+@dataclass
+class FormCoverage:
+    """One parallel form of the before/after check: its items' make-up."""
+
+    name: str
+    items: int = 0
+    supported: int = 0
+    objectives: Counter = field(default_factory=Counter)
+    difficulties: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -66,6 +100,21 @@ class Coverage:
     sources: list[SourceCoverage]
     banks: list[BankCoverage]
     passages: int
+    #: The declared learning objectives, in their file's order.
+    declared_objectives: list[str] = field(default_factory=list)
+    forms: list[FormCoverage] = field(default_factory=list)
+
+    def objectives(self) -> Counter:
+        """Published questions per objective, over all banks ("" for none)."""
+        total: Counter = Counter({objective: 0 for objective in self.declared_objectives})
+        for bank in self.banks:
+            total.update(bank.objectives)
+        return total
+
+    @property
+    def skill(self) -> int:
+        """Published questions at difficulty 2 or 3, over all banks."""
+        return sum(bank.skill for bank in self.banks)
 
     @property
     def questions(self) -> int:
@@ -106,7 +155,58 @@ class Coverage:
                     f"true/false balance {self.true_statements} true : "
                     f"{self.false_statements} false is lopsided"
                 )
+        missing += self._teaching_shortfalls(bar)
         return missing
+
+    def _teaching_shortfalls(self, bar: Thresholds) -> list[str]:
+        """What the banks lack to teach: skills, objectives, glosses, the check forms."""
+        missing = []
+        if self.questions and self.skill / self.questions < bar.skill_share:
+            missing.append(
+                f"{self.skill} of {self.questions} questions apply a skill "
+                f"({self.skill / self.questions:.0%} < {bar.skill_share:.0%})"
+            )
+        for bank in self.banks:
+            if bank.slug not in bar.skill_exempt and bank.skill_share < bar.skill_share:
+                missing.append(
+                    f"bank {bank.slug}: {bank.skill} of {bank.questions} questions apply a skill "
+                    f"({bank.skill_share:.0%} < {bar.skill_share:.0%})"
+                )
+            if bank.unglossed and bar.objectives_and_glosses:
+                missing.append(f"bank {bank.slug}: {bank.unglossed} cited passages without a gloss")
+        counts = self.objectives()
+        if counts.get("") and bar.objectives_and_glosses:
+            missing.append(f"{counts['']} questions name no learning objective")
+        for objective in self.declared_objectives:
+            if counts[objective] < bar.per_objective:
+                missing.append(
+                    f"objective {objective}: {counts[objective]} questions (< {bar.per_objective})"
+                )
+        if bar.per_form:
+            missing += _form_shortfalls(self.forms, bar)
+        return missing
+
+
+def _form_shortfalls(forms: list[FormCoverage], bar: Thresholds) -> list[str]:
+    """Two parallel forms, each of enough items, half supported, matched."""
+    names = [form.name for form in forms]
+    if names != ["A", "B"]:
+        return [f"parallel forms: {', '.join(names) or 'none'} (need forms A and B)"]
+    missing = []
+    for form in forms:
+        if form.items < bar.per_form:
+            missing.append(f"form {form.name}: {form.items} items (< {bar.per_form})")
+        if form.supported * 2 != form.items:
+            missing.append(
+                f"form {form.name}: {form.supported} of {form.items} claims supported (need half)"
+            )
+    first, second = forms
+    for what in ("objectives", "difficulties"):
+        if getattr(first, what) != getattr(second, what):
+            missing.append(f"forms A and B differ in {what}")
+    if first.items != second.items:
+        missing.append(f"forms A and B differ in length ({first.items} and {second.items})")
+    return missing
 
 
 def _article_paragraphs(doc) -> list[list[tuple[int, int]]]:
@@ -115,8 +215,12 @@ def _article_paragraphs(doc) -> list[list[tuple[int, int]]]:
     return [[(span.start, span.end) for span in p.spans] for p in article.paragraphs]
 
 
-def measure(banks: list[BankSpec], catalog: SourceCatalog) -> Coverage:
-    """Coverage of ``catalog`` by the published questions of ``banks``."""
+def measure(
+    banks: list[BankSpec], catalog: SourceCatalog, objectives: list[str] | None = None
+) -> Coverage:
+    """Coverage of ``catalog`` by the published questions of ``banks``; the
+    learning ``objectives`` declared, so that one no question names shows."""
+    forms: dict[str, FormCoverage] = {}
     citing: dict[str, set[tuple[str, str]]] = {doc_id: set() for doc_id in catalog.docs}
     ranges: dict[str, set[tuple[int, int]]] = {doc_id: set() for doc_id in catalog.docs}
     bank_rows = []
@@ -136,6 +240,7 @@ def measure(banks: list[BankSpec], catalog: SourceCatalog) -> Coverage:
                     row.true_statements += 1
                 else:
                     row.false_statements += 1
+            _count_teaching(row, forms, content, question.citations)
             for citation in question.citations:
                 citing[citation.doc].add((bank.slug, question.key))
                 ranges[citation.doc].add((citation.anchor.start, citation.anchor.end))
@@ -151,7 +256,24 @@ def measure(banks: list[BankSpec], catalog: SourceCatalog) -> Coverage:
             SourceCoverage(doc_id, len(citing[doc_id]), len(ranges[doc_id]), len(paragraphs), cited)
         )
     passages = sum(len(found) for found in ranges.values())
-    return Coverage(source_rows, bank_rows, passages)
+    ordered_forms = [forms[name] for name in sorted(forms)]
+    return Coverage(source_rows, bank_rows, passages, list(objectives or ()), ordered_forms)
+
+
+def _count_teaching(row: BankCoverage, forms: dict, content: dict, citations) -> None:
+    row.objectives[content.get("objective", "")] += 1
+    row.skill += content["difficulty"] >= 2
+    row.unglossed += sum(1 for citation in citations if not citation.gloss)
+    supported = content["type"] == "claim" and content["answer"] == "supported"
+    if content["type"] == "claim":
+        row.supported_claims += supported
+        row.unsupported_claims += not supported
+    if content.get("form"):
+        form = forms.setdefault(content["form"], FormCoverage(content["form"]))
+        form.items += 1
+        form.supported += supported
+        form.objectives[content.get("objective", "")] += 1
+        form.difficulties[content["difficulty"]] += 1
 
 
 def report(coverage: Coverage, bar: Thresholds) -> list[str]:
@@ -168,23 +290,44 @@ def report(coverage: Coverage, bar: Thresholds) -> list[str]:
         levels = ", ".join(f"{level}: {n}" for level, n in sorted(b.difficulties.items()))
         tags = ", ".join(f"{tag} {n}" for tag, n in b.tags.most_common())
         extra = f" (+{b.unpublished} draft or retired)" if b.unpublished else ""
+        objectives = ", ".join(
+            f"{objective or '(none)'} {n}" for objective, n in b.objectives.most_common()
+        )
         lines += [
             f"  {b.slug}: {b.questions} questions{extra}",
+            f"    skill (apply or analyse): {b.skill} of {b.questions} ({b.skill_share:.0%})",
+            f"    objectives: {objectives}",
             f"    types: {types}",
-            f"    difficulty: {levels}",
-            f"    true/false: {b.true_statements} true, {b.false_statements} false",
+            f"    difficulty (1 recall, 2 apply, 3 analyse): {levels}",
+            f"    true/false: {b.true_statements} true, {b.false_statements} false; "
+            f"claims: {b.supported_claims} supported, {b.unsupported_claims} not",
             f"    tags: {tags}",
         ]
+    lines.append("Learning objectives (published questions):")
+    for objective, n in coverage.objectives().items():
+        lines.append(f"  {objective or '(none)':<24} {n:>4}")
+    lines.append("Parallel forms of the before/after check:")
+    for form in coverage.forms:
+        levels = ", ".join(f"{level}: {n}" for level, n in sorted(form.difficulties.items()))
+        lines.append(
+            f"  form {form.name}: {form.items} items, {form.supported} supported; "
+            f"difficulty {levels}; "
+            + ", ".join(f"{o} {n}" for o, n in sorted(form.objectives.items()))
+        )
+    share = coverage.skill / coverage.questions if coverage.questions else 0.0
     lines.append(
-        f"Overall: {coverage.questions} questions, {coverage.passages} distinct passages, "
+        f"Overall: {coverage.questions} questions, {coverage.skill} apply a skill ({share:.0%}), "
+        f"{coverage.passages} distinct passages, "
         f"true/false {coverage.true_statements} true : {coverage.false_statements} false"
     )
     shortfalls = coverage.shortfalls(bar)
     lines.append(
         f"Thresholds (≥{bar.questions} questions, ≥{bar.per_bank} per bank, "
         f"≥{bar.per_source} questions per source, ≥{bar.passages} passages, "
-        f"true share {bar.true_share_min:.0%}–{1 - bar.true_share_min:.0%}): "
-        + ("all met" if not shortfalls else f"{len(shortfalls)} not met")
+        f"true share {bar.true_share_min:.0%}–{1 - bar.true_share_min:.0%}, "
+        f"≥{bar.skill_share:.0%} skill questions overall and per bank, "
+        f"≥{bar.per_objective} per objective, two forms of ≥{bar.per_form}, "
+        "every passage glossed): " + ("all met" if not shortfalls else f"{len(shortfalls)} not met")
     )
     lines += [f"  not met: {line}" for line in shortfalls]
     return lines

@@ -22,6 +22,8 @@ QUESTION_ORDER = (
     "type",
     "status",
     "difficulty",
+    "objective",
+    "form",
     "tags",
     "prompt",
     "choices",
@@ -42,6 +44,8 @@ def question_document(key: str, content: dict) -> dict:
     """A question as written in a bank file: ``id`` first, defaults omitted."""
     merged = {"id": key, **content}
     document = {name: merged[name] for name in QUESTION_ORDER if name in merged}
+    # A field this list does not know yet is written after the others, never dropped.
+    document.update({name: value for name, value in merged.items() if name not in document})
     if document.get("status") == "published":
         del document["status"]
     if not document.get("tags"):

@@ -182,6 +182,12 @@ def distribution(content: dict, answers: Iterable[tuple[Any, float]]) -> Distrib
             Bar(key, key, counts[key], content["answer"] == (key == "true"))
             for key in ("true", "false")
         )
+    elif kind == "claim":
+        counts.update(response for response, _ in answers)
+        bars = tuple(
+            Bar(key, key, counts[key], content["answer"] == key)
+            for key in ("supported", "not_supported")
+        )
     else:
         for _, fraction in answers:
             counts["right" if is_right(fraction) else "partly" if fraction > 0 else "wrong"] += 1

@@ -57,6 +57,9 @@ _LINES = {
     "choice_feedback": "answer",
     "answer": "answer",
     "source": "sources",
+    "gloss": "sources",
+    "objective": "objective",
+    "form": "form",
 }
 
 

@@ -8,11 +8,16 @@ bank schema, the importer and the exporter find it through :data:`REGISTRY`.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from typing import Any, ClassVar
 
 from quizapp.domain.fields import FieldReader
+from quizapp.domain.grading import (
+    read_quantity,
+    same_answer,
+    unit_fits,
+    unit_scale,
+    value_in_unit,
+)
 from quizapp.domain.text import fold_text
 from quizapp.domain.yamlfile import Path
 
@@ -172,6 +177,34 @@ class TrueFalse(QuestionType):
 
 
 @register
+class Claim(QuestionType):
+    """A statement about a cited passage that the learner judges supported by it
+    or not: the discernment item. A statement the passage does not support
+    changes it in one way a careless reader misses (an altered figure, a
+    swapped actor, certainty added to a hedge); its ``wrong_feedback`` says which.
+    """
+
+    name = "claim"
+    #: The answers, as a bank file writes them and as a form posts them.
+    VERDICTS = ("supported", "not_supported")
+
+    def clean_answer(self, reader, path, answer, choice_ids):
+        if answer not in self.VERDICTS:
+            reader.fail(path, "expected supported or not_supported")
+            return None
+        return answer
+
+    def grade(self, answer, response):
+        return 1.0 if response == answer else 0.0
+
+    def read_response(self, values, content):
+        given = _one_value(values)
+        if given not in self.VERDICTS:
+            raise ResponseError("unknown_choice")
+        return given
+
+
+@register
 class Numeric(QuestionType):
     """A number, right within a tolerance: ``{value: 60, tolerance: 0}``."""
 
@@ -204,24 +237,15 @@ class Numeric(QuestionType):
             return 0.0
         return 1.0 if abs(response - answer["value"]) <= answer["tolerance"] + 1e-9 else 0.0
 
-    # A number, optionally followed by its unit: "60", "６０", "1,000", "60 秒".
-    NUMBER = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)")
-
     def read_response(self, values, content):
-        text = unicodedata.normalize("NFKC", _one_value(values))
-        text = re.sub(r"[\s,_]", "", text).replace("\u2212", "-")
-        match = self.NUMBER.fullmatch(text)
-        if match is None:
+        # One definition of a written number: quizapp.domain.grading.
+        quantity = read_quantity(_one_value(values))
+        if quantity is None:
             raise ResponseError("not_a_number")
-        rest = match.group(2).casefold()
-        units = [
-            re.sub(r"\s", "", unit).casefold()
-            for unit in content["answer"].get("unit", {}).values()
-        ]
-        # The unit as written, or its start ("2000亿" for the unit "亿美元").
-        if rest and not any(unit.startswith(rest) for unit in units):
+        _scale, names = unit_scale(content["answer"].get("unit"))
+        if not unit_fits(quantity.rest, names):
             raise ResponseError("not_a_number")
-        number = float(match.group(1))
+        number = value_in_unit(quantity, content["answer"])
         if not math.isfinite(number):
             raise ResponseError("not_a_number")
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
@@ -231,8 +255,9 @@ class Numeric(QuestionType):
 class ShortText(QuestionType):
     """A short written answer matched against accepted strings.
 
-    Matching ignores white space, letter case and full-width/half-width
-    differences, so "６０秒" and "60 秒" are the same answer.
+    Matching is :func:`quizapp.domain.grading.same_answer`: punctuation and
+    quotes at both ends, white space, letter case, width and traditional
+    characters are ignored, so "“AI換臉”。" is the answer "AI换脸".
     """
 
     name = "short_text"
@@ -244,6 +269,8 @@ class ShortText(QuestionType):
         cleaned = [reader.string((*path, i), item, max_length=200) for i, item in enumerate(answer)]
         if None in cleaned:
             return None
+        # Only the same text twice is refused: answers the grader reads as one
+        # ("deepfake", "deep fake"), or as nothing (":"), are for ``quiz lint``.
         folded = [fold_text(item).casefold() for item in cleaned]
         if len(set(folded)) != len(folded):
             reader.fail(path, "lists the same accepted answer twice")
@@ -253,8 +280,7 @@ class ShortText(QuestionType):
     def grade(self, answer, response):
         if not isinstance(response, str):
             return 0.0
-        given = fold_text(response).casefold()
-        return 1.0 if any(given == fold_text(item).casefold() for item in answer) else 0.0
+        return 1.0 if same_answer(response, answer) else 0.0
 
     def read_response(self, values, content):
         return _one_value(values)

@@ -160,3 +160,27 @@ def summarise(outcomes: Iterable[Outcome], confidence_enabled: bool) -> Summary:
         calibration=calibration,
         judgements=judgements,
     )
+
+
+@dataclass(frozen=True)
+class ObjectiveScore:
+    """How a learner did on the questions of one learning objective."""
+
+    objective: str
+    answered: int
+    score: float
+
+    @property
+    def percent(self) -> int:
+        """The share of full marks, in whole percent."""
+        return round(100 * self.score / self.answered) if self.answered else 0
+
+
+def by_objective(answered: list[tuple[str | None, float]]) -> list[ObjectiveScore]:
+    """Scores per objective of (objective, fraction) pairs of answered items, in the
+    order objectives first appear; items naming no objective are left out."""
+    totals: dict[str, list[float]] = {}
+    for objective, fraction in answered:
+        if objective:
+            totals.setdefault(objective, []).append(fraction)
+    return [ObjectiveScore(name, len(marks), sum(marks)) for name, marks in totals.items()]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizapp.domain.anchoring import (
@@ -78,6 +78,8 @@ class SourceCatalog:
     """All source documents by id."""
 
     docs: dict[str, SourceDoc]
+    #: The project's translations, by (source id, language): see domain.translations.
+    translations: dict = field(default_factory=dict)
 
     def get(self, doc_id: str) -> SourceDoc | None:
         """The document with ``doc_id``, or ``None``."""

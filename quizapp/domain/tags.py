@@ -26,6 +26,8 @@ from quizapp.domain.yamlfile import DEFAULT_MAX_BYTES, load_yaml
 
 #: The vocabulary's file name inside the questions folder; never a bank.
 TAGS_FILE = "_tags.yaml"
+#: The learning objectives' file, beside it; never a bank either.
+OBJECTIVES_FILE = "_objectives.yaml"
 #: A topic says what a question is about; a skill, what it trains.
 KINDS = ("topic", "skill")
 MAX_TAGS = 500
@@ -41,11 +43,33 @@ class Tag:
     description: dict | None = None
 
 
+@dataclass(frozen=True)
+class Objective:
+    """One declared learning objective: what a question teaches."""
+
+    id: str
+    label: dict
+    description: dict
+
+
 @dataclass
 class TagVocabulary:
-    """The declared tags by id, in the file's order."""
+    """The declared tags and learning objectives by id, in their files' order."""
 
     tags: dict[str, Tag] = field(default_factory=dict)
+    objectives: dict[str, Objective] = field(default_factory=dict)
+
+    def objective_label(self, objective_id: str, language: str) -> str:
+        """The objective's name in ``language``, or its id if it is not declared."""
+        objective = self.objectives.get(objective_id)
+        return objective.label[language] if objective is not None else objective_id
+
+    def unknown_objective(self, objective_id: str) -> str:
+        """Why ``objective_id`` is refused, with the likeliest fix."""
+        if not self.objectives:
+            return f"unknown objective '{objective_id}' (none are declared in {OBJECTIVES_FILE})"
+        best = process.extractOne(objective_id, list(self.objectives), scorer=fuzz.ratio)
+        return f"unknown objective '{objective_id}' (closest known: '{best[0]}')"
 
     def __contains__(self, tag_id: object) -> bool:
         return tag_id in self.tags
@@ -118,15 +142,72 @@ def read_vocabulary(
     return vocabulary, reader.problems
 
 
+def _read_objective(reader: FieldReader, path, entry) -> Objective | None:
+    if reader.mapping(path, entry, ("id", "label", "description"), ()) is None:
+        return None
+    before = len(reader.problems)
+    objective_id = reader.identifier((*path, "id"), entry.get("id"))
+    label = reader.bilingual((*path, "label"), entry.get("label"), max_length=80)
+    description = reader.bilingual((*path, "description"), entry.get("description"), max_length=400)
+    if len(reader.problems) > before:
+        return None
+    return Objective(objective_id, label, description)
+
+
+def read_objectives(
+    raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[dict[str, Objective], list[Problem]]:
+    """Parse and validate an objectives file's bytes; the valid entries are kept."""
+    located, problems = load_yaml(raw, file, max_bytes)
+    if located is None:
+        return {}, problems
+    reader = FieldReader(located, file)
+    top = reader.mapping((), located.data, ("objectives",))
+    entries = (
+        reader.sequence(("objectives",), top.get("objectives"), min_items=1, max_items=50)
+        if top and "objectives" in top
+        else None
+    )
+    objectives: dict[str, Objective] = {}
+    first_line: dict[str, int] = {}
+    for index, entry in enumerate(entries or ()):
+        objective = _read_objective(reader, ("objectives", index), entry)
+        if objective is None:
+            continue
+        if objective.id in first_line:
+            reader.fail(
+                ("objectives", index, "id"),
+                f"duplicate objective '{objective.id}' (first at line {first_line[objective.id]})",
+            )
+            continue
+        first_line[objective.id] = located.where(("objectives", index))[0]
+        objectives[objective.id] = objective
+    return objectives, reader.problems
+
+
 def load_vocabulary(
     folder: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[TagVocabulary, list[Problem]]:
-    """Read ``folder/_tags.yaml``; a missing file declares no tags, and says so."""
+    """Read ``folder/_tags.yaml`` and ``folder/_objectives.yaml``.
+
+    A missing tags file declares no tags, and says so. A missing objectives
+    file declares no objectives: questions may then name none (a folder of
+    banks written before objectives existed still checks).
+    """
     path = folder / TAGS_FILE
     if not path.is_file():
         message = "tag vocabulary not found: every tag a question uses must be declared here"
-        return TagVocabulary(), [Problem(str(path), 1, 1, message)]
-    return read_vocabulary(path.read_bytes(), str(path), max_bytes)
+        vocabulary, problems = TagVocabulary(), [Problem(str(path), 1, 1, message)]
+    else:
+        vocabulary, problems = read_vocabulary(path.read_bytes(), str(path), max_bytes)
+    objectives_path = folder / OBJECTIVES_FILE
+    if objectives_path.is_file():
+        objectives, more = read_objectives(
+            objectives_path.read_bytes(), str(objectives_path), max_bytes
+        )
+        vocabulary.objectives = objectives
+        problems = [*problems, *more]
+    return vocabulary, problems
 
 
 def check_tags(reader: FieldReader, path, tags: list[str], vocabulary: TagVocabulary) -> bool:

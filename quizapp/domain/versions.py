@@ -73,6 +73,9 @@ def flatten(content: dict) -> dict[Field, str]:
         Field("difficulty"): str(content.get("difficulty", "")),
         Field("tags"): ", ".join(content.get("tags") or ()),
     }
+    for name in ("objective", "form"):
+        if content.get(name):
+            lines[Field(name)] = content[name]
     _bilingual(lines, "prompt", content.get("prompt"))
     choices = content.get("choices") or ()
     if choices:
@@ -88,12 +91,14 @@ def flatten(content: dict) -> dict[Field, str]:
         quote = f"{source['prefix']}[{quote}" if source.get("prefix") else f"[{quote}"
         quote += f"]{source.get('suffix') or ''}"
         lines[Field("source", str(number))] = f"{source.get('doc', '')}: {quote}"
+        if source.get("gloss"):
+            lines[Field("gloss", str(number))] = source["gloss"].get("en", "")
     return lines
 
 
 #: Lines shown whole, old then new: a character diff of "draft" against
 #: "published" or of two answer keys would be noise.
-WHOLE = {"type", "status", "difficulty", "tags", "choice_order", "answer"}
+WHOLE = {"type", "status", "difficulty", "objective", "form", "tags", "choice_order", "answer"}
 
 # Latin words and numbers compare whole; every other character (each Chinese
 # character, each punctuation mark) on its own.

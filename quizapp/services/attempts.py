@@ -20,7 +20,15 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.domain.presentation import Review, choice_order, question_view, review
 from quizapp.domain.question_types import REGISTRY, ResponseError
-from quizapp.domain.scoring import CONFIDENCE_LEVELS, Outcome, Summary, points_for, summarise
+from quizapp.domain.scoring import (
+    CONFIDENCE_LEVELS,
+    ObjectiveScore,
+    Outcome,
+    Summary,
+    by_objective,
+    points_for,
+    summarise,
+)
 from quizapp.extensions import db
 from quizapp.models import (
     Answer,
@@ -317,19 +325,44 @@ def item_view(item: AttemptItem):
     return question_view(item.question_version.content, item.choice_order)
 
 
+def judged_statement(content: dict, answer) -> tuple[bool | None, object]:
+    """For a statement judged true or false, or a claim judged supported or not:
+    whether it holds, and the learner's judgement as True/False (the
+    discernment of :func:`quizapp.domain.scoring.summarise`). Other items:
+    (None, the response)."""
+    response = answer.response if answer else None
+    if content["type"] == "true_false":
+        return content["answer"], response
+    if content["type"] == "claim":
+        judged = None if response is None else response == "supported"
+        return content["answer"] == "supported", judged
+    return None, response
+
+
 def attempt_summary(attempt: Attempt) -> Summary:
     """Scores, calibration and true/false judgement of ``attempt``."""
     outcomes = []
     for item in attempt.items:
         content = item.question_version.content
-        statement = content["answer"] if content["type"] == "true_false" else None
+        statement, response = judged_statement(content, item.answer)
         answer = item.answer
         outcomes.append(
             Outcome(
                 fraction=answer.fraction if answer else None,
                 confidence=answer.confidence if answer else None,
                 statement=statement,
-                response=answer.response if answer else None,
+                response=response,
             )
         )
     return summarise(outcomes, attempt.confidence_enabled)
+
+
+def attempt_objectives(attempt: Attempt) -> list[ObjectiveScore]:
+    """``attempt``'s answered items scored per learning objective."""
+    return by_objective(
+        [
+            (item.question_version.content.get("objective"), item.answer.fraction)
+            for item in attempt.items
+            if item.answer is not None
+        ]
+    )

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from quizapp.domain.banks import CheckResult, check_files
 from quizapp.domain.sources import SourceCatalog, load_catalog
-from quizapp.domain.tags import TAGS_FILE, TagVocabulary, load_vocabulary
+from quizapp.domain.tags import OBJECTIVES_FILE, TAGS_FILE, TagVocabulary, load_vocabulary
+from quizapp.domain.translations import TRANSLATIONS_DIR, load_translations
 from quizapp.extensions import db
 from quizapp.models import Source
 from quizapp.models.content import utcnow
@@ -26,6 +27,9 @@ def configured_catalog() -> tuple[SourceCatalog, list]:
     config = current_app.config
     seeds = Path(config["QUIZ_SEEDS_DIR"])
     files = sorted(seeds.iterdir()) if seeds.is_dir() else []
+    translations = seeds / TRANSLATIONS_DIR
+    if translations.is_dir():
+        files += sorted(translations.iterdir())
     signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     return _load_catalog(seeds, config["QUIZ_MAX_BANK_BYTES"], signature)
 
@@ -33,11 +37,14 @@ def configured_catalog() -> tuple[SourceCatalog, list]:
 @lru_cache(maxsize=4)
 def _load_catalog(seeds: Path, max_bytes: int, signature: tuple) -> tuple[SourceCatalog, list]:
     # ``signature`` is only part of the cache key; the catalogue is read-only.
-    return load_catalog(seeds, max_bytes)
+    catalog, problems = load_catalog(seeds, max_bytes)
+    catalog.translations, more = load_translations(seeds, catalog)
+    return catalog, problems + more
 
 
 def configured_tags() -> tuple[TagVocabulary, list]:
-    """The tag vocabulary, ``_tags.yaml`` in ``QUIZ_QUESTIONS_DIR``, with any problems in it.
+    """The tag vocabulary, ``_tags.yaml`` in ``QUIZ_QUESTIONS_DIR``, with the learning
+    objectives of ``_objectives.yaml`` beside it and any problems in them.
 
     Whichever bank files are checked, their tags are checked against this
     one vocabulary: it is the site's, the one imports and the editor use.
@@ -45,9 +52,10 @@ def configured_tags() -> tuple[TagVocabulary, list]:
     """
     config = current_app.config
     folder = Path(config["QUIZ_QUESTIONS_DIR"])
-    path = folder / TAGS_FILE
-    stat = path.stat() if path.is_file() else None
-    signature = (stat.st_mtime_ns, stat.st_size) if stat else None
+    signature = tuple(
+        (stat.st_mtime_ns, stat.st_size) if path.is_file() and (stat := path.stat()) else None
+        for path in (folder / TAGS_FILE, folder / OBJECTIVES_FILE)
+    )
     return _load_tags(folder, config["QUIZ_MAX_BANK_BYTES"], signature)
 
 
@@ -106,3 +114,9 @@ def store_sources(catalog: SourceCatalog) -> int:
             source.updated_at = utcnow()
             changed += 1
     return changed
+
+
+def objective_names(language: str) -> dict[str, str]:
+    """The declared learning objectives' names in ``language``, by id."""
+    vocabulary, _problems = configured_tags()
+    return {key: vocabulary.objective_label(key, language) for key in vocabulary.objectives}

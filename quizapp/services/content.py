@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select
@@ -20,6 +20,7 @@ from quizapp.models import (
     SessionItem,
     Source,
 )
+from quizapp.services.catalog import configured_catalog
 
 
 @dataclass
@@ -96,6 +97,9 @@ class SourcePage:
     source: Source
     layout: ArticleLayout
     target: Passage | None
+    #: The project's English of each article paragraph, by the offset where
+    #: the paragraph starts (see domain.translations); empty if there is none.
+    english: dict[int, str] = field(default_factory=dict)
 
 
 def source_page(source: Source, target_id: int | None) -> SourcePage:
@@ -113,7 +117,9 @@ def source_page(source: Source, target_id: int | None) -> SourcePage:
     rules = DisplayRules(
         source.article_start, source.article_end, source.noise_pattern, source.join_broken_lines
     )
-    return SourcePage(source, lay_out(source.text, rules, passages), target)
+    translation = configured_catalog()[0].translations.get((source.id, "en"))
+    english = translation.paragraphs if translation is not None else {}
+    return SourcePage(source, lay_out(source.text, rules, passages), target, english)
 
 
 @dataclass
@@ -122,6 +128,8 @@ class Quote:
 
     passage: Passage
     exact: str
+    #: The project's English of the quote, ``{"en": ...}``, if the author gave one.
+    gloss: dict | None = None
 
     @property
     def source(self) -> Source:
@@ -153,7 +161,7 @@ def quotes_for(version_id: int, content: dict) -> list[Quote]:
     ).all()
     selectors = content.get("sources", ())
     return [
-        Quote(passage, selector["exact"])
+        Quote(passage, selector["exact"], selector.get("gloss"))
         for passage, selector in zip(passages, selectors, strict=False)
     ]
 

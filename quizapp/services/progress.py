@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select
 
+from quizapp.domain.scoring import ObjectiveScore, by_objective
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AttemptItem, Bank, Question, QuestionVersion
 
@@ -121,3 +122,23 @@ def last_scores(learner_key: str | None) -> dict[int, BankScore]:
         # Rows come oldest first, so the last one written for a bank wins.
         scores[bank_id] = BankScore(round(100 * float(score) / items), finished_at)
     return scores
+
+
+def objective_scores(learner_key: str | None) -> list[ObjectiveScore]:
+    """The learner's answers in all their attempts, scored per learning objective.
+
+    Each question counts with the version the learner was given: an
+    objective changed since does not move old answers.
+    """
+    if not learner_key:
+        return []
+    rows = db.session.execute(
+        select(QuestionVersion.content["objective"].as_string(), Answer.fraction)
+        .select_from(Attempt)
+        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(*_answered_join())
+        .where(Attempt.learner_key == learner_key)
+        .order_by(Attempt.id, AttemptItem.position)
+    )
+    return by_objective([(objective, float(fraction)) for objective, fraction in rows])

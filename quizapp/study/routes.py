@@ -18,11 +18,13 @@ from quizapp.answer_form import answer_options, response_messages
 from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.question_types import ResponseError
 from quizapp.errors import expired_form_page
+from quizapp.i18n import current_language
 from quizapp.learners import ensure_learner_key, learner_key
 from quizapp.models import Attempt, AttemptItem
 from quizapp.services.attempts import (
     NotCurrent,
     NothingToDraw,
+    attempt_objectives,
     attempt_summary,
     current_position,
     find_attempt,
@@ -33,8 +35,9 @@ from quizapp.services.attempts import (
     start_attempt,
     submit_answer,
 )
+from quizapp.services.catalog import objective_names
 from quizapp.services.content import bank_overview, quotes_of
-from quizapp.services.progress import learner_attempts
+from quizapp.services.progress import learner_attempts, objective_scores
 from quizapp.study import bp
 from quizapp.study.forms import AnswerForm, RetryForm, StartForm
 from quizapp.study.timing import shown_note, time_taken_ms
@@ -215,6 +218,8 @@ def results(public_id: str):
         "study/results.html",
         attempt=attempt,
         summary=attempt_summary(attempt),
+        objectives=attempt_objectives(attempt),
+        objective_names=objective_names(current_language()),
         reviews=reviews,
         form=form,
     )
@@ -238,4 +243,9 @@ def retry(public_id: str):
 @bp.get("/progress")
 def progress():
     """The attempts made in this browser, newest first, unfinished ones resumable."""
-    return render_template("study/progress.html", attempts=learner_attempts(learner_key()))
+    return render_template(
+        "study/progress.html",
+        attempts=learner_attempts(learner_key()),
+        objectives=objective_scores(learner_key()),
+        objective_names=objective_names(current_language()),
+    )

@@ -58,7 +58,21 @@ def test_shortfalls_name_each_threshold_not_met(catalog):
     assert "source qingnianbao-2024: cited by 0 questions (< 20)" in shortfalls
     assert "1 distinct passages cited (< 60)" in shortfalls
     assert "true/false balance 3 true : 0 false is lopsided" in shortfalls
-    relaxed = Thresholds(questions=3, per_bank=3, per_source=0, passages=1, true_share_min=0)
+    assert "0 of 3 questions apply a skill (0% < 50%)" in shortfalls
+    assert "bank small: 0 of 3 questions apply a skill (0% < 50%)" in shortfalls
+    assert "bank small: 3 cited passages without a gloss" in shortfalls
+    assert "3 questions name no learning objective" in shortfalls
+    assert "parallel forms: none (need forms A and B)" in shortfalls
+    relaxed = Thresholds(
+        questions=3,
+        per_bank=3,
+        per_source=0,
+        passages=1,
+        true_share_min=0,
+        skill_share=0,
+        per_form=0,
+        objectives_and_glosses=False,
+    )
     assert measure([bank], catalog).shortfalls(relaxed) == []
 
 

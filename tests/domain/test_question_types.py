@@ -5,8 +5,8 @@ import pytest
 from quizapp.domain.question_types import REGISTRY, QuestionType, ResponseError, register
 
 
-def test_the_registry_has_the_five_bank_types():
-    assert set(REGISTRY) == {"single", "multiple", "true_false", "numeric", "short_text"}
+def test_the_registry_has_the_six_bank_types():
+    assert set(REGISTRY) == {"single", "multiple", "true_false", "claim", "numeric", "short_text"}
 
 
 def test_registering_a_class_adds_a_type():

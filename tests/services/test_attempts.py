@@ -245,5 +245,7 @@ def test_the_summary_of_a_finished_attempt(imported):
         assert summary.items == summary.answered == items > 0
         assert summary.score == 0 and summary.cbm_total == 0
         assert summary.calibration[0].answered == items and summary.calibration[0].right == 0
-        true_false = [i for i in attempt.items if i.question_version.type == "true_false"]
-        assert sum(j.judged for j in summary.judgements) == len(true_false) > 0
+        # True/false statements and claims are the judgements.
+        judged = [i for i in attempt.items if i.question_version.type in ("true_false", "claim")]
+        assert sum(j.judged for j in summary.judgements) == len(judged) > 0
+        assert any(i.question_version.type == "claim" for i in judged)

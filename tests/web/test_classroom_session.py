@@ -18,12 +18,12 @@ from quizapp.models.content import utcnow
 from quizapp.services import classroom as sessions
 from quizapp.services.banks import add_version
 from tests.answers import right_values, secrets_of, wrong_values
-from tests.conftest import QUESTIONS
+from tests.conftest import QUESTIONS, shipped_bank_size
 from tests.web.classroom_client import Student, Teacher
 from tests.web.study_client import EN, hidden
 
 ZH = {"Accept-Language": "zh"}
-STARTER_SIZE = 15
+STARTER_SIZE = shipped_bank_size("starter")
 
 
 @pytest.fixture
@@ -187,9 +187,9 @@ def test_next_moves_every_device_to_the_next_question(teacher):
     content = teacher.content(public_id, 1)
     for student in students:
         page = main_part(student.page())
-        assert hidden(page, "position") == "1" and "Question 2 of 15" in page
+        assert hidden(page, "position") == "1" and f"Question 2 of {STARTER_SIZE}" in page
         assert str(escape(content["prompt"]["en"])) in page
-    assert "Question 2 of 15" in teacher.host(public_id)
+    assert f"Question 2 of {STARTER_SIZE}" in teacher.host(public_id)
 
 
 def play_to_the_end(teacher: Teacher, public_id: str, students: list[Student], count: int):
@@ -441,7 +441,7 @@ def test_no_question_of_any_shipped_bank_leaks_in_either_language(imported, ship
     assert teacher.session(public_id).phase == "finished"
     assert count == sum(len(bank.questions) for bank in shipped.banks)
     assert len(teacher.answers(public_id)) == 2 * count
-    assert set(types) == {"single", "multiple", "true_false", "numeric", "short_text"}
+    assert set(types) == {"single", "multiple", "true_false", "claim", "numeric", "short_text"}
 
 
 def advance(app, public_id: str, action) -> None:

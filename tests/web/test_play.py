@@ -12,8 +12,11 @@ from markupsafe import escape
 from quizapp.classroom.live import utc_iso
 from quizapp.models.content import utcnow
 from tests.answers import right_values, wrong_values
+from tests.conftest import shipped_bank_size
 from tests.web.classroom_client import Student, Teacher
 from tests.web.study_client import EN, hidden
+
+STARTER_SIZE = shipped_bank_size("starter")
 
 ZH = {"Accept-Language": "zh"}
 
@@ -143,7 +146,7 @@ def test_a_late_joiner_starts_at_the_current_question(teacher):
     teacher.act(public_id, "next")
     late = make_student(teacher, code, "Late")
     page = late.page()
-    assert hidden(page, "position") == "1" and "Question 2 of 15" in page
+    assert hidden(page, "position") == "1" and f"Question 2 of {STARTER_SIZE}" in page
     assert late.answer(wrong_values(teacher.content(public_id, 1))).status_code == 302
     assert [(a.position, a.round) for a in teacher.answers(public_id)] == [(0, 1), (1, 1)]
     assert teacher.players(public_id)[1].first_position == 1
@@ -550,8 +553,8 @@ def test_the_same_page_is_in_each_students_own_language(teacher):
     teacher.act(public_id, "start")
     content = teacher.content(public_id, 0)
     en_page, zh_page = main_part(english.page()), main_part(chinese.page())
-    assert "Question 1 of 15" in en_page and "Submit answer" in en_page
-    assert "Question 1 of 15" not in zh_page and "Submit answer" not in zh_page
+    assert f"Question 1 of {STARTER_SIZE}" in en_page and "Submit answer" in en_page
+    assert f"Question 1 of {STARTER_SIZE}" not in zh_page and "Submit answer" not in zh_page
     assert str(escape(content["prompt"]["en"])) in en_page
     assert content["prompt"]["zh"] in zh_page and content["prompt"]["en"] not in zh_page
     for choice in content["choices"]:

@@ -1,0 +1,152 @@
+"""Question banks 2.0 on the web: English beside the evidence, claims answered,
+results by objective, and the editor keeping objectives, forms and glosses."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Passage, Source
+from tests.answers import right_values, wrong_values
+from tests.conftest import make_bank, make_question
+from tests.web.classroom_client import Teacher
+from tests.web.study_client import EN, Learner
+from tests.web.test_admin_editor import Desk, import_banks, question_id
+
+ZH = {"Accept-Language": "zh-CN"}
+
+
+def main_part(page: str) -> str:
+    return page[page.index("<main") :]
+
+
+def test_the_source_viewer_shows_the_projects_english_beside_each_paragraph(imported, client):
+    english = client.get("/sources/huanqiu-2024-02", headers=EN).get_data(as_text=True)
+    with imported.app_context():
+        source = db.session.get(Source, "huanqiu-2024-02")
+    pairs = english.count('<div class="paragraph-pair">')
+    assert pairs == 26 and english.count('<p class="english" lang="en">') == 26
+    assert "the project's English translation, not the outlet's" in english
+    assert "Sora as OpenAI previewed it in February 2024" in english
+    assert source.title["zh"] in english
+    chinese = client.get("/sources/huanqiu-2024-02", headers=ZH).get_data(as_text=True)
+    assert 'class="paragraph-pair"' not in chinese
+    assert 'href="/sources/huanqiu-2024-02?english=1"' in chinese
+    asked = client.get("/sources/huanqiu-2024-02?english=1", headers=ZH).get_data(as_text=True)
+    assert asked.count('<div class="paragraph-pair">') == 26
+    hidden = client.get("/sources/huanqiu-2024-02?english=0", headers=EN).get_data(as_text=True)
+    assert 'class="paragraph-pair"' not in hidden
+    # A highlighted passage keeps its highlight beside the English.
+    with imported.app_context():
+        passage = db.session.scalar(select(Passage).filter_by(source_id="huanqiu-2024-02"))
+    page = client.get(f"/sources/huanqiu-2024-02?passage={passage.id}", headers=EN)
+    assert f'id="passage-{passage.id}"' in page.get_data(as_text=True)
+
+
+def test_feedback_shows_the_english_gloss_under_the_chinese_quote(imported):
+    learner = Learner(imported)
+    public_id = learner.start(length="3")
+    for number in range(1, 4):
+        content = learner.content(public_id, number)
+        location = learner.answer(public_id, number, right_values(content)).headers["Location"]
+        feedback = main_part(learner.text(location))
+        for source in content["sources"]:
+            assert f'<blockquote lang="zh-Hans">{source["exact"]}</blockquote>' in feedback
+            assert str(escape(source["gloss"]["en"])) in feedback
+        assert "In English (the project's translation):" in feedback
+
+
+def test_a_claim_is_answered_judged_and_counted_as_a_judgement(imported):
+    learner = Learner(imported)
+    public_id = learner.start(banks=("check-form-a",), length="4")
+    for number in range(1, 5):
+        content = learner.content(public_id, number)
+        assert content["type"] == "claim"
+        page = learner.text(f"/study/{public_id}/{number}")
+        assert "Supported by the passage" in page and "Not supported by the passage" in page
+        values = right_values(content) if number <= 2 else wrong_values(content)
+        location = learner.answer(public_id, number, values).headers["Location"]
+        assert ("Right." if number <= 2 else "Not right.") in learner.text(location)
+    results = main_part(learner.text(f"/study/{public_id}/results"))
+    assert "Score: 2 of 4 (50 %)" in results
+    assert "True and false statements" in results
+
+
+def test_results_and_progress_are_broken_down_by_objective(imported):
+    learner = Learner(imported)
+    public_id = learner.start(length="6")
+    expected: dict[str, list[int]] = {}
+    for number in range(1, 7):
+        content = learner.content(public_id, number)
+        right = number % 2 == 1
+        learner.answer(public_id, number, right_values(content) if right else wrong_values(content))
+        expected.setdefault(content["objective"], []).append(1 if right else 0)
+    results = main_part(learner.text(f"/study/{public_id}/results"))
+    assert "By learning objective" in results
+    rows = dict(
+        (name, (int(answered), int(percent)))
+        for name, answered, percent in re.findall(
+            r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+) %</td></tr>', results
+        )
+    )
+    with imported.app_context():
+        from quizapp.services.catalog import objective_names
+
+        names = objective_names("en")
+    assert rows == {
+        names[objective]: (len(marks), round(100 * sum(marks) / len(marks)))
+        for objective, marks in expected.items()
+    }
+    progress = main_part(learner.text("/study/progress"))
+    assert "By learning objective" in progress
+    for name in rows:
+        assert str(escape(name)) in progress or name in progress
+
+
+def claim_bank() -> dict:
+    question = make_question(
+        id="c1",
+        type="claim",
+        difficulty=2,
+        objective="ai-video-failures",
+        answer="not_supported",
+        wrong_feedback={"zh": "原文说“可能”。", "en": "The passage says “may”."},
+        source={
+            "doc": "huanqiu-2024-02",
+            "exact": "例如,一个人咬了一口饼干,但之后饼干可能没有咬痕。",
+            "gloss": {"en": "For example, a bitten cookie may show no bite mark."},
+        },
+    )
+    del question["choices"]
+    return make_bank(questions=[question])
+
+
+def test_the_editor_keeps_objective_form_gloss_and_verdict(app, runner, write_bank):
+    import_banks(runner, write_bank, claim_bank())
+    desk = Desk(app, Teacher.quick(app, "ada", "admin"), question_id(app, "c1"))
+    fields = desk.fields()
+    assert (
+        fields["objective"] == "ai-video-failures" and fields["answer_verdict"] == "not_supported"
+    )
+    assert fields["sources-0-gloss_en"] == "For example, a bitten cookie may show no bite mark."
+    page = desk.admin.text(desk.edit_url)
+    assert "How AI video goes wrong" in page  # the objective by its name
+    desk.save(
+        objective="verify-the-claim",
+        form_name="B",
+        answer_verdict="supported",
+        **{"sources-0-gloss_en": "For example, a person bites a cookie."},
+    )
+    content = desk.versions()[-1][-1]
+    assert content["objective"] == "verify-the-claim" and content["form"] == "B"
+    assert content["answer"] == "supported"
+    assert content["sources"][0]["gloss"] == {"en": "For example, a person bites a cookie."}
+    refused = desk.post({**desk.fields(), "objective": "no-such-objective"})
+    assert refused.status_code == 422
+    assert "unknown objective &#39;no-such-objective&#39;" in refused.get_data(as_text=True)
+    preview = desk.post({**desk.fields(), "preview_language": "en"}, action="preview")
+    assert "For example, a person bites a cookie." in preview.get_data(as_text=True)
+    assert len(desk.versions()) == 2
