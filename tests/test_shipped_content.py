@@ -132,3 +132,26 @@ def test_the_example_in_the_format_documentation_is_a_valid_bank(catalog):
     bank, problems = read_bank(example.encode("utf-8"), "questions/README.md", catalog)
     assert problems == []
     assert bank.questions[0].content["choices"][1]["feedback"]["en"]
+
+
+def test_no_question_needs_chinese_typed_in_the_english_interface(shipped):
+    # A short written answer accepts a wording in Latin letters or digits,
+    # and one in Chinese: each language's learners can type it.
+    for name, content in questions(shipped):
+        if content["type"] != "short_text":
+            continue
+        answers = content["answer"]
+        assert any(re.fullmatch(r"[\x20-\x7e]+", a) for a in answers), f"{name}: no English answer"
+        assert any(re.search(r"[\u4e00-\u9fff]", a) for a in answers), f"{name}: no Chinese answer"
+
+
+def test_every_number_question_names_its_unit_in_both_languages_or_none(shipped):
+    for name, content in questions(shipped):
+        if content["type"] == "numeric" and "unit" in content["answer"]:
+            unit = content["answer"]["unit"]
+            assert unit["zh"] and unit["en"], name
+
+
+def test_every_bank_says_the_reports_describe_the_february_2024_preview(shipped):
+    for bank in shipped.banks:
+        assert "2024" in bank.description["zh"] and "2024" in bank.description["en"], bank.slug

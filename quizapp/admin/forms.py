@@ -98,7 +98,7 @@ class SourceForm(Form):
     doc = SelectField(_l("Article"))
     exact = TextAreaField(_l("Quote"), validators=[Length(max=LONG)])
     gloss_en = TextAreaField(
-        _l("English gloss (the project's translation of the quote)"),
+        _l("English gloss (the project's own translation)"),
         validators=[Length(max=LONG)],
     )
     prefix_text = StringField(

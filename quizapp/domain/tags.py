@@ -107,39 +107,46 @@ def _read_tag(reader: FieldReader, path, entry) -> Tag | None:
     return Tag(tag_id, kind, label, description)
 
 
-def read_vocabulary(
-    raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES
-) -> tuple[TagVocabulary, list[Problem]]:
-    """Parse and validate a vocabulary file's bytes.
+def _read_entries(raw: bytes, file: str, max_bytes: int, key: str, read_one, limit: int):
+    """The entries under ``key`` of a declarations file, by id, and the problems.
 
     The valid entries are kept even when others are wrong, so that one bad
-    line does not turn every tag of every bank into an error as well.
+    line does not turn every use of every entry into an error as well.
     """
     located, problems = load_yaml(raw, file, max_bytes)
     if located is None:
-        return TagVocabulary(), problems
+        return {}, problems
     reader = FieldReader(located, file)
-    top = reader.mapping((), located.data, ("tags",))
+    top = reader.mapping((), located.data, (key,))
     entries = (
-        reader.sequence(("tags",), top.get("tags"), min_items=1, max_items=MAX_TAGS)
-        if top and "tags" in top
+        reader.sequence((key,), top.get(key), min_items=1, max_items=limit)
+        if top and key in top
         else None
     )
-    vocabulary = TagVocabulary()
+    found: dict = {}
     first_line: dict[str, int] = {}
+    what = key[:-1]  # "tags" -> "tag"
     for index, entry in enumerate(entries or ()):
-        tag = _read_tag(reader, ("tags", index), entry)
-        if tag is None:
+        item = read_one(reader, (key, index), entry)
+        if item is None:
             continue
-        if tag.id in first_line:
+        if item.id in first_line:
             reader.fail(
-                ("tags", index, "id"),
-                f"duplicate tag '{tag.id}' (first at line {first_line[tag.id]})",
+                (key, index, "id"),
+                f"duplicate {what} '{item.id}' (first at line {first_line[item.id]})",
             )
             continue
-        first_line[tag.id] = located.where(("tags", index))[0]
-        vocabulary.tags[tag.id] = tag
-    return vocabulary, reader.problems
+        first_line[item.id] = located.where((key, index))[0]
+        found[item.id] = item
+    return found, reader.problems
+
+
+def read_vocabulary(
+    raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[TagVocabulary, list[Problem]]:
+    """Parse and validate a vocabulary file's bytes (the valid tags are kept)."""
+    tags, problems = _read_entries(raw, file, max_bytes, "tags", _read_tag, MAX_TAGS)
+    return TagVocabulary(tags), problems
 
 
 def _read_objective(reader: FieldReader, path, entry) -> Objective | None:
@@ -157,32 +164,8 @@ def _read_objective(reader: FieldReader, path, entry) -> Objective | None:
 def read_objectives(
     raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[dict[str, Objective], list[Problem]]:
-    """Parse and validate an objectives file's bytes; the valid entries are kept."""
-    located, problems = load_yaml(raw, file, max_bytes)
-    if located is None:
-        return {}, problems
-    reader = FieldReader(located, file)
-    top = reader.mapping((), located.data, ("objectives",))
-    entries = (
-        reader.sequence(("objectives",), top.get("objectives"), min_items=1, max_items=50)
-        if top and "objectives" in top
-        else None
-    )
-    objectives: dict[str, Objective] = {}
-    first_line: dict[str, int] = {}
-    for index, entry in enumerate(entries or ()):
-        objective = _read_objective(reader, ("objectives", index), entry)
-        if objective is None:
-            continue
-        if objective.id in first_line:
-            reader.fail(
-                ("objectives", index, "id"),
-                f"duplicate objective '{objective.id}' (first at line {first_line[objective.id]})",
-            )
-            continue
-        first_line[objective.id] = located.where(("objectives", index))[0]
-        objectives[objective.id] = objective
-    return objectives, reader.problems
+    """Parse and validate an objectives file's bytes (the valid objectives are kept)."""
+    return _read_entries(raw, file, max_bytes, "objectives", _read_objective, 50)
 
 
 def load_vocabulary(
