@@ -18,7 +18,15 @@ def response_messages() -> dict[str, str]:
     return {
         "missing": _("Choose or enter an answer first."),
         "unknown_choice": _("That answer is not one of the choices. Choose one of them."),
-        "not_a_number": _("Enter a number, such as 60."),
+        "not_a_number": _(
+            "Enter a number, such as 60: in digits or Chinese numerals, "
+            "a unit after it if you like."
+        ),
+        "just_the_number": _("Enter just the number the question asks for, such as 20."),
+        "other_month": _(
+            "That date is in another month than the one the question asks about. "
+            "Enter the day's number."
+        ),
         "too_long": _("That answer is too long."),
         "no_confidence": _("Say how sure you are."),
     }

@@ -73,6 +73,8 @@ class Config:
         self.QUIZ_DB_PING_AFTER_S = float(env.get("QUIZ_DB_PING_AFTER_S") or 1.0)
         self.QUIZ_SEEDS_DIR = Path(env.get("QUIZ_SEEDS_DIR") or PROJECT_ROOT / "seeds")
         self.QUIZ_QUESTIONS_DIR = Path(env.get("QUIZ_QUESTIONS_DIR") or PROJECT_ROOT / "questions")
+        # The bank a newcomer is offered first (study start, home page, classroom).
+        self.QUIZ_FIRST_BANK = env.get("QUIZ_FIRST_BANK") or "starter"
         self.QUIZ_MAX_BANK_BYTES = int(env.get("QUIZ_MAX_BANK_BYTES") or 1024 * 1024)
         # All the bank files of one upload together (unzipped): checking
         # costs about a second per megabyte of YAML.

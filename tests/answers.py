@@ -55,8 +55,9 @@ def secrets_of(content: dict) -> list[str]:
     texts += list(content.get("wrong_feedback", {}).values())
     for choice in content.get("choices", ()):
         texts += list(choice.get("feedback", {}).values())
-    texts += [source["exact"] for source in content["sources"]]
-    texts += [source["gloss"]["en"] for source in content["sources"] if source.get("gloss")]
+    if content["type"] != "claim":  # a claim is shown with the passage it is judged against
+        texts += [source["exact"] for source in content["sources"]]
+        texts += [source["gloss"]["en"] for source in content["sources"] if source.get("gloss")]
     if content["type"] == "short_text":
         texts += content["answer"]
     shown = [*content["prompt"].values()]

@@ -1,7 +1,10 @@
-"""The editor's warnings that a question may repeat another, as page notices.
+"""The editor's warnings, as page notices: a question may repeat another
+(:mod:`quizapp.services.duplicates`), or teaches less well than it could
+(``flask quiz lint``'s rules for one question: no objective, a passage
+without its English gloss, an absolute word in a wrong choice…).
 
-Warnings only: they are shown on Check and after a new question is saved,
-and never stop a save (see :mod:`quizapp.services.duplicates`).
+Warnings only: they are shown on Check and after a question is saved, and
+never stop a save.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from quizapp.domain.banks import QuestionSpec
+from quizapp.domain.lint import question_findings
+from quizapp.domain.sources import SourceCatalog
 from quizapp.models import Question
 from quizapp.services.duplicates import find_duplicates
 
@@ -38,3 +43,14 @@ def duplicate_notices(spec: QuestionSpec, exclude: int | None = None) -> list[tu
             message = Markup(_("The English prompt is nearly the same as that of %(question)s."))
         notices.append(("warning", message % {"question": _link(similar.question)}))
     return notices
+
+
+def lint_notices(spec: QuestionSpec, catalog: SourceCatalog) -> list[tuple[str, str]]:
+    """``("warning", message)`` for each of ``flask quiz lint``'s findings on ``spec``."""
+    return [
+        (
+            "warning",
+            _("Lint (%(rule)s): %(message)s. Fix: %(fix)s.", rule=rule, message=message, fix=fix),
+        )
+        for rule, message, fix in question_findings(spec, catalog)
+    ]

@@ -162,6 +162,14 @@ class QuestionForm(PageForm):
     )
     answer_value = StringField(_l("Right number"), validators=[Length(max=64)])
     answer_tolerance = StringField(_l("Accepted error (±)"), validators=[Length(max=64)])
+    answer_month = SelectField(
+        _l("Month, when the number is a day of it"),
+        choices=[
+            SelectChoice("", _l("none")),
+            *(SelectChoice(str(m), str(m)) for m in range(1, 13)),
+        ],
+        validate_choice=False,
+    )
     unit_zh = StringField(_l("Unit (Chinese)"), validators=[Length(max=64)])
     unit_en = StringField(_l("Unit (English)"), validators=[Length(max=64)])
     answer_texts = TextAreaField(_l("Accepted answers, one per line"), [Length(max=LONG)])

@@ -79,6 +79,8 @@ def raw_question(form: QuestionForm, key: str) -> dict:
         unit = _pair(form, "unit")
         if any(unit.values()):
             answer["unit"] = unit
+        if (form.answer_month.data or "").strip():
+            answer["month"] = _number(form.answer_month.data)
         raw["answer"] = answer
     elif qtype == "short_text":
         lines = [line.strip() for line in (form.answer_texts.data or "").splitlines()]
@@ -136,6 +138,7 @@ def form_data(key: str, content: dict) -> dict:
         answer = answer or {}
         data["answer_value"] = _shown(answer.get("value"))
         data["answer_tolerance"] = _shown(answer.get("tolerance", 0))
+        data["answer_month"] = str(answer.get("month") or "")
         data["unit_zh"] = (answer.get("unit") or {}).get("zh", "")
         data["unit_en"] = (answer.get("unit") or {}).get("en", "")
     elif content["type"] == "short_text":
@@ -248,6 +251,8 @@ def _field_name(path: tuple) -> str:
             return "answer_tolerance"
         if rest and rest[0] == "unit":
             return "unit_zh"
+        if rest and rest[0] == "month":
+            return "answer_month"
         return "answer"
     if head in ("sources", "source"):
         if not rest or not isinstance(rest[0], int):

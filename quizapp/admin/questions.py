@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from quizapp.admin import bp
 from quizapp.admin.conflicts import choose, conflict_rows, merge_notice
-from quizapp.admin.duplicate_notices import duplicate_notices
+from quizapp.admin.duplicate_notices import duplicate_notices, lint_notices
 from quizapp.admin.forms import QuestionForm, RestoreForm, over_limit, status_label, type_label
 from quizapp.admin.question_form import (
     edit_lists,
@@ -255,6 +255,7 @@ def _editor(bank: Bank, question: Question | None):
         return _render_editor(bank, question, form, catalog, preview=preview)
     if action == "check":
         notices = duplicate_notices(spec, question.id if question else None)
+        notices += lint_notices(spec, catalog)
         return _render_editor(bank, question, form, catalog, checked=True, notices=notices)
     return _save(bank, question, form, spec, catalog, vocabulary)
 
@@ -285,9 +286,10 @@ def _save(bank: Bank, question: Question | None, form: QuestionForm, spec, catal
         flash(_("Saved as version %(number)d.", number=saved.version.number), "success")
     else:
         flash(_("Nothing had changed, so no new version was made."), "info")
-    if question is None:  # warnings only: the new question is saved either way
-        for category, notice in duplicate_notices(spec, saved.version.question_id):
-            flash(notice, category)
+    # Warnings only: the question is saved either way.
+    notices = duplicate_notices(spec, saved.version.question_id) if question is None else []
+    for category, notice in notices + lint_notices(spec, catalog):
+        flash(notice, category)
     return redirect(url_for(".question", question_id=saved.version.question_id))
 
 

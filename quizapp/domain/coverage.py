@@ -312,7 +312,7 @@ def report(coverage: Coverage, bar: Thresholds) -> list[str]:
         lines.append(
             f"  form {form.name}: {form.items} items, {form.supported} supported; "
             f"difficulty {levels}; "
-            + ", ".join(f"{o} {n}" for o, n in sorted(form.objectives.items()))
+            + ", ".join(f"{o or '(none)'} {n}" for o, n in sorted(form.objectives.items()))
         )
     share = coverage.skill / coverage.questions if coverage.questions else 0.0
     lines.append(

@@ -45,6 +45,10 @@ def _is_edge(ch: str) -> bool:
 INNER_JOINERS = re.compile(r"[\s\-‐‑‒–—―_·・•]")
 
 
+#: An English article before an answer ("a red team", "the FTC").
+ARTICLE = re.compile(r"^(?:a|an|the)\s+")
+
+
 def fold_answer(text: str) -> str:
     """The form in which two written answers are the same answer."""
     text = unicodedata.normalize("NFKC", text)
@@ -54,13 +58,23 @@ def fold_answer(text: str) -> str:
         start += 1
     while end > start and _is_edge(text[end - 1]):
         end -= 1
-    return INNER_JOINERS.sub("", text[start:end])
+    text = ARTICLE.sub("", text[start:end]).replace("&", "and")
+    return INNER_JOINERS.sub("", text)
+
+
+def plurals(folded: str) -> set[str]:
+    """An accepted answer and its plural: English -s/-es, Chinese 们."""
+    if not folded:
+        return set()
+    if folded[-1].isascii() and folded[-1].isalpha():
+        return {folded, folded + "s", folded + "es"}
+    return {folded, folded + "们"}
 
 
 def same_answer(response: str, accepted: list[str]) -> bool:
-    """Whether ``response`` says one of the ``accepted`` answers."""
+    """Whether ``response`` says one of the ``accepted`` answers (or its plural)."""
     given = fold_answer(response)
-    return bool(given) and any(given == fold_answer(item) for item in accepted)
+    return bool(given) and any(given in plurals(fold_answer(item)) for item in accepted)
 
 
 # --- Numbers -----------------------------------------------------------------
@@ -82,8 +96,20 @@ SCALES = {
     "b": 10**9,
     "trillion": 10**12,
 }
-#: Scales a unit may start with: an answer "in 万" or "in 亿美元".
-UNIT_SCALES = {"万": 10**4, "亿": 10**8, "千": 10**3, "百": 100}
+#: Scales a unit may start with: an answer "in 万", "in 亿美元", "in billion US dollars".
+UNIT_SCALES = {
+    "十亿": 10**9,
+    "千万": 10**7,
+    "百万": 10**6,
+    "万": 10**4,
+    "亿": 10**8,
+    "千": 10**3,
+    "百": 100,
+    "trillion": 10**12,
+    "billion": 10**9,
+    "million": 10**6,
+    "thousand": 10**3,
+}
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -106,12 +132,19 @@ MONTHS = {
     for name in names
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-#: A date whose day is the number: "3月1日", "March 1", "1 March", "March 1st".
+#: A date whose day is the number: "3月1日", "March 1", "1 March", "2024-03-01".
 DATES = (
-    re.compile(r"(?:\d{4}年)?\d{1,2}月(?P<day>\d{1,2})[日号]"),
-    re.compile(rf"(?:{_MONTH})\.?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\d{{4}})?"),
-    re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:of)?(?:{_MONTH})\.?(?:,?\d{{4}})?"),
+    re.compile(r"(?:\d{4}年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})[日号]"),
+    re.compile(rf"(?P<name>{_MONTH})\.?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\d{{4}})?"),
+    re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:of)?(?P<name>{_MONTH})\.?(?:,?\d{{4}})?"),
+    re.compile(r"\d{4}[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})"),
 )
+#: A month of a year, whose month is the number: "2024年5月", "2024年5月份".
+YEAR_MONTH = re.compile(r"\d{4}年(?P<month>\d{1,2})月份?")
+#: Words before a number that say which one: "section 2", "no. 2", "第2".
+WHICH = re.compile(r"^(?:第|section|no\.?|number|#)")
+#: Currency signs before a number: "$200", "US$200", "￥10".
+CURRENCY = re.compile(r"^(?:us\$|\$|¥|￥|rmb)")
 ORDINAL = re.compile(r"(?:st|nd|rd|th)")
 #: Words of approximation before a number: "约10万", "about 60".
 APPROXIMATELY = re.compile(r"(?:大约|大概|约|近|超过|about|around|approximately|approx\.?|~|≈)")
@@ -119,7 +152,10 @@ APPROXIMATELY = re.compile(r"(?:大约|大概|约|近|超过|about|around|approx
 UNIT_SYNONYMS = {
     "%": ("%", "percent", "percentage", "per cent", "个百分点"),
     "年": ("年", "year", "years", "yr", "yrs"),
-    "月": ("月", "month", "months"),
+    "月": ("月", "月份", "month", "months"),
+    "位": ("位", "人", "名", "个"),
+    "帧": ("帧", "frame", "frames"),
+    "节": ("节", "section"),
     "日": ("日", "号", "天", "day", "days", "th", "st", "nd", "rd"),
     "秒": ("秒", "秒钟", "second", "seconds", "sec", "secs", "s"),
     "分钟": ("分钟", "分", "minute", "minutes", "min", "mins"),
@@ -132,11 +168,13 @@ UNIT_SYNONYMS = {
 @dataclass(frozen=True)
 class Quantity:
     """A number a learner wrote: its value, whether a scale was written with it
-    (so the value is absolute, not in the question's unit), and the rest."""
+    (so the value is absolute, not in the question's unit), and the rest;
+    for a date, ``month`` is the month written with the day."""
 
     value: float
     scaled: bool
     rest: str
+    month: int | None = None
 
 
 def _normalise(text: str) -> str:
@@ -152,8 +190,16 @@ def read_quantity(text: str) -> Quantity | None:
     for date in DATES:
         match = date.fullmatch(text)
         if match:
-            return Quantity(float(match.group("day")), False, "日")
-    text = re.sub(r"^第", "", text)
+            named = match.groupdict().get("name")
+            month = MONTHS[named] if named else int(match.group("month"))
+            return Quantity(float(match.group("day")), False, "日", month)
+    match = YEAR_MONTH.fullmatch(text)
+    if match:
+        return Quantity(float(match.group("month")), False, "月")
+    text = CURRENCY.sub("", WHICH.sub("", text))
+    if text.startswith("百分之"):
+        quantity = read_quantity(text[3:])
+        return Quantity(quantity.value, False, "%") if quantity and not quantity.rest else None
     match = NUMBER.match(text)
     if match is None:
         return None
@@ -190,6 +236,7 @@ def unit_scale(unit: dict | None) -> tuple[int, list[str]]:
         for start, factor in UNIT_SCALES.items():
             if folded.startswith(start):
                 scale, folded = factor, folded[len(start) :]
+                break
         names.append(folded)
     for name in list(names):
         for canonical, synonyms in UNIT_SYNONYMS.items():
@@ -199,7 +246,10 @@ def unit_scale(unit: dict | None) -> tuple[int, list[str]]:
 
 
 #: Units a number may carry when its question names none: dates and counters.
-FREE_UNITS = ("年", "月", "日", "号", "天", "个", "位", "名", "次", "岁", "人", "家", "条", "种")
+FREE_UNITS = (
+    *("年", "月", "月份", "日", "号", "天", "个", "位", "名", "次", "岁", "人", "家", "条", "种"),
+    *("节", "章", "section"),
+)
 
 
 def unit_fits(rest: str, names: list[str]) -> bool:

@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from quizapp.domain.banks import BankSpec
-from quizapp.domain.grading import fold_answer
+from quizapp.domain.banks import BankSpec, QuestionSpec
+from quizapp.domain.grading import fold_answer, plurals
 from quizapp.domain.sources import SourceCatalog
 from quizapp.domain.text import fold_text
 from quizapp.domain.yamlfile import Located
@@ -178,8 +178,14 @@ def _question_findings(content: dict, whole_lines: list[bool]) -> list[tuple]:
                     "remove it, or write the words it stands for",
                 )
             )
-        folded = [item for item in folded if item]
-        repeated = [item for item, n in Counter(folded).items() if n > 1]
+        # An answer the grader already accepts through another: the same when
+        # folded, or its plural (same_answer accepts "predictions" for "prediction").
+        covered: set[str] = set()
+        repeated = []
+        for item in sorted((item for item in folded if item), key=len):
+            if item in covered:
+                repeated.append(item)
+            covered |= plurals(item)
         if repeated:
             found.append(
                 (
@@ -258,6 +264,15 @@ def _whole_line(catalog: SourceCatalog, citation) -> bool:
     before = text[: citation.anchor.start].rstrip(" \t\u00a0\u3000")
     after = text[citation.anchor.end :].lstrip(" \t\u00a0\u3000\r")
     return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
+def question_findings(spec: QuestionSpec, catalog: SourceCatalog) -> list[tuple[str, str, str]]:
+    """(rule, message, fix) for one checked question, as the editor shows them."""
+    whole_lines = [_whole_line(catalog, citation) for citation in spec.citations]
+    return [
+        (rule, message, fix)
+        for _path, rule, message, fix in _question_findings(spec.content, whole_lines)
+    ]
 
 
 def lint_bank(bank: BankSpec, located: Located, catalog: SourceCatalog) -> list[Finding]:

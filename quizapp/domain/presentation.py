@@ -34,6 +34,10 @@ class QuestionView:
     prompt: dict
     choices: tuple[ShownChoice, ...] = ()
     unit: dict | None = None
+    #: For a claim, the passages it is judged against (``exact`` and, if
+    #: written, ``gloss``): judging a statement against its evidence is the
+    #: skill, so the evidence is shown with it. None other shows a passage first.
+    evidence: tuple[dict, ...] = ()
 
 
 def choice_order(content: dict, rng: random.Random) -> list[str] | None:
@@ -57,7 +61,13 @@ def question_view(content: dict, order: list[str] | None) -> QuestionView:
         ShownChoice(choice["id"], choice["text"]) for choice in _ordered_choices(content, order)
     )
     unit = content["answer"].get("unit") if content["type"] == "numeric" else None
-    return QuestionView(content["type"], content["prompt"], choices, unit)
+    evidence = ()
+    if content["type"] == "claim":
+        evidence = tuple(
+            {"exact": source["exact"], "gloss": source.get("gloss")}
+            for source in content["sources"]
+        )
+    return QuestionView(content["type"], content["prompt"], choices, unit, evidence)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ class ResponseError(ValueError):
 
     The interface turns the code into a message in the learner's language:
     ``missing`` (nothing given), ``unknown_choice`` (not one of the choices
-    shown), ``not_a_number`` and ``too_long``.
+    shown), ``not_a_number``, ``just_the_number`` (a date where a number is
+    asked), ``other_month`` (a day of another month than the question's) and
+    ``too_long``.
     """
 
     def __init__(self, code: str):
@@ -211,7 +213,7 @@ class Numeric(QuestionType):
     name = "numeric"
 
     def clean_answer(self, reader, path, answer, choice_ids):
-        if reader.mapping(path, answer, ("value",), ("tolerance", "unit")) is None:
+        if reader.mapping(path, answer, ("value",), ("tolerance", "unit", "month")) is None:
             return None
         value = answer.get("value")
         tolerance = answer.get("tolerance", 0)
@@ -230,6 +232,10 @@ class Numeric(QuestionType):
         if "unit" in answer:
             cleaned["unit"] = reader.bilingual((*path, "unit"), answer["unit"], max_length=40)
             ok = ok and cleaned["unit"] is not None
+        if "month" in answer:
+            # A day of a month: "March 1" is right, "February 1" is not.
+            cleaned["month"] = reader.integer((*path, "month"), answer["month"], 1, 12)
+            ok = ok and cleaned["month"] is not None
         return cleaned if ok else None
 
     def grade(self, answer, response):
@@ -242,6 +248,13 @@ class Numeric(QuestionType):
         quantity = read_quantity(_one_value(values))
         if quantity is None:
             raise ResponseError("not_a_number")
+        if quantity.month is not None:
+            # A date answers a day-of-month question only in its month.
+            month = content["answer"].get("month")
+            if month is None:
+                raise ResponseError("just_the_number")
+            if quantity.month != month:
+                raise ResponseError("other_month")
         _scale, names = unit_scale(content["answer"].get("unit"))
         if not unit_fits(quantity.rest, names):
             raise ResponseError("not_a_number")

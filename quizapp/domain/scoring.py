@@ -60,6 +60,9 @@ class Outcome:
     confidence: int | None = None
     statement: bool | None = None
     response: object = None
+    #: "true_false" for a statement judged true or false, "claim" for one
+    #: judged supported by its passage or not.
+    kind: str = "true_false"
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,19 @@ class Calibration:
 
 @dataclass(frozen=True)
 class Judgement:
-    """How a learner judged statements whose truth is ``truth``."""
+    """How a learner judged statements whose truth is ``truth``: true/false
+    statements (``kind`` "true_false") or claims ("claim", truth meaning
+    supported by the passage)."""
 
     truth: bool
     judged: int
     judged_correctly: int
+    kind: str = "true_false"
+
+    @property
+    def perfect(self) -> bool:
+        """Every one of these statements judged right."""
+        return self.judged_correctly == self.judged
 
 
 @dataclass
@@ -146,11 +157,12 @@ def summarise(outcomes: Iterable[Outcome], confidence_enabled: bool) -> Summary:
                 right = sum(is_right(o.fraction) for o in at_level)
                 calibration.append(Calibration(level, len(at_level), right))
     judgements = []
-    for truth in (True, False):
-        statements = [o for o in answered if o.statement is truth]
-        if statements:
-            correct = sum(o.response is truth for o in statements)
-            judgements.append(Judgement(truth, len(statements), correct))
+    for kind in ("true_false", "claim"):
+        for truth in (True, False):
+            statements = [o for o in answered if o.statement is truth and o.kind == kind]
+            if statements:
+                correct = sum(o.response is truth for o in statements)
+                judgements.append(Judgement(truth, len(statements), correct, kind))
     return Summary(
         items=len(outcomes),
         answered=len(answered),
@@ -176,11 +188,14 @@ class ObjectiveScore:
         return round(100 * self.score / self.answered) if self.answered else 0
 
 
-def by_objective(answered: list[tuple[str | None, float]]) -> list[ObjectiveScore]:
-    """Scores per objective of (objective, fraction) pairs of answered items, in the
-    order objectives first appear; items naming no objective are left out."""
-    totals: dict[str, list[float]] = {}
+def by_objective(
+    answered: list[tuple[str | None, float]], order: list[str] | None = None
+) -> list[ObjectiveScore]:
+    """Scores per objective of (objective, fraction) pairs of answered items, in
+    ``order`` (the declared objectives'), then any other in the order it first
+    appears; items naming no objective are left out."""
+    totals: dict[str, list[float]] = {name: [] for name in order or ()}
     for objective, fraction in answered:
         if objective:
             totals.setdefault(objective, []).append(fraction)
-    return [ObjectiveScore(name, len(marks), sum(marks)) for name, marks in totals.items()]
+    return [ObjectiveScore(name, len(marks), sum(marks)) for name, marks in totals.items() if marks]

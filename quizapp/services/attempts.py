@@ -352,17 +352,19 @@ def attempt_summary(attempt: Attempt) -> Summary:
                 confidence=answer.confidence if answer else None,
                 statement=statement,
                 response=response,
+                kind=item.question_version.content["type"],
             )
         )
     return summarise(outcomes, attempt.confidence_enabled)
 
 
-def attempt_objectives(attempt: Attempt) -> list[ObjectiveScore]:
-    """``attempt``'s answered items scored per learning objective."""
+def attempt_objectives(attempt: Attempt, order: list[str] | None = None) -> list[ObjectiveScore]:
+    """``attempt``'s answered items scored per learning objective, in ``order``."""
     return by_objective(
         [
             (item.question_version.content.get("objective"), item.answer.fraction)
             for item in attempt.items
             if item.answer is not None
-        ]
+        ],
+        order,
     )

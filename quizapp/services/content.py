@@ -29,23 +29,36 @@ class BankSummary:
 
     bank: Bank
     published: int
+    #: Every question offered is an item of a form of the before/after check.
+    check_form: bool = False
 
 
 def bank_overview() -> list[BankSummary]:
-    """Every active bank with its count of questions learners are offered, in one query."""
+    """Every active bank with its count of questions learners are offered, in one query.
+
+    The first bank for newcomers (``QUIZ_FIRST_BANK``) comes first, the forms of
+    the before/after check last (a learner who just presses Start should not
+    use up the check), the others by id.
+    """
     published = (
-        select(Question.bank_id, func.count().label("n"))
-        .where(Question.live_version_id.is_not(None))
+        select(
+            Question.bank_id,
+            func.count().label("n"),
+            func.count(QuestionVersion.content["form"].as_string()).label("forms"),
+        )
+        .join(QuestionVersion, QuestionVersion.id == Question.live_version_id)
         .group_by(Question.bank_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(Bank, func.coalesce(published.c.n, 0))
+        select(Bank, func.coalesce(published.c.n, 0), func.coalesce(published.c.forms, 0))
         .outerjoin(published, published.c.bank_id == Bank.id)
         .where(Bank.status == "active")
         .order_by(Bank.slug)
     )
-    return [BankSummary(bank, count) for bank, count in rows]
+    first = current_app.config.get("QUIZ_FIRST_BANK")
+    summaries = [BankSummary(bank, count, 0 < forms == count) for bank, count, forms in rows]
+    return sorted(summaries, key=lambda s: (s.check_form, s.bank.slug != first))
 
 
 def offered_banks() -> list[BankSummary]:

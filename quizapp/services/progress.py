@@ -124,7 +124,9 @@ def last_scores(learner_key: str | None) -> dict[int, BankScore]:
     return scores
 
 
-def objective_scores(learner_key: str | None) -> list[ObjectiveScore]:
+def objective_scores(
+    learner_key: str | None, order: list[str] | None = None
+) -> list[ObjectiveScore]:
     """The learner's answers in all their attempts, scored per learning objective.
 
     Each question counts with the version the learner was given: an
@@ -141,4 +143,4 @@ def objective_scores(learner_key: str | None) -> list[ObjectiveScore]:
         .where(Attempt.learner_key == learner_key)
         .order_by(Attempt.id, AttemptItem.position)
     )
-    return by_objective([(objective, float(fraction)) for objective, fraction in rows])
+    return by_objective([(objective, float(fraction)) for objective, fraction in rows], order)

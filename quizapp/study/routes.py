@@ -67,14 +67,19 @@ def start():
     # shown gets our own message (NothingToDraw), not "not a valid choice".
     form.banks.choices = [SelectChoice(summary.bank.slug) for summary in banks]
     if request.method == "GET":
-        form.banks.data = request.args.getlist("bank") or [s.bank.slug for s in offered][:1]
+        first = [s.bank.slug for s in offered if not s.check_form][:1]
+        form.banks.data = request.args.getlist("bank") or first
         form.token.data = secrets.token_urlsafe(16)
     elif form.validate_on_submit():
+        # A form of the before/after check is taken whole: a random part of
+        # it would no longer match the other form item by item.
+        forms = {s.bank.slug for s in banks if s.check_form}
+        length = None if forms & set(form.banks.data) else form.length.data
         try:
             attempt = start_attempt(
                 ensure_learner_key(),
                 form.banks.data,
-                length=form.length.data,
+                length=length,
                 mode=form.mode.data,
                 confidence_enabled=form.confidence.data,
                 request_token=form.token.data or None,
@@ -214,12 +219,13 @@ def results(public_id: str):
         (item, item_review(item), quotes_of(item.question_version)) for item in attempt.items
     ]
     form = RetryForm(token=secrets.token_urlsafe(16))
+    names = objective_names(current_language())
     return render_template(
         "study/results.html",
         attempt=attempt,
         summary=attempt_summary(attempt),
-        objectives=attempt_objectives(attempt),
-        objective_names=objective_names(current_language()),
+        objectives=attempt_objectives(attempt, list(names)),
+        objective_names=names,
         reviews=reviews,
         form=form,
     )
@@ -243,9 +249,10 @@ def retry(public_id: str):
 @bp.get("/progress")
 def progress():
     """The attempts made in this browser, newest first, unfinished ones resumable."""
+    names = objective_names(current_language())
     return render_template(
         "study/progress.html",
         attempts=learner_attempts(learner_key()),
-        objectives=objective_scores(learner_key()),
-        objective_names=objective_names(current_language()),
+        objectives=objective_scores(learner_key(), list(names)),
+        objective_names=names,
     )

@@ -39,6 +39,11 @@ TEXT_TABLE = [
     (["深度伪造"], "深度伪造技术", 0.0),
     (["Sora"], "Sora?", 1.0),
     (["Sora"], "Sorah", 0.0),
+    (["red team"], "a red team", 1.0),  # an English article
+    (["prediction"], "predictions", 1.0),  # a plural
+    (["专家"], "专家们", 1.0),
+    (["cause and effect"], "cause & effect", 1.0),
+    (["prediction"], "predict", 0.0),
 ]
 
 
@@ -53,10 +58,12 @@ NUMBER_TABLE = [
     ({"value": 2023, "tolerance": 0}, "二〇二三年", 1.0),
     ({"value": 24, "tolerance": 0}, "24th", 1.0),
     ({"value": 24, "tolerance": 0}, "第24", 1.0),
-    ({"value": 1, "tolerance": 0}, "March 1", 1.0),
-    ({"value": 1, "tolerance": 0}, "March 1st", 1.0),
-    ({"value": 1, "tolerance": 0}, "1 March 2024", 1.0),
-    ({"value": 1, "tolerance": 0}, "3月1日", 1.0),
+    ({"value": 1, "tolerance": 0, "month": 3}, "March 1", 1.0),
+    ({"value": 1, "tolerance": 0, "month": 3}, "March 1st", 1.0),
+    ({"value": 1, "tolerance": 0, "month": 3}, "1 March 2024", 1.0),
+    ({"value": 1, "tolerance": 0, "month": 3}, "3月1日", 1.0),
+    ({"value": 1, "tolerance": 0, "month": 3}, "2024-03-01", 1.0),
+    ({"value": 1, "tolerance": 0, "month": 3}, "1", 1.0),
     ({"value": 20, "tolerance": 0}, "20日", 1.0),
     ({"value": 20, "tolerance": 0}, "20号", 1.0),
     ({"value": 3, "tolerance": 0}, "三", 1.0),
@@ -98,6 +105,38 @@ NUMBER_TABLE = [
     ({"value": 50, "tolerance": 0, "unit": {"zh": "%", "en": "%"}}, "50 percent", 1.0),
     ({"value": 50, "tolerance": 0, "unit": {"zh": "%", "en": "%"}}, "５０％", 1.0),
     ({"value": 1000, "tolerance": 0}, "1,000", 1.0),
+    (
+        {"value": 200, "tolerance": 0, "unit": {"zh": "十亿美元", "en": "billion US dollars"}},
+        "200 billion",
+        1.0,
+    ),
+    (
+        {"value": 200, "tolerance": 0, "unit": {"zh": "十亿美元", "en": "billion US dollars"}},
+        "2000亿",
+        1.0,
+    ),
+    (
+        {"value": 200, "tolerance": 0, "unit": {"zh": "十亿美元", "en": "billion US dollars"}},
+        "$200 billion",
+        1.0,
+    ),
+    (
+        {"value": 200, "tolerance": 0, "unit": {"zh": "十亿美元", "en": "billion US dollars"}},
+        "200 billion US dollars",
+        1.0,
+    ),
+    (
+        {"value": 200, "tolerance": 0, "unit": {"zh": "十亿美元", "en": "billion US dollars"}},
+        "200",
+        1.0,
+    ),
+    ({"value": 3, "tolerance": 0, "unit": {"zh": "位", "en": "experts"}}, "3人", 1.0),
+    ({"value": 3, "tolerance": 0, "unit": {"zh": "位", "en": "experts"}}, "3名", 1.0),
+    ({"value": 5, "tolerance": 0, "unit": {"zh": "月", "en": "month"}}, "2024年5月", 1.0),
+    ({"value": 5, "tolerance": 0, "unit": {"zh": "月", "en": "month"}}, "五月份", 1.0),
+    ({"value": 1, "tolerance": 0, "unit": {"zh": "%", "en": "%"}}, "百分之一", 1.0),
+    ({"value": 2, "tolerance": 0}, "第二节", 1.0),
+    ({"value": 2, "tolerance": 0}, "section 2", 1.0),
     ({"value": 18, "tolerance": 0}, "19", 0.0),
 ]
 
@@ -121,6 +160,23 @@ def test_an_answer_that_cannot_be_read_as_a_number_gets_a_message_not_a_mark(ans
     with pytest.raises(ResponseError) as refused:
         NUMERIC.read_response([typed], {"answer": answer})
     assert refused.value.code == "not_a_number"
+
+
+@pytest.mark.parametrize(
+    ("answer", "typed", "code"),
+    [
+        # The day of another month is not the day asked for.
+        ({"value": 1, "tolerance": 0, "month": 3}, "February 1", "other_month"),
+        ({"value": 1, "tolerance": 0, "month": 3}, "4月1日", "other_month"),
+        ({"value": 20, "tolerance": 0, "month": 2}, "March 20", "other_month"),
+        # A date where the question asks for a plain number.
+        ({"value": 20, "tolerance": 0}, "20 January", "just_the_number"),
+    ],
+)
+def test_a_date_is_read_with_its_month(answer, typed, code):
+    with pytest.raises(ResponseError) as refused:
+        NUMERIC.read_response([typed], {"answer": answer})
+    assert refused.value.code == code
 
 
 words = st.text(

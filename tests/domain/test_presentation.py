@@ -101,3 +101,22 @@ def test_a_wrong_written_answer_gets_the_wrong_feedback_and_the_answer():
     assert wrong.feedback == [{"en": "Look at the title."}]
     assert wrong.correct_answer == ["深度伪造"]
     assert review(content, None, "深度伪造", 1.0).feedback == []
+
+
+def test_a_claim_is_shown_with_the_passages_it_is_judged_against_and_nothing_else(shipped):
+    claims = [c for c in shipped if c["type"] == "claim"]
+    assert claims
+    for content in claims:
+        view = question_view(content, None)
+        assert [p["exact"] for p in view.evidence] == [s["exact"] for s in content["sources"]]
+        assert [p["gloss"] for p in view.evidence] == [s.get("gloss") for s in content["sources"]]
+        shown = repr(asdict(view))
+        assert content["answer"] not in shown.replace("'type': 'claim'", "")
+        for secret in secrets_of(content):
+            assert secret not in shown, content["prompt"]["en"]
+
+
+def test_no_other_type_shows_a_passage_before_it_is_answered(shipped):
+    for content in shipped:
+        if content["type"] != "claim":
+            assert question_view(content, choice_order(content, random.Random(1))).evidence == ()

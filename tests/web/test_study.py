@@ -118,7 +118,7 @@ def test_feedback_is_in_chinese_with_the_quote_in_its_original(imported):
     feedback = learner.text(location)
     assert content["explanation"]["zh"] in feedback and content["explanation"]["en"] not in feedback
     assert f'<blockquote lang="zh-Hans">{content["sources"][0]["exact"]}</blockquote>' in feedback
-    assert "报道，" in feedback and "在原文中阅读" in feedback
+    assert "来源：" in feedback and "在原文中阅读" in feedback
 
 
 @pytest.fixture

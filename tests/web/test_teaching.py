@@ -11,7 +11,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Passage, Source
 from tests.answers import right_values, wrong_values
-from tests.conftest import make_bank, make_question
+from tests.conftest import make_bank, make_question, shipped_bank_size
 from tests.web.classroom_client import Teacher
 from tests.web.study_client import EN, Learner
 from tests.web.test_admin_editor import Desk, import_banks, question_id
@@ -59,20 +59,44 @@ def test_feedback_shows_the_english_gloss_under_the_chinese_quote(imported):
         assert "In English (the project's translation):" in feedback
 
 
-def test_a_claim_is_answered_judged_and_counted_as_a_judgement(imported):
+def test_a_claim_is_shown_with_its_passage_judged_and_counted_as_a_judgement(imported):
     learner = Learner(imported)
+    # A form of the before/after check is taken whole, whatever length is asked.
     public_id = learner.start(banks=("check-form-a",), length="4")
-    for number in range(1, 5):
+    size = shipped_bank_size("check-form-a")
+    expected = {True: [0, 0], False: [0, 0]}  # supported? -> [statements, judged right]
+    for number in range(1, size + 1):
         content = learner.content(public_id, number)
         assert content["type"] == "claim"
-        page = learner.text(f"/study/{public_id}/{number}")
+        page = main_part(learner.text(f"/study/{public_id}/{number}"))
         assert "Supported by the passage" in page and "Not supported by the passage" in page
-        values = right_values(content) if number <= 2 else wrong_values(content)
+        for source in content["sources"]:  # the evidence, before answering
+            assert f'<blockquote lang="zh-Hans">{source["exact"]}</blockquote>' in page
+            assert str(escape(source["gloss"]["en"])) in page
+        right = number % 3 != 0
+        values = right_values(content) if right else wrong_values(content)
         location = learner.answer(public_id, number, values).headers["Location"]
-        assert ("Right." if number <= 2 else "Not right.") in learner.text(location)
+        assert ("Right." if right else "Not right.") in learner.text(location)
+        tally = expected[content["answer"] == "supported"]
+        tally[0] += 1
+        tally[1] += right
     results = main_part(learner.text(f"/study/{public_id}/results"))
-    assert "Score: 2 of 4 (50 %)" in results
-    assert "True and false statements" in results
+    score = sum(judged for _statements, judged in expected.values())
+    assert f"Score: {score} of {size} ({round(100 * score / size)} %)" in results
+    assert "Judging statements" in results
+    supported, unsupported = expected[True], expected[False]
+    if supported[0]:
+        statements = "statement" if supported[0] == 1 else "statements"
+        assert (
+            f"Of {supported[0]} {statements} the passage supports you accepted {supported[1]}."
+            in results
+        )
+    if unsupported[0]:
+        statements = "statement" if unsupported[0] == 1 else "statements"
+        assert (
+            f"Of {unsupported[0]} {statements} the passage does not support "
+            f"you caught {unsupported[1]}." in results
+        )
 
 
 def test_results_and_progress_are_broken_down_by_objective(imported):
@@ -113,6 +137,10 @@ def claim_bank() -> dict:
         difficulty=2,
         objective="ai-video-failures",
         answer="not_supported",
+        prompt={
+            "zh": "据环球时报（2024年2月）报道，被咬过的饼干上一定没有咬痕。",
+            "en": "Global Times (February 2024): a bitten cookie surely shows no bite mark.",
+        },
         wrong_feedback={"zh": "原文说“可能”。", "en": "The passage says “may”."},
         source={
             "doc": "huanqiu-2024-02",
@@ -150,3 +178,32 @@ def test_the_editor_keeps_objective_form_gloss_and_verdict(app, runner, write_ba
     preview = desk.post({**desk.fields(), "preview_language": "en"}, action="preview")
     assert "For example, a person bites a cookie." in preview.get_data(as_text=True)
     assert len(desk.versions()) == 2
+
+
+def test_the_start_page_offers_the_first_bank_and_lists_the_check_forms_last(imported):
+    learner = Learner(imported)
+    page = main_part(learner.text("/study/start"))
+    boxes = re.findall(
+        r'<input type="checkbox" name="banks"[^>]*value="([a-z0-9-]+)"\s*([a-z]*)', page
+    )
+    assert [slug for slug, checked in boxes if checked == "checked"] == ["starter"]
+    order = [slug for slug, _checked in boxes]
+    assert order[0] == "starter" and order[-2:] == ["check-form-a", "check-form-b"]
+    assert "always taken whole" in page
+
+
+def test_the_editor_warns_of_what_lint_finds_and_saves_anyway(app, runner, write_bank):
+    import_banks(runner, write_bank, claim_bank())
+    desk = Desk(app, Teacher.quick(app, "ada", "admin"), question_id(app, "c1"))
+    clean = desk.post(desk.fields(), action="check").get_data(as_text=True)
+    assert "Lint (" not in clean and "No problems found: the question can be saved." in clean
+    fields = {**desk.fields(), "objective": "", "sources-0-gloss_en": ""}
+    checked = desk.post(fields, action="check").get_data(as_text=True)
+    assert "Lint (objective): names no learning objective." in checked
+    assert "Lint (gloss): passage 1 has no English gloss." in checked
+    assert "Nothing stops a save; the warnings above say what could be better." in checked
+    saved = desk.post(fields)
+    assert saved.status_code == 302
+    page = desk.admin.text(saved.headers["Location"])
+    assert "Lint (gloss): passage 1 has no English gloss." in page
+    assert "objective" not in desk.versions()[-1][-1]
