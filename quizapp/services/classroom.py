@@ -46,6 +46,13 @@ def _session_by_token(token: str | None) -> ClassSession | None:
     return db.session.scalar(select(ClassSession).where(ClassSession.request_token == token))
 
 
+def fitted_title(title: str) -> str:
+    """``title`` cut to the column's length, with an ellipsis: a title made of
+    the names of every bank chosen can be longer (PostgreSQL refuses it)."""
+    limit = ClassSession.title.property.columns[0].type.length
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
 def create_session(
     teacher: User,
     title: str,
@@ -73,7 +80,7 @@ def create_session(
             code=new_code(rng),
             teacher_id=teacher.id,
             request_token=request_token if existing is None else None,
-            title=title,
+            title=fitted_title(title),
             pacing=options.pacing,
             options=options.as_dict(),
             closes_at=deadline if options.pacing == "student" else None,

@@ -140,6 +140,21 @@ def test_a_session_needs_at_least_one_question(imported):
         assert count_of(ClassSession) == 0
 
 
+def test_a_title_made_of_many_bank_names_is_cut_to_fit_and_says_so(imported):
+    # The default title joins the names of every bank chosen: nine banks are
+    # more than the column holds, which PostgreSQL refuses.
+    long_title = "，".join(["前后测 A 卷：这句话有出处吗？Before/after check, form A"] * 6)
+    with imported.app_context():
+        versions = published_versions(["starter"])[:1]
+        session = sessions.create_session(make_teacher(), long_title, versions, SessionOptions())
+        db.session.commit()
+        stored = db.session.get(ClassSession, session.id).title
+        assert len(long_title) > 200 and len(stored) == 200
+        assert stored.endswith("…") and long_title.startswith(stored[:-1])
+        short = sessions.create_session(make_teacher("b"), "Lesson", versions, SessionOptions())
+        assert short.title == "Lesson"
+
+
 def test_the_same_form_sent_twice_creates_one_session(imported):
     with imported.app_context():
         teacher = make_teacher()
