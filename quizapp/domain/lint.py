@@ -96,7 +96,8 @@ def _question_findings(content: dict, whole_lines: list[bool]) -> list[tuple]:
                 (),
                 "objective",
                 "names no learning objective",
-                "add `objective:` from _objectives.yaml",
+                "choose the objective it trains (the editor's “Learning objective”, "
+                "`objective:` in a file)",
             )
         )
     for index, source in enumerate(content["sources"]):
@@ -106,7 +107,8 @@ def _question_findings(content: dict, whole_lines: list[bool]) -> list[tuple]:
                     ("sources", index),
                     "gloss",
                     f"passage {index + 1} has no English gloss",
-                    "add `gloss: {en: ...}`, the project's translation of the quote",
+                    "give the project's English translation of the quote "
+                    "(the editor's “English gloss”, `gloss: {en: ...}` in a file)",
                 )
             )
         if len(fold_text(source["exact"])) < MIN_CLAUSE and not whole_lines[index]:

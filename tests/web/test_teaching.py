@@ -201,7 +201,7 @@ def test_the_editor_warns_of_what_lint_finds_and_saves_anyway(app, runner, write
     checked = desk.post(fields, action="check").get_data(as_text=True)
     assert "Lint (objective): names no learning objective." in checked
     assert "Lint (gloss): passage 1 has no English gloss." in checked
-    assert "Nothing stops a save; the warnings above say what could be better." in checked
+    assert "Nothing stops a save; the warnings say what could be better." in checked
     saved = desk.post(fields)
     assert saved.status_code == 302
     page = desk.admin.text(saved.headers["Location"])
