@@ -3,8 +3,8 @@
 (``flask quiz lint``'s rules for one question: no objective, a passage
 without its English gloss, an absolute word in a wrong choice…).
 
-Warnings only: they are shown on Check and after a question is saved, and
-never stop a save.
+Warnings only: they are shown on Check and after a new question is saved,
+and never stop a save.
 """
 
 from __future__ import annotations

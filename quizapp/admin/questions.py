@@ -286,10 +286,10 @@ def _save(bank: Bank, question: Question | None, form: QuestionForm, spec, catal
         flash(_("Saved as version %(number)d.", number=saved.version.number), "success")
     else:
         flash(_("Nothing had changed, so no new version was made."), "info")
-    # Warnings only: the question is saved either way.
-    notices = duplicate_notices(spec, saved.version.question_id) if question is None else []
-    for category, notice in notices + lint_notices(spec, catalog):
-        flash(notice, category)
+    if question is None:  # warnings only: the new question is saved either way
+        notices = duplicate_notices(spec, saved.version.question_id) + lint_notices(spec, catalog)
+        for category, notice in notices:
+            flash(notice, category)
     return redirect(url_for(".question", question_id=saved.version.question_id))
 
 

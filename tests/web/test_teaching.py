@@ -13,6 +13,7 @@ from quizapp.models import Passage, Source
 from tests.answers import right_values, wrong_values
 from tests.conftest import make_bank, make_question, shipped_bank_size
 from tests.web.classroom_client import Teacher
+from tests.web.editor_client import form_fields
 from tests.web.study_client import EN, Learner
 from tests.web.test_admin_editor import Desk, import_banks, question_id
 
@@ -197,13 +198,21 @@ def test_the_editor_warns_of_what_lint_finds_and_saves_anyway(app, runner, write
     desk = Desk(app, Teacher.quick(app, "ada", "admin"), question_id(app, "c1"))
     clean = desk.post(desk.fields(), action="check").get_data(as_text=True)
     assert "Lint (" not in clean and "No problems found: the question can be saved." in clean
+    assert "say what could be better" not in clean
     fields = {**desk.fields(), "objective": "", "sources-0-gloss_en": ""}
     checked = desk.post(fields, action="check").get_data(as_text=True)
     assert "Lint (objective): names no learning objective." in checked
     assert "Lint (gloss): passage 1 has no English gloss." in checked
-    assert "Nothing stops a save; the warnings say what could be better." in checked
-    saved = desk.post(fields)
+    assert "No problems found: the question can be saved." in checked
+    assert "2 warnings say what could be better." in checked
+    saved = desk.post(fields)  # warnings never stop a save
     assert saved.status_code == 302
-    page = desk.admin.text(saved.headers["Location"])
-    assert "Lint (gloss): passage 1 has no English gloss." in page
     assert "objective" not in desk.versions()[-1][-1]
+    # A new question is warned of after it is saved, as of duplicates.
+    new = "/admin/banks/test-bank/questions/new"
+    fields.pop("base_version", None)
+    token = form_fields(desk.admin.text(new), "editor")["csrf_token"]
+    created = desk.admin.post(new, {**fields, "csrf_token": token, "key": "c2", "action": "save"})
+    assert created.status_code == 302, created.get_data(as_text=True)[:500]
+    page = desk.admin.text(created.headers["Location"])
+    assert "Lint (gloss): passage 1 has no English gloss." in page
