@@ -23,7 +23,7 @@ from quizapp.domain.live import SessionOptions
 from quizapp.domain.nicknames import DenyList
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, RateLimitCounter, User
-from quizapp.services import classroom, players, proposals
+from quizapp.services import classes, classroom, players, proposals
 from quizapp.services.attempts import published_versions, start_attempt, submit_answer
 from quizapp.services.bank_edits import change_bank
 from quizapp.services.versions import save_question
@@ -149,7 +149,9 @@ def populate(app, catalog) -> None:
     migrated database: sources, banks, questions with imported and edited
     versions (with an author), a proposal, a retired bank, the audit log
     and banks' history, accounts, a self-study attempt with an answer, a
-    classroom session with a player's answer, a rate-limit counter."""
+    classroom session with a player's answer, a rate-limit counter, and a
+    class: a member, a session run for the class with the member's player,
+    a self-study assignment with the member's attempt."""
     result = app.test_cli_runner().invoke(args=["quiz", "import", str(QUESTIONS / "starter.yaml")])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -183,5 +185,23 @@ def populate(app, catalog) -> None:
         classroom.start(session, session.revision)
         content = players.item_at(session, 0).question_version.content
         players.submit(session, player, 0, 1, right_values(content), None)
+        school_class = classes.create_class(teacher, "Class 7A", request_token="c" * 32)
+        member, _code = classes.join(school_class, "Bo", DenyList.of([]), learner_key="learner-2")
+        lesson = classroom.create_session(
+            teacher,
+            "Class lesson",
+            versions,
+            SessionOptions(),
+            request_token="k" * 32,
+            rng=rng,
+            school_class=school_class,
+        )
+        players.join(lesson, "", DenyList.of([]), rng=rng, member=member)
+        study = classes.create_study(
+            school_class, "Starter at home", ["starter"], length=2, request_token="a" * 32
+        )
+        homework = classes.start_assignment(member, study, request_token="h" * 32)
+        asked = homework.items[0].question_version.content
+        submit_answer(homework, 0, right_values(asked), 3, 5100)
         db.session.add(RateLimitCounter(key="login/ada", count=3, expires_at=time.time() + 60))
         db.session.commit()

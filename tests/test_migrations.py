@@ -25,6 +25,7 @@ TRANSIENT = {
     "e6aa0626cf4f": {("user", "session_token"), ("rate_limit_counter", None)},
 }
 EDITOR = "0c06edb87178"  # live versions, authors, bank status, the audit log
+CLASSES = "6193fb48b45f"  # classes, members, their links, assignments
 
 
 @pytest.fixture
@@ -299,6 +300,43 @@ def test_the_editor_revision_refuses_to_downgrade_a_database_holding_any_of_its_
     refused = migrate(app, "downgrade", before(EDITOR))
     assert refused.exit_code == 1
     assert "not downgraded below revision" in refused.output
+    assert table_rows(empty_database_url) == rows
+
+
+def test_the_classes_revision_downgrades_a_database_without_classes(
+    empty_database_url, app_factory, head_rows
+):
+    """Sessions, players and attempts without a class: nothing the older schema cannot keep."""
+    app = at_revision(app_factory, empty_database_url, before(CLASSES), head_rows)
+    assert migrate(app, "upgrade", CLASSES).exit_code == 0
+    rows = table_rows(empty_database_url)
+    assert rows["school_class"] == [] and rows["player"] and rows["attempt"]
+    down = migrate(app, "downgrade", before(CLASSES))
+    assert down.exit_code == 0, down.output
+    assert migrate(app, "upgrade", CLASSES).exit_code == 0
+    assert table_rows(empty_database_url) == rows
+
+
+def test_the_classes_revision_refuses_to_downgrade_a_database_holding_a_class(
+    empty_database_url, app_factory, head_rows
+):
+    """Even a class without members or sessions: the teacher's class link would be lost."""
+    app = at_revision(app_factory, empty_database_url, before(CLASSES), head_rows)
+    assert migrate(app, "upgrade", CLASSES).exit_code == 0
+    with connected(empty_database_url) as connection:
+        connection.execute(
+            text(
+                "INSERT INTO school_class (public_id, join_token, teacher_id, name, created_at)"
+                " VALUES (:public_id, 'ABCDEFGH', (SELECT min(id) FROM \"user\"), 'Class 7A',"
+                " CURRENT_TIMESTAMP)"
+            ),
+            {"public_id": "c" * 32},
+        )
+    rows = table_rows(empty_database_url)
+    refused = migrate(app, "downgrade", before(CLASSES))
+    assert refused.exit_code == 1
+    assert f"not downgraded below revision {CLASSES}" in refused.output
+    assert "1 class(es)" in refused.output
     assert table_rows(empty_database_url) == rows
 
 

@@ -3,6 +3,14 @@
 from quizapp.models.accounts import User
 from quizapp.models.attempts import Answer, Attempt, AttemptItem
 from quizapp.models.audit import AuditEntry
+from quizapp.models.classes import (
+    Assignment,
+    ClassMember,
+    MemberAttempt,
+    MemberPlayer,
+    SchoolClass,
+    SessionClass,
+)
 from quizapp.models.classroom import ClassSession, Player, PlayerAnswer, SessionItem
 from quizapp.models.content import (
     Bank,
@@ -18,13 +26,17 @@ from quizapp.models.throttle import RateLimitCounter
 
 __all__ = [
     "Answer",
+    "Assignment",
     "Attempt",
     "AttemptItem",
     "AuditEntry",
     "Bank",
     "BankState",
     "Citation",
+    "ClassMember",
     "ClassSession",
+    "MemberAttempt",
+    "MemberPlayer",
     "Passage",
     "Player",
     "PlayerAnswer",
@@ -32,6 +44,8 @@ __all__ = [
     "Question",
     "QuestionVersion",
     "RateLimitCounter",
+    "SchoolClass",
+    "SessionClass",
     "SessionItem",
     "Source",
     "User",

@@ -26,6 +26,8 @@ from quizapp.models import (
     Player,
     PlayerAnswer,
     QuestionVersion,
+    SchoolClass,
+    SessionClass,
     SessionItem,
     User,
 )
@@ -62,12 +64,16 @@ def create_session(
     deadline: datetime | None = None,
     request_token: str | None = None,
     rng: random.Random | None = None,
+    school_class: SchoolClass | None = None,
 ) -> ClassSession:
     """Store a new session in its lobby, with a free join code.
 
     ``versions`` are asked in the given order. A ``request_token`` already
-    used returns the session it created (the form was sent twice).
+    used returns the session it created (the form was sent twice). A
+    session for ``school_class`` (the teacher's own) admits its members.
     """
+    if school_class is not None and school_class.teacher_id != teacher.id:
+        raise ValueError("a session is run for one of the teacher's own classes")
     if not versions:
         raise ValueError("a session needs at least one question")
     existing = _session_by_token(request_token)
@@ -90,6 +96,8 @@ def create_session(
             for position, version in enumerate(versions)
         ]
         db.session.add(session)
+        if school_class is not None:
+            db.session.add(SessionClass(session=session, class_id=school_class.id))
         try:
             db.session.commit()
         except IntegrityError:

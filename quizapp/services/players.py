@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +39,14 @@ from quizapp.domain.presentation import QuestionView, question_view
 from quizapp.domain.question_types import REGISTRY, ResponseError
 from quizapp.domain.scoring import CONFIDENCE_LEVELS
 from quizapp.extensions import AUTOCOMMIT, db
-from quizapp.models import ClassSession, Player, PlayerAnswer, SessionItem
+from quizapp.models import (
+    ClassMember,
+    ClassSession,
+    MemberPlayer,
+    Player,
+    PlayerAnswer,
+    SessionItem,
+)
 from quizapp.models.content import aware, utcnow
 from quizapp.services import rate_limits
 from quizapp.services.classroom import options_of, settle_if_due
@@ -87,8 +94,13 @@ def join(
     token: str | None = None,
     language: str = "en",
     rng: random.Random | None = None,
+    member: ClassMember | None = None,
 ) -> Player:
     """Add a player to ``session``, or find the one ``token`` already names.
+
+    A ``member`` of the session's class plays under the class nickname, and
+    is the same player on every browser: their player in the session, if
+    they have one, is found and returned.
 
     Raises :class:`JoinRefused` or :class:`NicknameError` (``taken`` for a
     nickname in use, compared case- and width-insensitively).
@@ -99,6 +111,8 @@ def join(
     join that then fails gives its place back.
     """
     existing = player_by_token(session, token)
+    if existing is None and member is not None:
+        existing = member_player(session, member)
     if existing is not None:
         if existing.removed_at is not None:
             raise JoinRefused("removed")
@@ -108,19 +122,40 @@ def join(
     options = options_of(session)
     if session.phase != "lobby" and not options.late_join:
         raise JoinRefused("started")
+    if member is not None:
+        nickname, options = member.nickname, replace(options, nicknames="free")
+        deny = DenyList.of([])  # checked when the member joined the class
     if options.nicknames == "free":
         check_nickname(nickname, deny)  # a refused nickname takes no place
     places = f"places:session:{session.id}"
     if not rate_limits.take_place(places, options.max_players, PLACES_KEPT_S):
         raise JoinRefused("full")
     try:
-        return _add_player(session, options, nickname, deny, language, rng)
+        return _add_player(session, options, nickname, deny, language, rng, member)
+    except NicknameError:
+        rate_limits.give_back_place(places)
+        # The same member joining from two browsers at once: one player.
+        again = member_player(session, member) if member is not None else None
+        if again is None:
+            raise
+        return again
     except BaseException:
         rate_limits.give_back_place(places)
         raise
 
 
-def _add_player(session, options, nickname, deny, language, rng) -> Player:
+def member_player(session: ClassSession, member: ClassMember) -> Player | None:
+    """The member's player in ``session`` (joined from any of their browsers)."""
+    return db.session.scalar(
+        select(Player)
+        .join(MemberPlayer, MemberPlayer.player_id == Player.id)
+        .where(Player.session_id == session.id, MemberPlayer.member_id == member.id)
+        .order_by(Player.id)
+        .limit(1)
+    )
+
+
+def _add_player(session, options, nickname, deny, language, rng, member=None) -> Player:
     """Store the new player under a nickname not taken in the session."""
     rng = rng or random.SystemRandom()
     generated = options.nicknames == "generated"
@@ -141,6 +176,8 @@ def _add_player(session, options, nickname, deny, language, rng) -> Player:
             language=language,
         )
         db.session.add(player)
+        if member is not None:
+            db.session.add(MemberPlayer(player=player, member_id=member.id))
         try:
             db.session.commit()
         except IntegrityError:

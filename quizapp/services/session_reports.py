@@ -100,7 +100,7 @@ class SessionResults:
         return sorted(present, key=lambda s: (-s.points, s.time_ms, s.player.nickname))
 
 
-def _reached(session: ClassSession, position: int) -> bool:
+def reached(session: ClassSession, position: int) -> bool:
     """Whether the teacher-paced session has shown ``position`` (it may be missed)."""
     if session.pacing == "student":
         return session.phase == "finished"
@@ -157,7 +157,7 @@ def session_results(session: ClassSession, distributions: bool = True) -> Sessio
             elif item.position < player.first_position:
                 kind = ABSENT
                 student.absent += 1
-            elif _reached(session, item.position):
+            elif reached(session, item.position):
                 kind = MISSED
             else:
                 kind = WAITING
