@@ -53,6 +53,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     from quizapp import (
         accounts_cli,
+        charts,
         cli,
         errors,
         learners,
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from quizapp.admin import bp as admin_bp
     from quizapp.auth import access
     from quizapp.auth import bp as auth_bp
+    from quizapp.classes import bp as classes_bp
     from quizapp.classroom import bp as classroom_bp
     from quizapp.main import bp as main_bp
     from quizapp.play import bp as play_bp
@@ -78,6 +80,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(classroom_bp, url_prefix="/classroom")
     app.register_blueprint(play_bp, url_prefix="/play")
+    app.register_blueprint(classes_bp)  # its rules say where: /classes/... and /c/...
     app.register_blueprint(admin_bp, url_prefix="/admin")
     access.init_app(app)
     errors.init_app(app)
@@ -86,6 +89,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     security.init_app(app)
     static_files.init_app(app)
     polls.init_app(app)
+    charts.init_app(app)
     hops = app.config["QUIZ_PROXY_HOPS"]
     if hops:
         # The client's address, scheme and host as the proxy received them:

@@ -45,12 +45,35 @@ def ensure_learner_key() -> str:
     return key
 
 
+def adopt_learner_key(key: str) -> None:
+    """Make this browser the learner ``key`` (a class member's, so that an
+    attempt started on another of their browsers continues here)."""
+    g.learner_key = key
+    g.renew_learner_cookie = True
+    g.forget_learner_cookie = False
+
+
+def forget_learner_key() -> None:
+    """Make this browser nobody's learner (a member leaving a shared device)."""
+    g.learner_key = None
+    g.renew_learner_cookie = False
+    g.forget_learner_cookie = True
+
+
 def init_app(app: Flask) -> None:
-    """Write the cookie on responses to requests that created or used a learner id."""
+    """Write the cookie on responses to requests that created or used a learner id,
+    and delete it on those that forgot it."""
 
     @app.after_request
     def write_learner_cookie(response):
-        if g.get("renew_learner_cookie"):
+        if g.get("forget_learner_cookie"):
+            response.delete_cookie(
+                COOKIE,
+                httponly=True,
+                samesite="Lax",
+                secure=app.config.get("SESSION_COOKIE_SECURE", False),
+            )
+        elif g.get("renew_learner_cookie"):
             response.set_cookie(
                 COOKIE,
                 _signer().sign(g.learner_key).decode(),

@@ -11,6 +11,7 @@ bp = Blueprint("admin", __name__, template_folder="templates")
 
 from quizapp.admin import (  # noqa: E402,F401
     accounts,
+    analysis,
     banks,
     files,
     picker,

@@ -35,6 +35,7 @@ from quizapp.errors import expired_form_page
 from quizapp.extensions import db
 from quizapp.i18n import LANGUAGES, current_language, pick
 from quizapp.models import Bank, Passage, Question, Source
+from quizapp.services import learning
 from quizapp.services.banks import bank_by_slug
 from quizapp.services.catalog import configured_catalog, configured_tags
 from quizapp.services.question_list import QuestionFilter, history, question_query, tags_in_use
@@ -371,6 +372,7 @@ def _version_page(question: Question, number: int | None):
         restore_form=restore,
         type_label=type_label,
         status_label=status_label,
+        statistics=learning.item_flags(question) if number is None else None,
     )
 
 

@@ -91,6 +91,8 @@ class NewSessionForm(PageForm):
         ],
         default=DEFAULT_MAX_PLAYERS,
     )
+    # The teacher's own classes (set by the view); "" runs it for no class.
+    school_class = SelectField(_l("For a class"), default="")
     token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])
 
 

@@ -27,6 +27,7 @@ from quizapp.domain.numbers import whole_number_or
 from quizapp.i18n import current_language, pick
 from quizapp.models import ClassSession
 from quizapp.models.content import utcnow
+from quizapp.services import classes
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
 from quizapp.services.attempts import published_versions
@@ -109,9 +110,16 @@ def new():
     form = NewSessionForm()
     form.banks.choices = [SelectChoice(summary.bank.slug) for summary in banks]
     form.questions.choices = [SelectChoice(version.id) for version in offered]
+    form.school_class.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(listing.school_class.public_id, listing.school_class.name)
+        for listing in classes.teacher_classes(current_user)
+    ]
     if request.method == "GET":
         form.banks.data = request.args.getlist("bank")
         form.token.data = secrets.token_urlsafe(16)
+        wanted = request.args.get("class", "")
+        if any(choice.value == wanted for choice in form.school_class.choices):
+            form.school_class.data = wanted
     elif form.validate_on_submit():
         chosen = set(form.questions.data or ())
         if chosen:
@@ -125,6 +133,7 @@ def new():
         if versions and options and not form.errors:
             titles = [pick(s.bank.title) for s in banks if s.bank.slug in (form.banks.data or [])]
             title = (form.title.data or "").strip() or ", ".join(titles) or _("Classroom quiz")
+            school_class = form.school_class.data or None
             session = sessions.create_session(
                 current_user,
                 title,
@@ -132,6 +141,7 @@ def new():
                 options,
                 deadline=deadline,
                 request_token=form.token.data or None,
+                school_class=school_class and classes.teacher_class(current_user, school_class),
             )
             return redirect(url_for(".host", public_id=session.public_id))
     status = 422 if form.errors else 200
@@ -153,6 +163,7 @@ def run_again(public_id: str):
         [item.question_version for item in old.items],
         sessions.options_of(old),
         request_token=form.token.data or None,
+        school_class=classes.class_of_session(old),
     )
     return redirect(url_for(".host", public_id=session.public_id))
 
@@ -173,6 +184,7 @@ def _host_context(session: ClassSession) -> dict:
         "item": None,
         "results": None,
         "total": sessions.item_count(session),
+        "school_class": classes.class_of_session(session),
     }
     if session.pacing == "teacher" and session.position is not None:
         item = play.item_at(session, session.position)
@@ -259,6 +271,7 @@ def results(public_id: str):
         options=sessions.options_of(session),
         results=session_results(session),
         again_form=RunAgainForm(token=secrets.token_urlsafe(16)),
+        school_class=classes.class_of_session(session),
     )
 
 

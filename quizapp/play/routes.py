@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 
 from quizapp import throttle
 from quizapp.answer_form import answer_options, response_messages
+from quizapp.classes import members as class_members
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
 from quizapp.config import DEFAULT_DENY_LIST
 from quizapp.domain.nicknames import DenyList, NicknameError, load_deny_list
@@ -30,10 +31,12 @@ from quizapp.models import ClassSession, Player
 from quizapp.play import bp
 from quizapp.play.forms import JoinForm
 from quizapp.play.players import remember, token_for
+from quizapp.services import classes
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
 from quizapp.services.content import item_content, quotes_for, quotes_of
 from quizapp.services.session_reports import finished_results
+from quizapp.urls import safe_next
 
 
 def join_messages() -> dict[str, str]:
@@ -71,6 +74,17 @@ def _existing_player(session: ClassSession) -> Player | None:
     return player if player is not None and player.removed_at is None else None
 
 
+def _to_class_page(session: ClassSession, school_class):
+    """A browser that is not a member of the session's class: to the class
+    page, to join it (or come back with a code), and then back here."""
+    flash(
+        _("This session is for the class %(name)s. Join the class first.", name=school_class.name),
+        "info",
+    )
+    back = safe_next(url_for(".join", code=session.code))
+    return redirect(url_for("classes.join", code=school_class.join_token, next=back))
+
+
 @bp.route("/", methods=["GET", "POST"], defaults={"code": None}, endpoint="enter")
 @bp.route("/<code>", methods=["GET", "POST"])
 @throttle.join_codes
@@ -80,9 +94,14 @@ def join(code: str | None):
     A code that names no running session counts against the address's
     limit on wrong codes (see :mod:`quizapp.throttle`), in the address as
     in the form: either would tell a guesser which codes are in use.
+
+    A session run for a class admits the class's members only, each under
+    their class nickname and as the same player on every browser of theirs;
+    anyone else is sent to the class page first.
     """
     form = JoinForm()
     session = sessions.session_by_code(code) if code else None
+    member = None
     if request.method == "GET":
         form.code.data = code or ""
         if code and session is None:
@@ -90,6 +109,11 @@ def join(code: str | None):
         if session is not None and _existing_player(session) is not None:
             # Back from a dropped connection or a closed tab: same player.
             return redirect(url_for(".live", public_id=session.public_id))
+        school_class = classes.class_of_session(session) if session is not None else None
+        if school_class is not None:
+            member = class_members.member_here(school_class)
+            if member is None:
+                return _to_class_page(session, school_class)
     elif form.validate_on_submit():
         session = sessions.session_by_code(form.code.data.strip())
         try:
@@ -98,12 +122,18 @@ def join(code: str | None):
             # A deadline or time limit that ran out while nobody was looking
             # applies now, before the join is decided.
             sessions.settle(session)
+            school_class = classes.class_of_session(session)
+            if school_class is not None:
+                member = class_members.member_here(school_class)
+                if member is None and _existing_player(session) is None:
+                    return _to_class_page(session, school_class)
             player = play.join(
                 session,
                 form.nickname.data or "",
                 deny_list(),
                 token=token_for(session.public_id),
                 language=current_language(),
+                member=member,
             )
         except (play.JoinRefused, NicknameError) as refused:
             if refused.code == "no_session":
@@ -115,7 +145,8 @@ def join(code: str | None):
             return redirect(url_for(".live", public_id=session.public_id))
     generated = session is not None and sessions.options_of(session).nicknames == "generated"
     status = 422 if form.errors else 200
-    return render_template("play/join.html", form=form, generated=generated), status
+    page = render_template("play/join.html", form=form, generated=generated, member=member)
+    return page, status
 
 
 def _open_on_screen(seat: play.Seat, session: ClassSession, position: int) -> bool:

@@ -445,8 +445,10 @@ def create_study(
 ) -> Assignment:
     """Self-study on ``banks`` for the class's members."""
     existing = _existing_assignment(request_token)
-    if existing is not None and existing.class_id == school_class.id:
-        return existing
+    if existing is not None:
+        if existing.class_id == school_class.id and existing.kind == "study":
+            return existing
+        request_token = None  # another form's token: it finds nothing here
     settings = {"banks": sorted(set(banks)), "length": length, "mode": mode}
     settings["confidence"] = confidence
     return _add_assignment(school_class, "study", None, title, settings, request_token)
@@ -469,8 +471,10 @@ def create_check(
     if phase not in CHECK_PHASES:
         raise ValueError(f"phase must be one of {CHECK_PHASES}")
     existing = _existing_assignment(request_token)
-    if existing is not None and existing.class_id == school_class.id:
-        return existing
+    if existing is not None:
+        if existing.class_id == school_class.id and existing.phase == phase:
+            return existing
+        request_token = None  # another form's token: it finds nothing here
     if set(form_banks()) < {"A", "B"}:
         raise ClassError("no_forms")
     phases = check_phases(school_class)
@@ -608,6 +612,11 @@ def start_assignment(
         return link.attempt
     if assignment.closed_at is not None:
         raise ClassError("closed")
+    if request_token:
+        # One token per member and assignment: a token this learner used to
+        # start something else must not hand that attempt back here.
+        scope = f"{assignment.public_id}:{member.id}:{request_token}"
+        request_token = hashlib.sha256(scope.encode()).hexdigest()
     if assignment.kind == "check":
         form = form_for(assignment, member)
         slug = form_banks().get(form)

@@ -37,6 +37,7 @@ from quizapp.services.attempts import (
 )
 from quizapp.services.catalog import objective_names
 from quizapp.services.content import bank_overview, quotes_of
+from quizapp.services.learning import attempt_learning, learner_learning
 from quizapp.services.progress import learner_attempts, objective_scores
 from quizapp.study import bp
 from quizapp.study.forms import AnswerForm, RetryForm, StartForm
@@ -226,6 +227,7 @@ def results(public_id: str):
         summary=attempt_summary(attempt),
         objectives=attempt_objectives(attempt, list(names)),
         objective_names=names,
+        learning=attempt_learning(attempt),
         reviews=reviews,
         form=form,
     )
@@ -255,4 +257,5 @@ def progress():
         attempts=learner_attempts(learner_key()),
         objectives=objective_scores(learner_key(), list(names)),
         objective_names=names,
+        learning=learner_learning(learner_key()) if learner_key() else None,
     )

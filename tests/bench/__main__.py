@@ -3,7 +3,7 @@
     python -m tests.bench [--postgres-url URL] [--only sqlite|postgres] [--quick]
                           [--workers N] [--threads N] [--out DIR]
                           [--classes-only | --saturation-only | --slow-clients-only
-                           | --throttling-only]
+                           | --throttling-only | --reports-only]
 
 For each database: the bare baseline under gunicorn (INSERT and JSON at
 saturation), then quizapp under the same gunicorn settings: its answer and
@@ -13,7 +13,10 @@ self-study, and the weight of a question page; then, served as on the
 classroom network (nginx in front), one class of 40 alone and with 1,500
 slow or idle connections held open (``tests/bench/slow.py``); then
 throttling: answers at saturation with it and without, guessers against
-it, and a class alone and with guessers at it (``tests/bench/throttling.py``).
+it, and a class alone and with guessers at it (``tests/bench/throttling.py``);
+last, the learning reports of a class of 40 over 10 sessions and of a bank
+with 10,000 self-study answers, rendered in the process against a plain
+page (``tests/bench/reports.py``).
 Prints a table and writes ``latest.json`` and ``latest.txt`` (default:
 ``tests/bench/results/``).
 """
@@ -42,7 +45,16 @@ from sqlalchemy import func, select, text
 import tasks
 from quizapp.config import held_polls, working_threads
 from quizapp.models import ClassSession, PlayerAnswer
-from tests.bench import baseline, classes, saturation, servers, slow, study, throttling
+from tests.bench import (
+    baseline,
+    classes,
+    reports,
+    saturation,
+    servers,
+    slow,
+    study,
+    throttling,
+)
 from tests.bench.client import Device
 from tests.bench.pages import attribute, csrf_token, form_to, join_code
 from tests.bench.report import render, render_slow_clients, render_throttling, targets
@@ -180,6 +192,9 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     if args.throttling_only:
         result["throttling"] = await throttled(name, plan, prepared, env, folder, settings, args)
         return result
+    if args.reports_only:
+        result["reports"] = reports.scenario(name, url)
+        return result
     with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
         if args.classes_only:
             return await classes_alone(name, url, plan, prepared, server)
@@ -286,6 +301,7 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     }
     result["slow_clients"] = await slow_clients(name, plan, prepared, env, folder, settings)
     result["throttling"] = await throttled(name, plan, prepared, env, folder, settings, args)
+    result["reports"] = reports.scenario(name, url)
     return result
 
 
@@ -426,10 +442,12 @@ async def main_async(args) -> dict:
             args.postgres_url, text("SHOW server_version")
         )
         report["runs"].append(await run_database("postgresql", args.postgres_url, args, folder))
-    if not (
+    if args.reports_only:
+        report["targets"] = reports.targets(report)
+    elif not (
         args.saturation_only or args.classes_only or args.slow_clients_only or args.throttling_only
     ):
-        report["targets"] = targets(report)
+        report["targets"] = targets(report) + reports.targets(report)
     return report
 
 
@@ -461,6 +479,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only throttling: its cost at saturation, guessers, a class with them; printed",
     )
     parser.add_argument(
+        "--reports-only",
+        action="store_true",
+        help="only the learning reports' render times against a plain page, printed",
+    )
+    parser.add_argument(
         "--guesser-connections",
         type=int,
         default=throttling.CONNECTIONS,
@@ -479,7 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.throttling_only:
         print(render_throttling(report))
         return 0
-    table = render(report)
+    if args.reports_only:
+        print(reports.render(report))
+        print(reports.render_targets(report["targets"]))
+        return 0 if all(t["met"] for t in report["targets"]) else 1
+    table = reports.with_reports(render(report), report)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")

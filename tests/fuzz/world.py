@@ -3,7 +3,9 @@
 One application on one database (SQLite, or PostgreSQL on the PostgreSQL
 leg) with the shipped banks imported, a teacher and an admin, classroom
 sessions in every phase (and a student-paced one) with a student playing
-in each, a study attempt with an answer, a proposal, a question with two
+in each, a study attempt with an answer, a class (the student its member,
+with a self-study assignment they started, the check-in, and a live
+session for the class they joined), a proposal, a question with two
 versions, a bank file changed on disk, and an upload's confirmation
 form. Throttling is on, its counters reset before each test. Each test
 starts from this state (:meth:`World.start_over`); a request that changed
@@ -39,12 +41,15 @@ from quizapp.extensions import db
 from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.learners import COOKIE as LEARNER_COOKIE
 from quizapp.models import (
+    Assignment,
     Bank,
+    ClassMember,
     ClassSession,
     Player,
     Proposal,
     Question,
     QuestionVersion,
+    SchoolClass,
     Source,
     User,
 )
@@ -366,6 +371,8 @@ def prepare(app: Flask) -> World:
     offered = re.findall(r'name="answer"[^>]* value="([^"]*)"', page)
     learner.answer(attempt, 1, offered[:1] or ["1"])
 
+    phases["class"] = _school_class(teacher, student)
+
     with app.app_context():
         question_id = db.session.scalar(select(Question.id).order_by(Question.id))
     # A proposal, and a second version (an old one to restore, a bank file to write back).
@@ -410,6 +417,54 @@ def prepare(app: Flask) -> World:
     return world
 
 
+def _school_class(teacher: Teacher, student: Student) -> str:
+    """A class with the student as a member (joined after their study
+    attempt, so the member is the same learner) and another member; a
+    self-study assignment the student started, the check-in, and a live
+    session for the class the student joined. Returns the session's public id."""
+    page = teacher.text("/classes/")
+    created = teacher.post(
+        "/classes/",
+        {"csrf_token": hidden(page, "csrf_token"), "token": hidden(page, "token"), "name": "fuzz"},
+    )
+    class_id = created.headers["Location"].rsplit("/", 1)[1]
+    page = teacher.text(f"/classes/{class_id}")
+    teacher.post(
+        f"/classes/{class_id}/assignments",
+        {
+            "csrf_token": hidden(page, "csrf_token"),
+            "token": re.search(r'name="token" type="hidden" value="([^"]*)"', page).group(1),
+            "banks": ["starter"],
+            "length": "3",
+            "mode": "practice",
+        },
+    )
+    page = teacher.text(f"/classes/{class_id}")
+    form = page[page.index("/check/before") :]
+    teacher.post(
+        f"/classes/{class_id}/check/before",
+        {"csrf_token": hidden(page, "csrf_token"), "token": hidden(form, "token")},
+    )
+    with teacher.app.app_context():
+        token = db.session.scalar(select(SchoolClass.join_token))
+        study = db.session.scalar(select(Assignment.public_id).where(Assignment.kind == "study"))
+    for member, nickname in ((student, "kid"), (Student(teacher.app), "kid 2")):
+        page = member.text(f"/c/{token}")
+        member.post(f"/c/{token}", {"csrf_token": hidden(page, "csrf_token"), "nickname": nickname})
+    page = student.text(f"/c/{token}")
+    form = page[page.index(f"/assignments/{study}/start") :]
+    student.post(
+        f"/c/{token}/assignments/{study}/start",
+        {"csrf_token": hidden(page, "csrf_token"), "token": hidden(form, "token")},
+    )
+    session = teacher.create(title="fuzz class", school_class=class_id)
+    page = student.text(f"/play/{teacher.code(session)}")
+    student.post(
+        "/play/", {"csrf_token": hidden(page, "csrf_token"), "code": teacher.code(session)}
+    )
+    return session
+
+
 def _ids(app: Flask, phases: dict[str, str], attempt: str) -> dict[str, list[str]]:
     with app.app_context():
 
@@ -442,4 +497,9 @@ def _ids(app: Flask, phases: dict[str, str], attempt: str) -> dict[str, list[str
             "filename": ["style.css", "live.js", "favicon.svg"],
             "version_id": ids(QuestionVersion.id),
             "user_id": ids(User.id),
+            "class_id": ids(SchoolClass.public_id),
+            "classes.code": ids(SchoolClass.join_token),
+            "member_id": ids(ClassMember.id),
+            "assignment_id": ids(Assignment.public_id),
+            "phase": ["before", "after", "later"],
         }

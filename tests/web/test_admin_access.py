@@ -32,6 +32,8 @@ ROUTES = {
     ("admin.new_bank", "GET"): "admin",
     ("admin.new_bank", "POST"): "admin",
     ("admin.bank", "GET"): "staff",
+    ("admin.bank_analysis", "GET"): "staff",
+    ("admin.bank_analysis_export", "GET"): "staff",
     ("admin.edit_bank", "GET"): "admin",
     ("admin.edit_bank", "POST"): "admin",
     ("admin.bank_status", "POST"): "admin",
@@ -143,6 +145,7 @@ def path_of(rule, site: Site) -> str:
         "source_id": SOURCE,
         "proposal_id": site.proposal_id,
         "user_id": site.author_id,
+        "kind": "items",
     }
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
@@ -337,6 +340,8 @@ def test_the_read_only_pages_a_teacher_may_see_are_exactly_these():
     assert staff == {
         "admin.index",
         "admin.bank",
+        "admin.bank_analysis",
+        "admin.bank_analysis_export",
         "admin.questions",
         "admin.question",
         "admin.version",

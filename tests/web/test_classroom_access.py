@@ -33,6 +33,8 @@ KNOWN_ENDPOINTS = {
     "classroom.students_export",
     "classroom.questions_export",
     "classroom.run_again",
+    "classroom.analysis",
+    "classroom.analysis_export",
 }
 #: Cheap to check (one PBKDF2 round): these tests log in many times and do
 #: not test hashing; the log-in tests below use a real scrypt hash.
@@ -98,7 +100,7 @@ def lesson(imported) -> Lesson:
 
 
 def path_of(rule, lesson: Lesson) -> str:
-    values = {"public_id": lesson.public_id, "player_id": lesson.player_id}
+    values = {"public_id": lesson.public_id, "player_id": lesson.player_id, "kind": "items"}
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
     return rule.build({name: values[name] for name in rule.arguments})[1]

@@ -182,11 +182,6 @@ def _items_in_order(marks: Iterable[Mark]) -> list[str]:
     return list(dict.fromkeys(mark.item for mark in marks))
 
 
-def _rest_of_test(items: dict[str, Mark], item: str) -> float | None:
-    """The mean fraction of the taker's items other than ``item`` (None: no other)."""
-    return mean([mark.fraction for key, mark in items.items() if key != item])
-
-
 def _totals(table: dict[str, dict[str, Mark]]) -> dict[str, tuple[float, int]]:
     """taker -> (sum of fractions, number of items): the rest of test of every
     item follows from it without walking the taker's items again."""
@@ -374,13 +369,34 @@ def distractor_table(
     counts only the ranked). With fewer than three ranked takers the groups
     are empty and their shares None.
     """
+    return distractor_tables(marks, {item: (choice_ids, key)})[item]
+
+
+def distractor_tables(
+    marks: Iterable[Mark], choices: Mapping[str, tuple[Sequence[str], set[str]]]
+) -> dict[str, Distractors]:
+    """:func:`distractor_table` of each item of ``choices`` (item -> (choice ids,
+    key)), grouping the marks by taker once for all of them: a report of
+    many items over thousands of answers would otherwise regroup them per item."""
     table = _by_taker(marks)
+    totals = _totals(table)
+    return {
+        item: _distractors(table, totals, item, choice_ids, key)
+        for item, (choice_ids, key) in choices.items()
+    }
+
+
+def _distractors(table, totals, item, choice_ids, key) -> Distractors:
     answered = {taker: items for taker, items in table.items() if item in items}
-    ranked = sorted(
-        (rest, taker)
-        for taker, items in answered.items()
-        if (rest := _rest_of_test(items, item)) is not None
-    )
+    ranked = []
+    for taker, items in answered.items():
+        total, count = totals[taker]
+        if count > 1:
+            # Rounded so that takers whose rests are equal on paper tie, and
+            # the taker key decides, whatever the floating-point subtraction.
+            rest = round((total - items[item].fraction) / (count - 1), 12)
+            ranked.append((rest, taker))
+    ranked.sort()
     third = len(ranked) // 3
     lower = [answered[taker][item] for _, taker in ranked[:third]]
     upper = [answered[taker][item] for _, taker in ranked[len(ranked) - third :]] if third else []
