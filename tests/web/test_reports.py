@@ -4,7 +4,9 @@ the files hold, and the figures learners see of themselves."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import random
 
 import pytest
@@ -145,3 +147,12 @@ def test_a_learner_sees_their_calibration_and_discernment_on_results_and_progres
     assert "Your Brier score is" in results
     assert "You lean to “not supported”" in results
     assert "Your confidence and your discernment" in learner.text("/study/progress")
+
+
+def test_every_csv_link_of_a_report_downloads_a_csv(imported, session_id):
+    teacher = Teacher(imported, "ms-li", create=False)
+    for page in (f"/classroom/{session_id}/analysis", "/admin/banks/starter/analysis"):
+        links = re.findall(r'href="([^"]+)" download', teacher.text(page))
+        assert links, page
+        for link in links:
+            assert rows_of(teacher.get(html.unescape(link))), link
