@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 import random
+import re
 
 import pytest
 from sqlalchemy import select
