@@ -124,12 +124,12 @@ def index():
 
 
 def _study_form(form: StudyAssignmentForm | None = None) -> StudyAssignmentForm:
-    banks = bank_overview()
+    # The forms of the before/after check are kept for the check itself.
+    banks = [summary for summary in bank_overview() if not summary.check_form]
     if form is None:
         form = StudyAssignmentForm(formdata=None)
         form.token.data = secrets.token_urlsafe(16)
-        first = [s.bank.slug for s in banks if s.published and not s.check_form][:1]
-        form.banks.data = first
+        form.banks.data = [s.bank.slug for s in banks if s.published][:1]
     form.banks.choices = [SelectChoice(summary.bank.slug) for summary in banks]
     form.offered = [summary for summary in banks if summary.published]
     return form
@@ -389,14 +389,12 @@ def new_assignment(class_id: str):
     if not chosen:
         form.banks.errors.append(_("These banks have no questions yet."))
         return _class_page(school_class, 422, study_form=form)
-    # A form of the before/after check is taken whole (see the study start page).
-    whole = any(summary.check_form for summary in chosen)
     title = (form.title.data or "").strip() or ", ".join(pick(s.bank.title) for s in chosen)
     classes.create_study(
         school_class,
         title,
         [summary.bank.slug for summary in chosen],
-        length=None if whole else form.length.data,
+        length=form.length.data,
         mode=form.mode.data,
         confidence=form.confidence.data,
         request_token=_scoped_token(form.token.data, "study", school_class.public_id),

@@ -666,3 +666,15 @@ def _drop_unanswered(attempt: Attempt) -> None:
     db.session.execute(delete(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
     db.session.execute(delete(Attempt).where(Attempt.id == attempt.id))
     db.session.commit()
+
+
+def is_check_attempt(attempt: Attempt) -> bool:
+    """Whether ``attempt`` is a member's attempt at a phase of a class's check
+    (its answers are not shown to the student: see the study results page)."""
+    return bool(
+        db.session.scalar(
+            select(MemberAttempt.attempt_id)
+            .join(Assignment, Assignment.id == MemberAttempt.assignment_id)
+            .where(MemberAttempt.attempt_id == attempt.id, Assignment.kind == "check")
+        )
+    )

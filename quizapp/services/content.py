@@ -62,12 +62,16 @@ def bank_overview() -> list[BankSummary]:
 
 
 def offered_banks() -> list[BankSummary]:
-    """The banks learners are shown: active, with at least one published question.
+    """The banks learners, sessions and assignments are offered: active, with at
+    least one published question, and not a form of the before/after check.
 
     A bank with nothing to draw from (just created, or every question a
     draft or retired) would only lead to an empty quiz, so it is not listed.
+    The check's forms are kept for the check: a student who practised form
+    B, with its answers shown, before taking it as the check-out would make
+    the class's change mean nothing.
     """
-    return [summary for summary in bank_overview() if summary.published]
+    return [s for s in bank_overview() if s.published and not s.check_form]
 
 
 def _cited_passage_ids():

@@ -36,6 +36,7 @@ from quizapp.services.attempts import (
     submit_answer,
 )
 from quizapp.services.catalog import objective_names
+from quizapp.services.classes import is_check_attempt
 from quizapp.services.content import bank_overview, quotes_of
 from quizapp.services.learning import attempt_learning, learner_learning
 from quizapp.services.progress import learner_attempts, objective_scores
@@ -61,21 +62,18 @@ def _go_to_current(attempt: Attempt):
 @bp.route("/start", methods=["GET", "POST"])
 def start():
     """Choose banks, length and mode; a valid choice starts an attempt."""
-    banks = bank_overview()
+    # The forms of the before/after check are kept for a class's check.
+    banks = [summary for summary in bank_overview() if not summary.check_form]
     offered = [summary for summary in banks if summary.published]
     form = StartForm()
     # Every bank is a valid choice, so a bank emptied since the form was
     # shown gets our own message (NothingToDraw), not "not a valid choice".
     form.banks.choices = [SelectChoice(summary.bank.slug) for summary in banks]
     if request.method == "GET":
-        first = [s.bank.slug for s in offered if not s.check_form][:1]
-        form.banks.data = request.args.getlist("bank") or first
+        form.banks.data = request.args.getlist("bank") or [s.bank.slug for s in offered][:1]
         form.token.data = secrets.token_urlsafe(16)
     elif form.validate_on_submit():
-        # A form of the before/after check is taken whole: a random part of
-        # it would no longer match the other form item by item.
-        forms = {s.bank.slug for s in banks if s.check_form}
-        length = None if forms & set(form.banks.data) else form.length.data
+        length = form.length.data
         try:
             attempt = start_attempt(
                 ensure_learner_key(),
@@ -127,7 +125,9 @@ def _render_question(
 
 def _render_answered(attempt: Attempt, item: AttemptItem):
     """An answered item: its review in practice mode or once finished, else a note."""
-    reveal = attempt.mode == "practice" or attempt.finished_at is not None
+    reveal = attempt.mode == "practice" or (
+        attempt.finished_at is not None and not is_check_attempt(attempt)
+    )
     next_position = current_position(attempt)
     return render_template(
         "study/answered.html",
@@ -216,8 +216,12 @@ def results(public_id: str):
     if attempt.finished_at is None:
         flash(_("Answer every question to see your results."), "info")
         return _go_to_current(attempt)
+    # A class's check keeps its answers: half the class takes this form at the
+    # check-out, so a key shown now could travel and void the comparison.
+    check = is_check_attempt(attempt)
     reviews = [
-        (item, item_review(item), quotes_of(item.question_version)) for item in attempt.items
+        (item, item_review(item), quotes_of(item.question_version))
+        for item in ([] if check else attempt.items)
     ]
     form = RetryForm(token=secrets.token_urlsafe(16))
     names = objective_names(current_language())
@@ -229,6 +233,7 @@ def results(public_id: str):
         objective_names=names,
         learning=attempt_learning(attempt),
         reviews=reviews,
+        check=check,
         form=form,
     )
 
@@ -238,7 +243,9 @@ def retry(public_id: str):
     """Start a new attempt on the questions this one missed."""
     attempt = _own_attempt(public_id, whole=True)
     form = RetryForm()
-    if attempt.finished_at is None or not form.validate_on_submit():
+    if attempt.finished_at is None or is_check_attempt(attempt):
+        return _go_to_current(attempt)
+    if not form.validate_on_submit():
         return _go_to_current(attempt)
     try:
         again = retry_missed(attempt, request_token=form.token.data or None)

@@ -29,10 +29,10 @@ from quizapp.models import (
     PlayerAnswer,
     SchoolClass,
 )
-from tests.answers import right_values
-from tests.conftest import QUESTIONS, database_url
+from tests.answers import right_values, wrong_values
+from tests.conftest import QUESTIONS, database_url, shipped_bank_size
 from tests.web.classroom_client import Browser, Student, Teacher
-from tests.web.study_client import hidden
+from tests.web.study_client import Learner, hidden
 
 #: The class routes as of this writing: the URL map must still have them all.
 KNOWN_ENDPOINTS = {
@@ -813,3 +813,41 @@ def test_without_the_forms_the_check_says_so(app, site):
     assert says(page, "needs its two parallel forms")
     response = site.owner.open_check(site.class_id, "before") if "/check/before" in page else None
     assert response is None
+
+
+def test_a_finished_check_shows_the_score_but_not_the_answers_and_cannot_be_retried(app, checked):
+    site = checked
+    site.owner.open_check(site.class_id, "before")
+    (before,) = query(app, select(Assignment.public_id).where(Assignment.phase == "before"))
+    location = site.ann.start(site.token, before[0]).headers["Location"]
+    attempt = location.rstrip("/").rsplit("/", 1)[1]
+    learner = Learner(app)
+    learner.client = site.ann.client
+    for number in range(1, shipped_bank_size("check-form-a") + 1):
+        content = learner.content(attempt, number)
+        learner.answer(attempt, number, wrong_values(content), confidence="3")
+    results = learner.text(f"/study/{attempt}/results")
+    assert "Score: 0 of" in results
+    assert "the answers stay hidden" in results
+    assert "Every question" not in results and "Retry" not in results
+    first = learner.content(attempt, 1)
+    for source in first["sources"]:  # the passage that decides the key, nowhere
+        assert source["exact"] not in learner.text(f"/study/{attempt}/1")
+    retry = learner.post(f"/study/{attempt}/retry", {"csrf_token": hidden(results, "csrf_token")})
+    assert retry.status_code == 302
+    assert count(app, Attempt) == 1  # no second attempt started
+
+
+def test_the_forms_of_the_check_are_not_offered_for_practice_sessions_or_assignments(app, checked):
+    site = checked
+    pages = [
+        site.ann.text("/"),
+        site.ann.text("/study/start"),
+        site.owner.text("/classroom/new"),
+        site.owner.text(f"/classes/{site.class_id}"),
+    ]
+    for page in pages:
+        assert 'value="check-form-a"' not in page and "check-form-b" not in page
+    learner = Learner(app)
+    form = learner.start_form(banks=("check-form-a",))
+    assert learner.post("/study/start", form).status_code == 422

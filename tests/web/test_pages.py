@@ -120,7 +120,7 @@ def test_pages_carry_security_headers(client):
 
 def test_bank_text_is_escaped(imported, client):
     with imported.app_context():
-        bank = db.session.scalar(select(Bank))
+        bank = db.session.scalar(select(Bank).where(Bank.slug == "starter"))
         bank.title = {"zh": "<script>alert(1)</script>", "en": "<script>alert(1)</script>"}
         db.session.commit()
     page = client.get("/").get_data(as_text=True)
