@@ -1,13 +1,13 @@
 """Forms of classes: the teacher's and the students'. CSRF on every one."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from quizapp.domain.nicknames import MAX_LENGTH
-from quizapp.fields import REQUEST_TOKEN_LENGTH, MultiCheckboxField, PageForm, WholeNumberField
+from quizapp.fields import REQUEST_TOKEN_LENGTH, PageForm
 from quizapp.services.classes import CLASS_NAME_LENGTH
+from quizapp.study.forms import StartForm
 
 # --- the teacher's ----------------------------------------------------------
 
@@ -43,33 +43,11 @@ class MergeForm(PageForm):
     into = StringField(_l("Merge into"), validators=[Length(max=40)])
 
 
-class StudyAssignmentForm(PageForm):
-    """Self-study for the class: banks, length, mode and confidence, as on the study page."""
+class StudyAssignmentForm(StartForm):
+    """Self-study for the class: the study page's choices, and a title."""
 
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    banks = MultiCheckboxField(
-        _l("Question banks"), validators=[DataRequired(_l("Choose at least one bank."))]
-    )
-    length = WholeNumberField(
-        _l("Number of questions"),
-        validators=[
-            Optional(),
-            NumberRange(1, 1000, _l("Choose a number from 1 to %(max)s, or leave it empty.")),
-        ],
-        default=10,
-    )
-    mode = RadioField(
-        _l("Mode"),
-        choices=[
-            SelectChoice(
-                "practice", _l("Practice: see the answer and its source after each question")
-            ),
-            SelectChoice("test", _l("Test: answers and sources at the end")),
-        ],
-        default="practice",
-    )
     confidence = BooleanField(_l("Ask how sure they are (certainty-based marks)"), default=True)
-    token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])
 
 
 class CheckForm(PageForm):

@@ -328,8 +328,9 @@ def _assignment_responses(
     ]
 
 
-def bank_evidence(bank: Bank) -> Evidence:
-    """All self-study answers to the bank's questions, any version, any learner."""
+def _self_study_responses(*where) -> list[Response]:
+    """Self-study answers matching ``where``: each attempt a taker, each
+    learner cookie a learner."""
     rows = db.session.execute(
         select(
             Answer.attempt_id,
@@ -346,14 +347,22 @@ def bank_evidence(bank: Bank) -> Evidence:
             & (AttemptItem.position == Answer.position),
         )
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .where(Question.bank_id == bank.id)
+        .where(*where)
     )
-    responses = [
+    return [
         Response(f"a{attempt}", f"l{learner}", version, fraction, response, confidence, at)
         for attempt, learner, version, fraction, response, confidence, at in rows
     ]
+
+
+def bank_evidence(bank: Bank) -> Evidence:
+    """All self-study answers to the bank's questions, any version, any learner."""
+    versions = (
+        select(QuestionVersion.id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.bank_id == bank.id)
+    )
+    responses = _self_study_responses(AttemptItem.question_version_id.in_(versions))
     return Evidence(responses, _items(r.version_id for r in responses))
 
 
@@ -366,28 +375,7 @@ def question_evidence(question: Question) -> Evidence:
         )
     )
     attempts = select(AttemptItem.attempt_id).where(AttemptItem.question_version_id.in_(versions))
-    rows = db.session.execute(
-        select(
-            Answer.attempt_id,
-            Attempt.learner_key,
-            AttemptItem.question_version_id,
-            Answer.fraction,
-            Answer.response,
-            Answer.confidence,
-            Answer.answered_at,
-        )
-        .join(
-            AttemptItem,
-            (AttemptItem.attempt_id == Answer.attempt_id)
-            & (AttemptItem.position == Answer.position),
-        )
-        .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(Answer.attempt_id.in_(attempts))
-    )
-    responses = [
-        Response(f"a{attempt}", f"l{learner}", version, fraction, response, confidence, at)
-        for attempt, learner, version, fraction, response, confidence, at in rows
-    ]
+    responses = _self_study_responses(Answer.attempt_id.in_(attempts))
     sessions = list(
         db.session.scalars(
             select(SessionItem.session_id)
@@ -590,28 +578,8 @@ def learning_report(
 def learner_learning(learner_key: str) -> LearningReport:
     """A self-study learner's own discernment and calibration, over all their
     first answers."""
-    rows = db.session.execute(
-        select(
-            Answer.attempt_id,
-            AttemptItem.question_version_id,
-            Answer.fraction,
-            Answer.response,
-            Answer.confidence,
-            Answer.answered_at,
-        )
-        .join(
-            AttemptItem,
-            (AttemptItem.attempt_id == Answer.attempt_id)
-            & (AttemptItem.position == Answer.position),
-        )
-        .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(Attempt.learner_key == learner_key)
-    )
-    responses = [
-        Response(f"a{attempt}", "me", version, fraction, response, confidence, at)
-        for attempt, version, fraction, response, confidence, at in rows
-    ]
-    evidence = Evidence(responses, _items(r.version_id for r in responses), {"me": ""})
+    responses = _self_study_responses(Attempt.learner_key == learner_key)
+    evidence = Evidence(responses, _items(r.version_id for r in responses))
     return learning_report(evidence)
 
 
