@@ -851,3 +851,23 @@ def test_the_forms_of_the_check_are_not_offered_for_practice_sessions_or_assignm
     learner = Learner(app)
     form = learner.start_form(banks=("check-form-a",))
     assert learner.post("/study/start", form).status_code == 422
+
+
+def test_a_member_sees_only_their_own_work_and_none_of_the_teachers_pages(app, site):
+    assignment = site.owner.assign(site.class_id, length="2")
+    ann_attempt = site.ann.start(site.token, assignment).headers["Location"]
+    learner = Learner(app)
+    learner.client = site.ann.client
+    public_id = ann_attempt.rsplit("/", 1)[1]
+    for number in (1, 2):
+        learner.answer(public_id, number, right_values(learner.content(public_id, number)))
+    bo = Pupil(app)
+    bo.joined(site.token, "Bo")
+    home = bo.text(f"/c/{site.token}")
+    assert "Ann" not in home and "100" not in home  # nothing of Ann's, not even her score
+    assert bo.get(ann_attempt).status_code == 404
+    assert bo.get(f"{ann_attempt}/results").status_code == 404
+    for path in (f"/classes/{site.class_id}", f"/classes/{site.class_id}/report"):
+        response = bo.get(path)
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert bo.get(f"/classes/{site.class_id}/report/learners.csv").status_code == 302
