@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from quizapp import create_app
 from quizapp.domain.banks import check_files
@@ -117,9 +117,32 @@ def app(app_factory, tmp_path):
     with application.app_context():
         if TEST_DATABASE_URL:
             end_other_connections()
-        db.drop_all()
-        db.create_all()
+            empty_postgres_tables()
+        else:
+            db.drop_all()
+            db.create_all()
     return application
+
+
+def empty_postgres_tables() -> None:
+    """Empty the PostgreSQL test database's tables for the next test.
+
+    When the tables are exactly the models' (the usual case), one TRUNCATE
+    empties them and restarts their ids: a sixth of the time of dropping
+    and creating them, which two thousand tests paid on this leg. Any other
+    set of tables (a test that migrated the database, or the first test)
+    is dropped and created afresh.
+    """
+    wanted = set(db.metadata.tables)
+    if set(inspect(db.engine).get_table_names()) == wanted:
+        names = ", ".join(f'"{name}"' for name in sorted(wanted))
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        return
+    db.drop_all()
+    db.session.execute(text('DROP TABLE IF EXISTS "alembic_version"'))
+    db.session.commit()
+    db.create_all()
 
 
 @pytest.fixture
