@@ -837,7 +837,7 @@ def learners_csv(report: LearningReport) -> str:
         [
             "learner",
             "answered",
-            "mean_mark",
+            "mean_mark_fraction",
             "hit_rate",
             "false_alarm_rate",
             "d_prime",
@@ -869,19 +869,20 @@ def learners_csv(report: LearningReport) -> str:
 
 
 def change_csv(check: BeforeAfter) -> str:
-    """One row per member: form and score of each phase, the change."""
+    """One row per member: form, score (percent of the form) and d′ of each
+    phase, and the change in percentage points."""
     rows = [
         [
             "learner",
             "form_before",
-            "score_before",
+            "score_before_percent",
             "d_prime_before",
             "form_after",
-            "score_after",
+            "score_after_percent",
             "d_prime_after",
-            "change",
+            "change_points",
             "form_later",
-            "score_later",
+            "score_later_percent",
         ]
     ]
     for row in check.rows:

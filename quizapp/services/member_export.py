@@ -22,11 +22,13 @@ from quizapp.models import (
     SchoolClass,
     SessionItem,
 )
+from quizapp.models.content import aware
 from quizapp.services import classes
 
 
 def _when(moment) -> str | None:
-    return moment.isoformat() if moment is not None else None
+    """An ISO 8601 time in UTC, with its offset (SQLite hands times back naive)."""
+    return aware(moment).isoformat() if moment is not None else None
 
 
 def _answer_record(answer, version: QuestionVersion, key: str, bank: str) -> dict:

@@ -418,12 +418,12 @@ def test_the_before_after_check_of_two_members_makes_the_class_report(
     assert header[:8] == [
         "learner",
         "form_before",
-        "score_before",
+        "score_before_percent",
         "d_prime_before",
         "form_after",
-        "score_after",
+        "score_after_percent",
         "d_prime_after",
-        "change",
+        "change_points",
     ]
     by_name = {row[0]: row for row in members}
     assert sorted(by_name) == ["Ann", "Bo"]

@@ -658,6 +658,9 @@ def test_the_export_holds_the_members_answers(app, site, lesson):
     assert {"response", "confidence", "points", "time_taken_ms", "answered_at", "bank"} <= set(
         answer
     )
+    # Times in UTC with their offset, whatever the database hands back.
+    assert answer["answered_at"].endswith("+00:00")
+    assert data["member"]["joined_at"].endswith("+00:00")
     (work,) = data["assignments"]
     assert work["assignment"] == "Homework" and work["questions"] == 2
     assert len(work["answers"]) == 1 and work["answers"][0]["right"] is True
