@@ -89,6 +89,15 @@ class Config:
         self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
         # Words no classroom nickname may contain (a YAML list under `words`).
         self.QUIZ_NICKNAME_DENYLIST = Path(env.get("QUIZ_NICKNAME_DENYLIST") or DEFAULT_DENY_LIST)
+        # Live sessions: one nobody has touched for this long ends itself (so
+        # an abandoned lobby is not joinable for ever), and an ended
+        # session's join code is not drawn again for this long (an old QR
+        # code then says "ended" instead of leading into another class).
+        self.QUIZ_SESSION_IDLE_HOURS = float(env.get("QUIZ_SESSION_IDLE_HOURS") or 12)
+        self.QUIZ_CODE_REUSE_DAYS = float(env.get("QUIZ_CODE_REUSE_DAYS") or 30)
+        # The address students' phones use (e.g. "http://192.168.1.20:8000"),
+        # for the join link and QR code; by default the one the teacher used.
+        self.QUIZ_PUBLIC_URL = (env.get("QUIZ_PUBLIC_URL") or "").rstrip("/")
         self.SQLITE_BUSY_TIMEOUT_MS = int(env.get("QUIZ_SQLITE_BUSY_TIMEOUT_MS") or 5000)
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/
         # -Host/-Port. Only trusted when set, since a client can send them too.

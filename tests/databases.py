@@ -149,7 +149,8 @@ def populate(app, catalog) -> None:
     migrated database: sources, banks, questions with imported and edited
     versions (with an author), a proposal, a retired bank, the audit log
     and banks' history, accounts, a self-study attempt with an answer, a
-    classroom session with a player's answer, a rate-limit counter, and a
+    classroom session with a player's answer and a re-marked typed response,
+    a rate-limit counter, and a
     class: a member, a session run for the class with the member's player,
     a self-study assignment with the member's attempt."""
     result = app.test_cli_runner().invoke(args=["quiz", "import", str(QUESTIONS / "starter.yaml")])
@@ -185,6 +186,7 @@ def populate(app, catalog) -> None:
         classroom.start(session, session.revision)
         content = players.item_at(session, 0).question_version.content
         players.submit(session, player, 0, 1, right_values(content), None)
+        classroom.remark(session, 0, "a typed answer", 1.0, teacher)
         school_class = classes.create_class(teacher, "Class 7A", request_token="c" * 32)
         member, _code = classes.join(school_class, "Bo", DenyList.of([]), learner_key="learner-2")
         lesson = classroom.create_session(

@@ -26,6 +26,7 @@ TRANSIENT = {
 }
 EDITOR = "0c06edb87178"  # live versions, authors, bank status, the audit log
 CLASSES = "6193fb48b45f"  # classes, members, their links, assignments
+LIVE = "d17700d838d9"  # per-question times, moderation, re-marks, housekeeping
 
 
 @pytest.fixture
@@ -159,6 +160,20 @@ def filled(table: str, column: str, row: dict, after: dict, head: dict):
             return 1
     if (table, column) == ("user", "session_token"):
         return Token(32)
+    # Live classroom 2.0: unlocked sessions, names shown, nobody banned, and
+    # no time, activity, archive mark or ended code known for old rows.
+    if (table, column) in {("class_session", "locked"), ("player", "banned")}:
+        return False
+    if (table, column) == ("player", "name_shown"):
+        return True
+    if (table, column) in {
+        ("class_session", "ended_code"),
+        ("class_session", "active_at"),
+        ("class_session", "archived_at"),
+        ("class_session_item", "time_limit"),
+        ("player", "device"),
+    }:
+        return None
     raise AssertionError(f"no expectation for {table}.{column}: say what the upgrade fills in")
 
 
@@ -337,6 +352,41 @@ def test_the_classes_revision_refuses_to_downgrade_a_database_holding_a_class(
     assert refused.exit_code == 1
     assert f"not downgraded below revision {CLASSES}" in refused.output
     assert "1 class(es)" in refused.output
+    assert table_rows(empty_database_url) == rows
+
+
+def test_the_live_classroom_revision_downgrades_without_its_own_data(
+    empty_database_url, app_factory, head_rows
+):
+    """Sessions without re-marks, bans, hidden names or the new phases lose nothing."""
+    app = at_revision(app_factory, empty_database_url, before(LIVE), head_rows)
+    assert migrate(app, "upgrade", LIVE).exit_code == 0
+    rows = table_rows(empty_database_url)
+    assert rows["class_remark"] == [] and rows["player"]
+    down = migrate(app, "downgrade", before(LIVE))
+    assert down.exit_code == 0, down.output
+    assert migrate(app, "upgrade", LIVE).exit_code == 0
+    assert table_rows(empty_database_url) == rows
+
+
+@pytest.mark.parametrize(
+    ("change", "held"),
+    [
+        ("UPDATE player SET banned = TRUE", "banned or hidden player(s)"),
+        ("UPDATE player SET name_shown = FALSE", "banned or hidden player(s)"),
+        ("UPDATE class_session SET phase = 'voted'", "session(s) in the voted or board phase"),
+    ],
+)
+def test_the_live_classroom_revision_refuses_to_lose_a_ban_a_hidden_name_or_a_phase(
+    change, held, empty_database_url, app_factory, head_rows
+):
+    app = at_revision(app_factory, empty_database_url, before(LIVE), head_rows)
+    assert migrate(app, "upgrade", LIVE).exit_code == 0
+    with connected(empty_database_url) as connection:
+        assert connection.execute(text(change)).rowcount >= 1
+    rows = table_rows(empty_database_url)
+    refused = migrate(app, "downgrade", before(LIVE))
+    assert refused.exit_code == 1 and held in refused.output
     assert table_rows(empty_database_url) == rows
 
 

@@ -134,6 +134,8 @@ class QuestionForm(PageForm):
             SelectChoice("3", _l("3: hard")),
         ],
     )
+    # Seconds, in a live session that takes each question's own time.
+    time_limit = StringField(_l("Time in a live session (seconds)"))
     # Choices are the declared objectives, set per request (admin.questions).
     objective = SelectField(_l("Learning objective"), choices=[], validate_choice=False)
     form_name = SelectField(

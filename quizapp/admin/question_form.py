@@ -51,6 +51,8 @@ def raw_question(form: QuestionForm, key: str) -> dict:
     for name, field in (("objective", form.objective), ("form", form.form_name)):
         if (field.data or "").strip():
             raw[name] = field.data.strip()
+    if (form.time_limit.data or "").strip():
+        raw["time_limit"] = _number(form.time_limit.data)
     kind = REGISTRY.get(qtype)
     if kind is not None and kind.uses_choices:
         raw["choices"] = []
@@ -113,6 +115,7 @@ def form_data(key: str, content: dict) -> dict:
         "tags": " ".join(content.get("tags") or ()),
         "objective": content.get("objective", ""),
         "form_name": content.get("form", ""),
+        "time_limit": str(content.get("time_limit") or ""),
     }
     for name in ("prompt", "explanation", "wrong_feedback"):
         for language in LANGUAGES:

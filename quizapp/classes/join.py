@@ -15,13 +15,12 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from quizapp import learners, throttle
+from quizapp import learners, nickname_rules, throttle
 from quizapp.classes import bp, members
 from quizapp.classes.forms import ButtonForm, ClassJoinForm, ReentryForm, StartForm
 from quizapp.classes.routes import class_messages, phase_names
 from quizapp.domain.nicknames import NicknameError
 from quizapp.models import SchoolClass
-from quizapp.play import routes as play_pages  # a module: the play pages import ours
 from quizapp.services import classes
 from quizapp.services.attempts import NothingToDraw, attempt_summary
 from quizapp.urls import safe_next
@@ -86,7 +85,7 @@ def join(code: str):
                 member, new_code = classes.join(
                     school_class,
                     join_form.nickname.data or "",
-                    play_pages.deny_list(),
+                    nickname_rules.deny_list(),
                     learner_key=learners.learner_key(),
                 )
             except NicknameError as refused:

@@ -19,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from quizapp import nickname_rules
 from quizapp.auth.access import staff_required
 from quizapp.classes import bp, reports
 from quizapp.classes.forms import (
@@ -41,7 +42,6 @@ from quizapp.models import (
     SchoolClass,
 )
 from quizapp.models.classes import CHECK_PHASES
-from quizapp.play import routes as play_pages  # a module: the play pages import ours
 from quizapp.services import classes, member_export
 from quizapp.services.content import bank_overview
 
@@ -52,7 +52,7 @@ NEW_CODE = "class_new_code"
 def class_messages() -> dict[str, str]:
     """What to tell a teacher whose class action could not be done, per reason."""
     return {
-        **play_pages.join_messages(),
+        **nickname_rules.join_messages(),
         "taken": _("Someone in this class already has that nickname. Choose another."),
         "no_name": _("Give the class a name."),
         "not_mergeable": _("Choose another student of this class to merge into."),
@@ -262,10 +262,10 @@ def rename_member(class_id: str, member_id: int):
         if form.csrf_token.errors:
             abort(400)
         return _member_refused(
-            school_class, member, "rename", play_pages.join_messages()["too_long"]
+            school_class, member, "rename", nickname_rules.join_messages()["too_long"]
         )
     try:
-        classes.rename(member, form.nickname.data or "", play_pages.deny_list())
+        classes.rename(member, form.nickname.data or "", nickname_rules.deny_list())
     except NicknameError as problem:
         db.session.rollback()
         return _member_refused(school_class, member, "rename", class_messages()[problem.code])

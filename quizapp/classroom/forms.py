@@ -67,14 +67,24 @@ class NewSessionForm(PageForm):
         default="plain",
     )
     late_join = BooleanField(_l("Students may join after the start"), default=True)
-    leaderboard = BooleanField(_l("Show a leaderboard"), default=True)
+    leaderboard = BooleanField(_l("Show a podium and leaderboard at the end"), default=True)
+    scoreboard = BooleanField(_l("Show the top five between questions"), default=True)
+    discussion = BooleanField(
+        _l("Peer instruction: after the first vote, discuss and vote again before the answer"),
+        default=False,
+    )
+    auto_close = BooleanField(_l("Close a question when everyone has answered"), default=True)
+    bank_times = BooleanField(_l("Questions with their own time in the bank take it"), default=True)
     nicknames = RadioField(
         _l("Nicknames"),
         choices=[
-            SelectChoice("free", _l("Students choose them (checked against a word list)")),
             SelectChoice("generated", _l("Generated for them (e.g. “Swift Otter”)")),
+            SelectChoice("free", _l("Students choose them (checked against a word list)")),
         ],
-        default="free",
+        default="generated",
+    )
+    approve_names = BooleanField(
+        _l("I approve chosen nicknames before the screen shows them"), default=False
     )
     shuffle = BooleanField(_l("Shuffle the choices on each device"), default=True)
     # Left empty: the default. A cap stops a script joining bots by the
@@ -97,14 +107,40 @@ class NewSessionForm(PageForm):
 
 
 class ControlForm(PageForm):
-    """A teacher's button: the action and the revision the screen showed."""
+    """A teacher's button: the action and the revision the screen showed, and
+    the screen to go back to (the console, the presenter or the remote)."""
 
     action = HiddenField(validators=[DataRequired()])
     revision = HiddenField()
+    back = HiddenField()
 
 
-class RemovePlayerForm(PageForm):
-    """The "remove" button next to a player (only the CSRF token: removing twice is harmless)."""
+class PlayerForm(PageForm):
+    """A moderation button next to a player: approve, hide, remove (with a
+    ban), or rename (with the new nickname). Doing one twice is harmless."""
+
+    action = HiddenField(validators=[DataRequired()])
+    nickname = StringField(_l("New nickname"), validators=[Optional(), Length(max=40)])
+
+
+class RemarkForm(PageForm):
+    """Mark a group of typed answers right (or wrong again)."""
+
+    position = HiddenField(validators=[DataRequired()])
+    key = HiddenField(validators=[Length(max=200)])
+    mark = HiddenField(validators=[DataRequired()])
+
+
+class ArchiveForm(PageForm):
+    """Archive a session ("1") or bring it back ("0")."""
+
+    archived = HiddenField(validators=[DataRequired()])
+
+
+class DeleteSessionForm(PageForm):
+    """Deleting a session asks for its title, typed: there is no undo."""
+
+    confirm = StringField(_l("Type the session's title to confirm"), validators=[DataRequired()])
 
 
 class RunAgainForm(PageForm):

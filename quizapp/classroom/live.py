@@ -33,6 +33,11 @@ def utc_iso(moment: datetime) -> str:
     return aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def seconds_left(moment: datetime) -> int:
+    """Whole seconds from now until ``moment`` (0 once it has passed)."""
+    return max(0, round((aware(moment) - datetime.now(UTC)).total_seconds()))
+
+
 def state_response(version: str) -> Response:
     """``304`` if the client already has ``version``, else ``{"version": …}``."""
     unchanged = version in request.if_none_match

@@ -6,11 +6,9 @@ its public id *and* its teacher, so another teacher's session is a 404.
 
 from __future__ import annotations
 
-import io
 import secrets
 from datetime import UTC
 
-import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
@@ -20,32 +18,26 @@ from wtforms.fields.choices import SelectChoice
 from quizapp.answer_form import verdict_labels
 from quizapp.auth.access import staff_required
 from quizapp.classroom import bp
-from quizapp.classroom.forms import ControlForm, NewSessionForm, RemovePlayerForm, RunAgainForm
-from quizapp.classroom.live import POLL_INTERVAL_MS, state_response, utc_iso
+from quizapp.classroom.forms import (
+    ArchiveForm,
+    DeleteSessionForm,
+    NewSessionForm,
+    RunAgainForm,
+)
+from quizapp.classroom.live import seconds_left, utc_iso
 from quizapp.domain.live import DEFAULT_MAX_PLAYERS, OptionError, SessionOptions
-from quizapp.domain.numbers import whole_number_or
 from quizapp.i18n import current_language, pick
 from quizapp.models import ClassSession
 from quizapp.models.content import utcnow
 from quizapp.services import classes
 from quizapp.services import classroom as sessions
-from quizapp.services import players as play
 from quizapp.services.attempts import published_versions
-from quizapp.services.content import offered_banks, published_by_bank, quotes_of
+from quizapp.services.content import offered_banks, published_by_bank
 from quizapp.services.session_reports import (
-    answered_players,
     questions_csv,
     session_results,
     students_csv,
 )
-
-ACTIONS = {
-    "start": sessions.start,
-    "close": sessions.close_question,
-    "again": sessions.vote_again,
-    "next": sessions.next_question,
-    "finish": sessions.finish,
-}
 
 
 def _own(public_id: str, with_items: bool = False) -> ClassSession:
@@ -57,17 +49,63 @@ def _own(public_id: str, with_items: bool = False) -> ClassSession:
 
 
 bp.add_app_template_filter(utc_iso)
+bp.add_app_template_filter(seconds_left)
 
 
 @bp.get("/")
 @staff_required()
 def dashboard():
-    """The teacher's sessions, newest first."""
+    """The teacher's sessions, newest first (``?archived=1``: those set aside).
+
+    Sessions left idle too long are ended here first, so the list says
+    what is really running.
+    """
+    sessions.end_idle_sessions(current_user)
+    archived = request.args.get("archived") == "1"
     return render_template(
         "classroom/dashboard.html",
-        listings=sessions.teacher_sessions(current_user),
+        listings=sessions.teacher_sessions(current_user, archived=archived),
+        archived=archived,
         again_form=RunAgainForm(token=secrets.token_urlsafe(16)),
+        archive_form=ArchiveForm(),
     )
+
+
+@bp.post("/<public_id>/archive")
+@staff_required()
+def archive(public_id: str):
+    """Set a session aside (ending it if it runs), or bring it back."""
+    session = _own(public_id)
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    keep_aside = form.archived.data == "1"
+    sessions.archive(session, keep_aside)
+    if keep_aside:
+        flash(_("The session was archived. Find it under “Archived”."), "info")
+    else:
+        flash(_("The session is back in the list."), "info")
+    return redirect(url_for(".dashboard", archived="1" if not keep_aside else None))
+
+
+@bp.route("/<public_id>/delete", methods=["GET", "POST"])
+@staff_required()
+def delete(public_id: str):
+    """Delete an ended session with its players and answers, after a confirmation."""
+    session = _own(public_id)
+    form = DeleteSessionForm()
+    if session.phase not in ("finished", "lobby"):
+        flash(_("End the session before deleting it."), "error")
+        return redirect(url_for(".results", public_id=public_id))
+    if form.validate_on_submit():
+        if form.confirm.data.strip() != session.title.strip():
+            form.confirm.errors.append(_("Type the session's title exactly to delete it."))
+        else:
+            sessions.delete_session(session)
+            flash(_("The session and its answers were deleted."), "info")
+            return redirect(url_for(".dashboard"))
+    status = 422 if form.errors else 200
+    return render_template("classroom/delete.html", session=session, form=form), status
 
 
 def _options(form: NewSessionForm) -> SessionOptions | None:
@@ -81,6 +119,11 @@ def _options(form: NewSessionForm) -> SessionOptions | None:
             nicknames=form.nicknames.data,
             shuffle=form.shuffle.data,
             max_players=form.max_players.data or DEFAULT_MAX_PLAYERS,
+            discussion=form.discussion.data,
+            scoreboard=form.scoreboard.data,
+            auto_close=form.auto_close.data,
+            approve_names=form.approve_names.data,
+            bank_times=form.bank_times.data,
         )
     except OptionError as problem:
         messages = {
@@ -166,98 +209,6 @@ def run_again(public_id: str):
         school_class=classes.class_of_session(old),
     )
     return redirect(url_for(".host", public_id=session.public_id))
-
-
-def _host_context(session: ClassSession) -> dict:
-    """What the projector view shows in the session's current phase."""
-    context = {
-        "session": session,
-        "options": sessions.options_of(session),
-        "players": sessions.active_players(session),
-        "version": sessions.host_version(session),
-        "poll_ms": POLL_INTERVAL_MS,
-        "join_url": url_for("play.join", code=session.code, _external=True)
-        if session.code
-        else None,
-        "control": ControlForm(revision=session.revision),
-        "remove_form": RemovePlayerForm(),
-        "item": None,
-        "results": None,
-        "total": sessions.item_count(session),
-        "school_class": classes.class_of_session(session),
-    }
-    if session.pacing == "teacher" and session.position is not None:
-        item = play.item_at(session, session.position)
-        present = [p for p in context["players"] if p.first_position <= session.position]
-        context.update(
-            item=item,
-            present=len(present),
-            answered=answered_players(session, session.position, session.round),
-            quotes=quotes_of(item.question_version) if session.phase != "open" else [],
-        )
-    if session.phase in ("closed", "finished") or session.pacing == "student":
-        context["results"] = session_results(session)
-    return context
-
-
-@bp.get("/<public_id>")
-@staff_required()
-def host(public_id: str):
-    """The projector view: lobby, the question, its answers, the results."""
-    session = _own(public_id)
-    return render_template("classroom/host.html", **_host_context(session))
-
-
-@bp.get("/<public_id>/state")
-@staff_required()
-def host_state(public_id: str):
-    """The projector view's version, for conditional polling."""
-    return state_response(sessions.host_version(_own(public_id)))
-
-
-@bp.post("/<public_id>/control")
-@staff_required()
-def control(public_id: str):
-    """Start, close, vote again, next, finish: one step, never two for one click."""
-    session = _own(public_id)
-    form = ControlForm()
-    action = ACTIONS.get(form.action.data)
-    if not form.validate_on_submit() or action is None:
-        abort(400)
-    expected = whole_number_or(form.revision.data)
-    try:
-        action(session, expected)
-    except sessions.Stale:
-        flash(_("The session had already moved on; this is where it is now."), "info")
-    return redirect(url_for(".host", public_id=public_id))
-
-
-@bp.post("/<public_id>/players/<int:player_id>/remove")
-@staff_required()
-def remove_player(public_id: str, player_id: int):
-    """Take a player out of the session."""
-    session = _own(public_id)
-    if not RemovePlayerForm().validate_on_submit():
-        abort(400)
-    try:
-        sessions.remove_player(session, player_id)
-    except LookupError:
-        abort(404)
-    flash(_("The player was removed."), "info")
-    return redirect(url_for(".host", public_id=public_id))
-
-
-@bp.get("/<public_id>/qr.svg")
-@staff_required()
-def qr_code(public_id: str):
-    """The join URL as a QR code, drawn on the server (no third-party service)."""
-    session = _own(public_id)
-    if not session.code:
-        abort(404)
-    url = url_for("play.join", code=session.code, _external=True)
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2, xmldecl=False)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
 @bp.get("/<public_id>/results")

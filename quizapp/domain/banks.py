@@ -34,6 +34,7 @@ QUESTION_OPTIONAL = (
     "status",
     "objective",
     "form",
+    "time_limit",
     "tags",
     "choices",
     "wrong_feedback",
@@ -46,6 +47,8 @@ FORMS = ("A", "B")
 MAX_GLOSS = 2000
 MAX_QUESTIONS = 1000
 MAX_SOURCES = 5
+#: A question's own time in a live session, in seconds (see ``time_limit``).
+TIME_LIMIT_RANGE = (5, 600)
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,10 @@ def read_question(
         )
     if "form" in question:
         content["form"] = reader.choice((*path, "form"), question["form"], FORMS)
+    if "time_limit" in question:
+        content["time_limit"] = reader.integer(
+            (*path, "time_limit"), question["time_limit"], *TIME_LIMIT_RANGE
+        )
     if qtype is not None:
         choices = _choices(reader, path, question, qtype)
         if choices:

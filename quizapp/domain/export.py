@@ -24,6 +24,7 @@ QUESTION_ORDER = (
     "difficulty",
     "objective",
     "form",
+    "time_limit",
     "tags",
     "prompt",
     "choices",

@@ -9,6 +9,8 @@ database or a request; the classroom services store what these decide.
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -58,6 +60,22 @@ class SessionOptions:
     #: Joins beyond this many players are refused (players removed by the
     #: teacher still count).
     max_players: int = DEFAULT_MAX_PLAYERS
+    #: Peer instruction: the first vote closes without the answer; the class
+    #: sees the votes, discusses and votes again, and only then the reveal.
+    discussion: bool = False
+    #: The scoreboard (top five) between questions, after each reveal (off
+    #: for sessions stored before it existed; the new-session form sets it).
+    scoreboard: bool = False
+    #: A question closes as soon as every player present has answered.
+    auto_close: bool = False
+    #: Nicknames wait for the teacher's approval before the projector shows them.
+    approve_names: bool = False
+    #: A question with its own time in the bank (``time_limit``) takes it;
+    #: ``time_limit`` is for the others.
+    bank_times: bool = True
+    #: Nicknames on the shared screen (the live grid, the scoreboard); off,
+    #: players are shown by number.
+    show_names: bool = True
 
     def __post_init__(self):
         if self.pacing not in ("teacher", "student"):
@@ -78,6 +96,16 @@ class SessionOptions:
             raise OptionError("time_limit", f"time limit must be one of {TIME_LIMITS}")
         if self.pacing == "student" and self.time_limit is not None:
             raise OptionError("time_limit", "student-paced sessions have no per-question limit")
+        for name in (
+            "discussion",
+            "scoreboard",
+            "auto_close",
+            "approve_names",
+            "bank_times",
+            "show_names",
+        ):
+            if not isinstance(getattr(self, name), bool):
+                raise OptionError(name, f"{name} must be true or false")
         if self.scoring == "speed" and (self.pacing != "teacher" or self.time_limit is None):
             raise OptionError("scoring", "the speed bonus needs teacher pacing and a time limit")
 
@@ -102,6 +130,24 @@ def new_code(rng: random.Random) -> str:
     return "".join(rng.choice("0123456789") for _ in range(CODE_DIGITS))
 
 
+def clean_code(typed: str) -> str:
+    """A typed join code as stored: " 675 373 ", "675-373" and "６７５３７３" are
+    "675373" (spaces and dashes as on the projector, full-width digits)."""
+    text = unicodedata.normalize("NFKC", typed or "")
+    return re.sub(r"[\s\-‐‑–—·.]", "", text)
+
+
+def item_time_limit(content: dict, options: SessionOptions) -> int | None:
+    """Seconds to answer a question in a teacher-paced session: its own time
+    from the bank when the session takes it, else the session's."""
+    if options.pacing != "teacher":
+        return None
+    own = content.get("time_limit")
+    if options.bank_times and isinstance(own, int) and not isinstance(own, bool):
+        return own
+    return options.time_limit
+
+
 def device_choice_order(content: dict, seed: str, position: int, shuffle: bool) -> list[str] | None:
     """The choice order on one player's device: fixed per player and question.
 
@@ -118,12 +164,15 @@ def live_points(
     fraction: float,
     confidence: int | None,
     elapsed_ms: int | None,
+    limit_s: int | None = None,
 ) -> float:
-    """The points one answer earns under the session's scoring."""
+    """The points one answer earns under the session's scoring (``limit_s``:
+    the question's time limit, by default the session's)."""
     if options.scoring == "certainty":
         return points_for(fraction, confidence)
-    if options.scoring == "speed" and is_right(fraction) and elapsed_ms is not None:
-        limit_ms = options.time_limit * 1000
+    limit_s = limit_s or options.time_limit
+    if options.scoring == "speed" and is_right(fraction) and elapsed_ms is not None and limit_s:
+        limit_ms = limit_s * 1000
         left = max(0.0, 1 - elapsed_ms / limit_ms)
         return round(fraction + SPEED_BONUS * left, 3)
     return fraction
@@ -197,3 +246,70 @@ def distribution(content: dict, answers: Iterable[tuple[Any, float]]) -> Distrib
         if not counts["partly"]:
             bars = tuple(bar for bar in bars if bar.key != "partly")
     return Distribution(len(answers), right, bars)
+
+
+#: The longest folded typed response kept as a key (the column's length).
+RESPONSE_KEY_LENGTH = 200
+
+
+def response_key(response: Any) -> str:
+    """A typed response folded so that answers the teacher would call the same
+    group together: width, case, spaces and end punctuation do not count."""
+    if isinstance(response, bool) or response is None:
+        text = str(response)
+    elif isinstance(response, float) and response.is_integer():
+        text = str(int(response))
+    else:
+        text = str(response)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = " ".join(text.split()).strip(" .,;:!?。，；：！？、\"'“”‘’")
+    return text[:RESPONSE_KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class ResponseGroup:
+    """Typed answers with the same :func:`response_key`: shown as first typed."""
+
+    key: str
+    text: str
+    count: int
+    fraction: float
+
+
+def response_groups(answers: Iterable[tuple[Any, float]]) -> list[ResponseGroup]:
+    """Group ``(response, fraction)`` pairs of a typed question, most given first."""
+    counts: Counter = Counter()
+    shown: dict[str, str] = {}
+    best: dict[str, float] = {}
+    for response, fraction in answers:
+        key = response_key(response)
+        counts[key] += 1
+        shown.setdefault(key, " ".join(str(response).split()))
+        best[key] = max(best.get(key, 0.0), fraction)
+    return [
+        ResponseGroup(key, shown[key], count, best[key])
+        for key, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    ]
+
+
+def competition_ranks(scores: list[float]) -> list[int]:
+    """Ranks of ``scores`` (best first, in the given order): ties share a rank
+    and the next rank skips, as in sport ("1, 2, 2, 4")."""
+    order = sorted(range(len(scores)), key=lambda index: -scores[index])
+    ranks = [0] * len(scores)
+    for place, index in enumerate(order):
+        previous = order[place - 1] if place else None
+        same = previous is not None and abs(scores[previous] - scores[index]) < 1e-9
+        ranks[index] = ranks[previous] if same else place + 1
+    return ranks
+
+
+#: How a student's answer moved between the first vote and the revote.
+SHIFTS = ("stayed_right", "to_right", "to_wrong", "stayed_wrong")
+
+
+def vote_shift(first: float, second: float) -> str:
+    """Which of :data:`SHIFTS` a first-vote and revote fraction make."""
+    if is_right(first):
+        return "stayed_right" if is_right(second) else "to_wrong"
+    return "to_right" if is_right(second) else "stayed_wrong"

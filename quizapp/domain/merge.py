@@ -60,6 +60,7 @@ _LINES = {
     "gloss": "sources",
     "objective": "objective",
     "form": "form",
+    "time_limit": "time_limit",
 }
 
 

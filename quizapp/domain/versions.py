@@ -76,6 +76,8 @@ def flatten(content: dict) -> dict[Field, str]:
     for name in ("objective", "form"):
         if content.get(name):
             lines[Field(name)] = content[name]
+    if content.get("time_limit"):
+        lines[Field("time_limit")] = str(content["time_limit"])
     _bilingual(lines, "prompt", content.get("prompt"))
     choices = content.get("choices") or ()
     if choices:
@@ -98,7 +100,17 @@ def flatten(content: dict) -> dict[Field, str]:
 
 #: Lines shown whole, old then new: a character diff of "draft" against
 #: "published" or of two answer keys would be noise.
-WHOLE = {"type", "status", "difficulty", "objective", "form", "tags", "choice_order", "answer"}
+WHOLE = {
+    "type",
+    "status",
+    "difficulty",
+    "objective",
+    "form",
+    "time_limit",
+    "tags",
+    "choice_order",
+    "answer",
+}
 
 # Latin words and numbers compare whole; every other character (each Chinese
 # character, each punctuation mark) on its own.

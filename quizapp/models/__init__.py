@@ -11,7 +11,7 @@ from quizapp.models.classes import (
     SchoolClass,
     SessionClass,
 )
-from quizapp.models.classroom import ClassSession, Player, PlayerAnswer, SessionItem
+from quizapp.models.classroom import ClassSession, Player, PlayerAnswer, Remark, SessionItem
 from quizapp.models.content import (
     Bank,
     BankState,
@@ -44,6 +44,7 @@ __all__ = [
     "Question",
     "QuestionVersion",
     "RateLimitCounter",
+    "Remark",
     "SchoolClass",
     "SessionClass",
     "SessionItem",

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -33,8 +34,12 @@ from quizapp.models.accounts import User
 from quizapp.models.content import QuestionVersion, utcnow
 
 PACINGS = ("teacher", "student")
-#: lobby → open ⇄ closed → … → finished (student-paced: lobby → open → finished)
-PHASES = ("lobby", "open", "closed", "finished")
+#: Teacher-paced: lobby → open → [voted → open (round 2) →] closed → [board →]
+#: open (the next question) … → finished. ``voted``: the votes are in and
+#: shown without the answer, for discussion; ``closed``: the answer is
+#: revealed; ``board``: the scoreboard between questions.
+#: Student-paced: lobby → open → finished.
+PHASES = ("lobby", "open", "voted", "closed", "board", "finished")
 
 
 class ClassSession(db.Model):
@@ -46,8 +51,11 @@ class ClassSession(db.Model):
     # Random and unguessable: URLs use it.
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     # The short code students type. Set free (NULL) when the session
-    # finishes, so codes are reused and stay short.
+    # finishes, so codes stay short; ``ended_code`` keeps it, so that an old
+    # QR code says "ended" and the code is not drawn again for a while
+    # (``QUIZ_CODE_REUSE_DAYS``).
     code: Mapped[str | None] = mapped_column(String(8), unique=True)
+    ended_code: Mapped[str | None] = mapped_column(String(8), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     # The one-time token of the form that created it (a double click
     # creates one session).
@@ -66,6 +74,14 @@ class ClassSession(db.Model):
     # student-paced session its deadline; NULL for no limit.
     closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revision: Mapped[int] = mapped_column(Integer, default=0)
+    # No one may join while locked (the teacher's choice, any time).
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The last thing the teacher did or a student joined: a session idle
+    # for ``QUIZ_SESSION_IDLE_HOURS`` ends itself (answers do not write
+    # this row, see above, so they do not count).
+    active_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set aside on the dashboard (still there, with its answers).
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -86,6 +102,9 @@ class SessionItem(db.Model):
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
     # How many voting rounds it had (2 after "vote again").
     rounds: Mapped[int] = mapped_column(Integer, default=1)
+    # Seconds to answer (the bank's time for the question, or the session's);
+    # NULL: the teacher closes it.
+    time_limit: Mapped[int | None] = mapped_column(Integer)
 
     session: Mapped[ClassSession] = relationship(back_populates="items")
     question_version: Mapped[QuestionVersion] = relationship()
@@ -112,6 +131,14 @@ class Player(db.Model):
     language: Mapped[str | None] = mapped_column(String(8))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whether the projector may show the nickname: false while it waits for
+    # the teacher's approval (when the session asks for it) or once hidden;
+    # the player plays either way and is shown as a number.
+    name_shown: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Removed with a ban: this browser (``device``) cannot join the session again.
+    banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A long-lived random id of the browser (a cookie of its own), for bans.
+    device: Mapped[str | None] = mapped_column(String(32))
 
     session: Mapped[ClassSession] = relationship()
 
@@ -143,3 +170,18 @@ class PlayerAnswer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     player: Mapped[Player] = relationship()
+
+
+class Remark(db.Model):
+    """A typed response the teacher marked again: every answer with the same
+    folded text to that question gets ``fraction`` (now and later)."""
+
+    __tablename__ = "class_remark"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_session.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The response folded (see quizapp.domain.live.response_key).
+    response_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fraction: Mapped[float] = mapped_column(Float)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

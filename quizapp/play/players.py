@@ -8,6 +8,8 @@ points. Only the most recent sessions are kept, so the cookie stays small.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import session
 
 KEY = "players"
@@ -26,3 +28,17 @@ def remember(public_id: str, token: str) -> None:
     tokens[public_id] = token
     session[KEY] = dict(list(tokens.items())[-KEEP:])
     session.permanent = True
+
+
+DEVICE_KEY = "device"
+
+
+def device_id() -> str:
+    """This browser's long-lived random id (made on first use): a ban in a
+    session holds for the browser, whatever nickname it tries next."""
+    device = session.get(DEVICE_KEY)
+    if not isinstance(device, str) or len(device) != 32:
+        device = secrets.token_hex(16)
+        session[DEVICE_KEY] = device
+        session.permanent = True
+    return device

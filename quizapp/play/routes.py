@@ -9,10 +9,7 @@ choices, never which are right.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -20,53 +17,23 @@ from quizapp import throttle
 from quizapp.answer_form import answer_options, response_messages
 from quizapp.classes import members as class_members
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
-from quizapp.config import DEFAULT_DENY_LIST
-from quizapp.domain.nicknames import DenyList, NicknameError, load_deny_list
+from quizapp.domain.nicknames import NicknameError
 from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.presentation import review
 from quizapp.domain.question_types import ResponseError
 from quizapp.errors import expired_form_page
 from quizapp.i18n import current_language
 from quizapp.models import ClassSession, Player
+from quizapp.nickname_rules import deny_list, join_messages
 from quizapp.play import bp
 from quizapp.play.forms import JoinForm
-from quizapp.play.players import remember, token_for
+from quizapp.play.players import device_id, remember, token_for
 from quizapp.services import classes
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
 from quizapp.services.content import item_content, quotes_for, quotes_of
 from quizapp.services.session_reports import finished_results
 from quizapp.urls import safe_next
-
-
-def join_messages() -> dict[str, str]:
-    """What to tell a student whose join was refused, per reason."""
-    return {
-        "empty": _("Enter a nickname."),
-        "too_long": _("That nickname is too long: at most 20 characters."),
-        "control": _("That nickname has characters that cannot be shown."),
-        "denied": _("That nickname is not allowed here. Choose another."),
-        "taken": _("Someone in this session already has that nickname. Choose another."),
-        "finished": _("That session has ended."),
-        "started": _("That session has started and does not take late joiners."),
-        "removed": _("The teacher removed you from that session."),
-        "no_session": _("No session with that code is running. Check the code on the screen."),
-        "full": _("This session is full: the teacher set how many students may join."),
-    }
-
-
-def deny_list() -> DenyList:
-    """The configured nickname deny-list; the shipped one if that file is broken.
-
-    An admin's typo in the YAML file must not stop a class from joining:
-    the error is logged and the shipped list applies until it is fixed.
-    """
-    configured = Path(current_app.config["QUIZ_NICKNAME_DENYLIST"])
-    try:
-        return load_deny_list(configured)
-    except (OSError, ValueError, yaml.YAMLError) as problem:
-        current_app.logger.error("nickname deny-list %s unusable: %s", configured, problem)
-        return load_deny_list(DEFAULT_DENY_LIST)
 
 
 def _existing_player(session: ClassSession) -> Player | None:
@@ -106,6 +73,8 @@ def join(code: str | None):
         form.code.data = code or ""
         if code and session is None:
             throttle.failed()
+            if sessions.ended_with_code(code):  # an old QR code
+                form.code.errors = [join_messages()["finished"]]
         if session is not None and _existing_player(session) is not None:
             # Back from a dropped connection or a closed tab: same player.
             return redirect(url_for(".live", public_id=session.public_id))
@@ -115,10 +84,11 @@ def join(code: str | None):
             if member is None:
                 return _to_class_page(session, school_class)
     elif form.validate_on_submit():
-        session = sessions.session_by_code(form.code.data.strip())
+        session = sessions.session_by_code(form.code.data)
         try:
             if session is None:
-                raise play.JoinRefused("no_session")
+                ended = sessions.ended_with_code(form.code.data)
+                raise play.JoinRefused("finished" if ended else "no_session")
             # A deadline or time limit that ran out while nobody was looking
             # applies now, before the join is decided.
             sessions.settle(session)
@@ -134,9 +104,10 @@ def join(code: str | None):
                 token=token_for(session.public_id),
                 language=current_language(),
                 member=member,
+                device=device_id(),
             )
         except (play.JoinRefused, NicknameError) as refused:
-            if refused.code == "no_session":
+            if refused.code in ("no_session", "finished") and session is None:
                 throttle.failed()
             field = form.nickname if isinstance(refused, NicknameError) else form.code
             field.errors.append(join_messages()[refused.code])
@@ -174,20 +145,53 @@ def _review_of(session: ClassSession, player: Player, item, answer):
     return review(content, order, answer.response, answer.fraction)
 
 
+def _shapes(content: dict) -> dict[str, int]:
+    """Each answer value's place on the projector, which picks its colour and
+    shape: the same tile looks the same on the screen and on every phone,
+    whatever order the phone shows the choices in."""
+    if content["type"] == "true_false":
+        return {"true": 0, "false": 1}
+    if content["type"] == "claim":
+        return {"supported": 0, "not_supported": 1}
+    return {choice["id"]: index for index, choice in enumerate(content.get("choices") or ())}
+
+
 def _question_context(session, player, item, values=(), confidence=None, error=None) -> dict:
     view = play.device_view(session, player, item)
     round_ = session.round if session.pacing == "teacher" else 1
+    content = item_content(session.id, item.position)
     return {
         "template": "play/question.html",
         "item": item,
         "view": view,
         "answer_choices": answer_options(view),
+        "shapes": _shapes(content),
         "answer_round": round_,
         "values": list(values),
         "confidence": confidence,
         "error": error,
         "asks_confidence": sessions.options_of(session).asks_confidence,
+        "time_limit": sessions.time_limit_at(session, item.position)
+        if session.pacing == "teacher"
+        else None,
     }
+
+
+def _chosen(session, player, item, answer) -> list[tuple[int, str]]:
+    """The player's own answer as (shape, label) pairs, without saying if it is
+    right: what a phone shows while the class discusses."""
+    if answer is None:
+        return []
+    view = play.device_view(session, player, item)
+    shapes = _shapes(item_content(session.id, item.position))
+    labels = dict(answer_options(view))
+    response = answer.response
+    if isinstance(response, bool):
+        response = "true" if response else "false"
+    picked = response if isinstance(response, list) else [response]
+    if view.type in ("single", "multiple", "true_false", "claim"):
+        return [(shapes.get(value, -1), labels.get(value, str(value))) for value in picked]
+    return [(-1, str(response))]
 
 
 def _teacher_paced(screen: play.Screen) -> dict:
@@ -197,7 +201,19 @@ def _teacher_paced(screen: play.Screen) -> dict:
     if session.phase == "open":
         if answer is None:
             return _question_context(session, player, item)
-        return {"template": "play/wait.html", "reason": "answered"}
+        return {
+            "template": "play/wait.html",
+            "reason": "answered",
+            "chosen": _chosen(session, player, item, answer),
+        }
+    if session.phase == "voted":
+        return {
+            "template": "play/discuss.html",
+            "item": item,
+            "chosen": _chosen(session, player, item, answer),
+        }
+    if session.phase == "board":
+        return {"template": "play/board.html", "results": finished_results(session)}
     shown = answer or screen.first_answer
     return {
         "template": "play/closed.html",
@@ -229,6 +245,10 @@ def _state_context(screen: play.Screen) -> dict:
     upcoming = play.next_position(player, sessions.item_count(session))
     if upcoming is None:
         return _results(session)
+    if sessions.past_deadline(session):
+        # The deadline passed: an answer already on the screen is still
+        # taken (for a short grace), but no new question is shown.
+        return {"template": "play/wait.html", "reason": "time_up"}
     return _question_context(session, player, play.item_at(session, upcoming))
 
 

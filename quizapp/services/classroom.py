@@ -15,17 +15,29 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from flask import current_app, has_app_context
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from quizapp.domain.live import MAX_ROUNDS, SessionOptions, new_code
+from quizapp.domain.live import (
+    MAX_ROUNDS,
+    ResponseGroup,
+    SessionOptions,
+    item_time_limit,
+    live_points,
+    new_code,
+    response_groups,
+    response_key,
+)
 from quizapp.extensions import AUTOCOMMIT, db
 from quizapp.models import (
     ClassSession,
+    MemberPlayer,
     Player,
     PlayerAnswer,
     QuestionVersion,
+    Remark,
     SchoolClass,
     SessionClass,
     SessionItem,
@@ -36,6 +48,29 @@ from quizapp.services.content import kept
 from quizapp.services.direct import DirectRead
 
 CODE_TRIES = 20
+#: A student-paced session's deadline does not cut off an answer being
+#: written: answers to the question on a phone's screen are taken this long
+#: after it (no new question is shown), then the session ends.
+DEADLINE_GRACE = timedelta(seconds=60)
+#: How much "more time" adds, to an open question and to a deadline.
+MORE_TIME_S = {"teacher": 30, "student": 600}
+
+
+def _setting(name: str, default: float) -> float:
+    """A number from the app's configuration (``default`` outside an app)."""
+    return float(current_app.config.get(name, default)) if has_app_context() else default
+
+
+def _recently_ended_codes(now: datetime) -> set[str]:
+    """Codes of sessions ended within ``QUIZ_CODE_REUSE_DAYS``: not drawn again."""
+    since = now - timedelta(days=_setting("QUIZ_CODE_REUSE_DAYS", 30))
+    return set(
+        db.session.scalars(
+            select(ClassSession.ended_code).where(
+                ClassSession.ended_code.is_not(None), ClassSession.finished_at >= since
+            )
+        )
+    )
 
 
 class Stale(Exception):
@@ -80,10 +115,16 @@ def create_session(
     if existing is not None and existing.teacher_id == teacher.id:
         return existing
     rng = rng or random.SystemRandom()
+    now = utcnow()
+    ended = _recently_ended_codes(now)
     for _ in range(CODE_TRIES):
+        code = new_code(rng)
+        if code in ended:
+            continue
         session = ClassSession(
             public_id=secrets.token_hex(16),
-            code=new_code(rng),
+            code=code,
+            active_at=now,
             teacher_id=teacher.id,
             request_token=request_token if existing is None else None,
             title=fitted_title(title),
@@ -92,7 +133,11 @@ def create_session(
             closes_at=deadline if options.pacing == "student" else None,
         )
         session.items = [
-            SessionItem(position=position, question_version=version)
+            SessionItem(
+                position=position,
+                question_version=version,
+                time_limit=item_time_limit(version.content, options),
+            )
             for position, version in enumerate(versions)
         ]
         db.session.add(session)
@@ -119,8 +164,9 @@ class SessionListing:
     questions: int
 
 
-def teacher_sessions(teacher: User) -> list[SessionListing]:
-    """The teacher's own sessions, newest first, with counts (one query)."""
+def teacher_sessions(teacher: User, archived: bool = False) -> list[SessionListing]:
+    """The teacher's own sessions, newest first, with counts (one query):
+    those not archived, or with ``archived`` those archived."""
     players = (
         select(Player.session_id, func.count().label("n"))
         .where(Player.removed_at.is_(None))
@@ -136,7 +182,12 @@ def teacher_sessions(teacher: User) -> list[SessionListing]:
         select(ClassSession, func.coalesce(players.c.n, 0), func.coalesce(items.c.n, 0))
         .outerjoin(players, players.c.session_id == ClassSession.id)
         .outerjoin(items, items.c.session_id == ClassSession.id)
-        .where(ClassSession.teacher_id == teacher.id)
+        .where(
+            ClassSession.teacher_id == teacher.id,
+            ClassSession.archived_at.is_not(None)
+            if archived
+            else ClassSession.archived_at.is_(None),
+        )
         .order_by(ClassSession.created_at.desc(), ClassSession.id.desc())
     )
     return [SessionListing(*row) for row in rows]
@@ -167,7 +218,11 @@ def session_by_public_id(public_id: str) -> ClassSession | None:
 #: running it on an indexed column, and sent to the driver directly.
 _POLL = DirectRead(
     select(
-        ClassSession.id, ClassSession.revision, ClassSession.phase, ClassSession.closes_at
+        ClassSession.id,
+        ClassSession.revision,
+        ClassSession.phase,
+        ClassSession.closes_at,
+        ClassSession.pacing,
     ).where(ClassSession.public_id == bindparam("public_id"))
 )
 
@@ -185,13 +240,17 @@ def current_revision(public_id: str) -> int | None:
     row = _POLL.first(db.engines[AUTOCOMMIT], public_id=public_id)
     if row is None:
         return None
-    session = settle_if_due(row.id, row.phase, row.closes_at)
+    session = settle_if_due(row.id, row.phase, row.closes_at, row.pacing)
     return row.revision if session is None else session.revision
 
 
 #: What the poll watcher reads, for every session a process has polls waiting on.
 _WATCH = select(
-    ClassSession.public_id, ClassSession.revision, ClassSession.phase, ClassSession.closes_at
+    ClassSession.public_id,
+    ClassSession.revision,
+    ClassSession.phase,
+    ClassSession.closes_at,
+    ClassSession.pacing,
 ).where(ClassSession.public_id.in_(bindparam("public_ids", expanding=True)))
 
 #: A revision no session has: what :func:`revisions` reports for a session
@@ -206,14 +265,35 @@ def revisions(public_ids: list[str]) -> dict[str, int]:
     with db.engines[AUTOCOMMIT].connect() as connection:
         rows = connection.execute(_WATCH, {"public_ids": public_ids}).all()
     return {
-        row.public_id: DUE if _time_is_up(row.phase, row.closes_at, now) else row.revision
+        row.public_id: DUE
+        if _time_is_up(row.phase, row.closes_at, now, row.pacing)
+        else row.revision
         for row in rows
     }
 
 
 def session_by_code(code: str) -> ClassSession | None:
-    """The live session using join ``code`` (finished sessions have none)."""
-    return db.session.scalar(select(ClassSession).where(ClassSession.code == code))
+    """The live session using join ``code`` (finished sessions have none);
+    one idle too long is ended first, and then is not found."""
+    session = db.session.scalar(select(ClassSession).where(ClassSession.code == code))
+    if session is not None:
+        settle(session)
+        if session.phase == "finished":
+            return None
+    return session
+
+
+def ended_with_code(code: str) -> bool:
+    """Whether a session that used join ``code`` ended lately (an old QR code)."""
+    since = utcnow() - timedelta(days=_setting("QUIZ_CODE_REUSE_DAYS", 30))
+    return (
+        db.session.scalar(
+            select(ClassSession.id)
+            .where(ClassSession.ended_code == code, ClassSession.finished_at >= since)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def options_of(session: ClassSession) -> SessionOptions:
@@ -239,6 +319,7 @@ def _move(session: ClassSession, expected: int | None, **changes) -> None:
     query = update(ClassSession).where(ClassSession.id == session.id)
     if expected is not None:
         query = query.where(ClassSession.revision == expected)
+    changes.setdefault("active_at", utcnow())
     result = db.session.execute(
         query.values(revision=ClassSession.revision + 1, **changes),
         execution_options={"synchronize_session": False},
@@ -251,9 +332,27 @@ def _move(session: ClassSession, expected: int | None, **changes) -> None:
     db.session.refresh(session)
 
 
-def _limit_end(session: ClassSession, now: datetime) -> datetime | None:
-    limit = options_of(session).time_limit
+def time_limit_at(session: ClassSession, position: int) -> int | None:
+    """Seconds to answer the question at ``position`` (None: no limit)."""
+    item = db.session.get(SessionItem, (session.id, position))
+    if item is not None and item.time_limit is not None:
+        return item.time_limit
+    return options_of(session).time_limit
+
+
+def _limit_end(
+    session: ClassSession, now: datetime, position: int | None = None
+) -> datetime | None:
+    position = session.position if position is None else position
+    limit = time_limit_at(session, position)
     return now + timedelta(seconds=limit) if limit else None
+
+
+def _closed_phase(session: ClassSession) -> str:
+    """Where a question goes when its votes stop: ``voted`` (shown without the
+    answer, for discussion) after a first vote in a discussion session, else
+    ``closed`` (revealed)."""
+    return "voted" if options_of(session).discussion and session.round == 1 else "closed"
 
 
 def start(session: ClassSession, expected: int | None) -> None:
@@ -272,20 +371,35 @@ def start(session: ClassSession, expected: int | None) -> None:
             round=1,
             started_at=now,
             opened_at=now,
-            closes_at=_limit_end(session, now),
+            closes_at=_limit_end(session, now, 0),
         )
 
 
 def close_question(session: ClassSession, expected: int | None) -> None:
-    """Stop taking answers to the question on screen and reveal it."""
+    """Stop taking answers to the question on screen: reveal it, or in a
+    discussion session's first vote show the votes without the answer."""
     if session.pacing != "teacher" or session.phase != "open":
         raise Stale(session.public_id)
-    _move(session, expected, phase="closed", closes_at=utcnow())
+    _move(session, expected, phase=_closed_phase(session), closes_at=utcnow())
+
+
+def discuss(session: ClassSession, expected: int | None) -> None:
+    """Stop the first vote and show the votes without the answer, for discussion."""
+    if session.pacing != "teacher" or session.phase != "open" or session.round != 1:
+        raise Stale(session.public_id)
+    _move(session, expected, phase="voted", closes_at=utcnow())
+
+
+def reveal(session: ClassSession, expected: int | None) -> None:
+    """Show the answer of the question whose votes are in."""
+    if session.phase != "voted":
+        raise Stale(session.public_id)
+    _move(session, expected, phase="closed")
 
 
 def vote_again(session: ClassSession, expected: int | None) -> None:
-    """Open the closed question for a second round of answers, after discussion."""
-    if session.phase != "closed" or session.round >= MAX_ROUNDS:
+    """After discussion, before the reveal: a second round of answers."""
+    if session.phase != "voted" or session.round >= MAX_ROUNDS:
         raise Stale(session.public_id)
     now = utcnow()
     _move(
@@ -305,11 +419,15 @@ def vote_again(session: ClassSession, expected: int | None) -> None:
 
 
 def next_question(session: ClassSession, expected: int | None) -> None:
-    """The next question, or the end of the session after the last."""
-    if session.phase != "closed":
+    """After a reveal: the scoreboard (when on), then the next question; the
+    end of the session after the last."""
+    if session.phase not in ("closed", "board"):
         raise Stale(session.public_id)
     if session.position + 1 >= item_count(session):
         finish(session, expected)
+        return
+    if session.phase == "closed" and options_of(session).scoreboard:
+        _move(session, expected, phase="board")
         return
     now = utcnow()
     _move(
@@ -319,42 +437,322 @@ def next_question(session: ClassSession, expected: int | None) -> None:
         position=session.position + 1,
         round=1,
         opened_at=now,
-        closes_at=_limit_end(session, now),
+        closes_at=_limit_end(session, now, session.position + 1),
     )
 
 
 def finish(session: ClassSession, expected: int | None) -> None:
-    """End the session: no more answers; the join code is set free."""
+    """End the session: no more answers; the join code is set free (and kept
+    as ``ended_code``, so it is not drawn again for a while)."""
     if session.phase == "finished":
         raise Stale(session.public_id)
     now = utcnow()
-    _move(session, expected, phase="finished", code=None, finished_at=now)
+    _move(
+        session,
+        expected,
+        phase="finished",
+        code=None,
+        ended_code=session.code,
+        finished_at=now,
+    )
 
 
-def remove_player(session: ClassSession, player_id: int) -> None:
-    """Take a player out of the session (their answers stay in the record)."""
+def more_time(session: ClassSession, expected: int | None) -> None:
+    """More time: 30 s more for the open question, or 10 minutes more before
+    a student-paced deadline (a deadline passed but within its grace counts
+    from now)."""
+    if session.phase != "open" or session.closes_at is None:
+        raise Stale(session.public_id)
+    now = utcnow()
+    start_from = max(aware(session.closes_at), now)
+    _move(
+        session,
+        expected,
+        closes_at=start_from + timedelta(seconds=MORE_TIME_S[session.pacing]),
+    )
+
+
+def set_locked(session: ClassSession, expected: int | None, locked: bool) -> None:
+    """Lock the session (no one may join) or open it again."""
+    if session.phase == "finished":
+        raise Stale(session.public_id)
+    _move(session, expected, locked=locked)
+
+
+def set_option(session: ClassSession, expected: int | None, name: str, value: bool) -> None:
+    """Change a switch the teacher may flip during a session (the scoreboard,
+    names on the screen, closing when all have answered)."""
+    if name not in ("scoreboard", "show_names", "auto_close"):
+        raise ValueError(name)
+    options = dict(session.options)
+    options[name] = value
+    SessionOptions.from_dict(options)  # still valid
+    _move(session, expected, options=options)
+
+
+def close_if_all_answered(session_id: int, position: int, round_: int) -> bool:
+    """Close the question at ``position`` (round ``round_``) if every player
+    present has answered it (the session's ``auto_close``); True if it closed.
+
+    Counted after each answer in one statement; the conditional UPDATE
+    closes it once, whichever of the last answers gets there first.
+    """
+    present = (
+        select(func.count())
+        .select_from(Player)
+        .where(
+            Player.session_id == session_id,
+            Player.removed_at.is_(None),
+            Player.first_position <= position,
+        )
+        .scalar_subquery()
+    )
+    answered = (
+        select(func.count())
+        .select_from(PlayerAnswer)
+        .join(Player, Player.id == PlayerAnswer.player_id)
+        .where(
+            PlayerAnswer.session_id == session_id,
+            PlayerAnswer.position == position,
+            PlayerAnswer.round == round_,
+            Player.removed_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    counted_present, counted_answered = db.session.execute(select(present, answered)).one()
+    if not counted_present or counted_answered < counted_present:
+        db.session.rollback()
+        return False
+    session = db.session.get(ClassSession, session_id)
+    if session.phase != "open" or session.position != position or session.round != round_:
+        db.session.rollback()
+        return False
+    result = db.session.execute(
+        update(ClassSession)
+        .where(
+            ClassSession.id == session_id,
+            ClassSession.phase == "open",
+            ClassSession.position == position,
+            ClassSession.round == round_,
+        )
+        .values(
+            phase=_closed_phase(session),
+            closes_at=utcnow(),
+            revision=ClassSession.revision + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def typed_responses(session: ClassSession, position: int, round_: int) -> list[ResponseGroup]:
+    """The typed answers to one round of a question, grouped (no names)."""
+    rows = db.session.execute(
+        select(PlayerAnswer.response, PlayerAnswer.fraction)
+        .join(Player, Player.id == PlayerAnswer.player_id)
+        .where(
+            PlayerAnswer.session_id == session.id,
+            PlayerAnswer.position == position,
+            PlayerAnswer.round == round_,
+            Player.removed_at.is_(None),
+        )
+    )
+    return response_groups((row.response, row.fraction) for row in rows)
+
+
+def remark(session: ClassSession, position: int, key: str, fraction: float, teacher: User) -> int:
+    """Mark every answer to ``position`` whose typed response folds to ``key``
+    as ``fraction`` (1 right, 0 wrong), now and for answers still to come;
+    points follow the session's scoring. Returns how many answers changed.
+    """
+    from quizapp.services.content import item_content
+
+    content = item_content(session.id, position)
+    if content is None or not 0 <= fraction <= 1:
+        raise LookupError(position)
+    options = options_of(session)
+    limit = item_time_limit(content, options)
+    answers = db.session.scalars(
+        select(PlayerAnswer).where(
+            PlayerAnswer.session_id == session.id, PlayerAnswer.position == position
+        )
+    ).all()
+    changed = 0
+    for answer in answers:
+        if response_key(answer.response) != key:
+            continue
+        answer.fraction = fraction
+        answer.points = (
+            live_points(options, fraction, answer.confidence, answer.time_taken_ms, limit)
+            if answer.round == 1
+            else 0.0
+        )
+        changed += 1
+    db.session.execute(
+        delete(Remark).where(
+            Remark.session_id == session.id,
+            Remark.position == position,
+            Remark.response_key == key,
+        )
+    )
+    db.session.add(
+        Remark(
+            session_id=session.id,
+            position=position,
+            response_key=key,
+            fraction=fraction,
+            marked_by_id=teacher.id,
+        )
+    )
+    db.session.flush()
+    _move(session, None)
+    return changed
+
+
+def _own_player(session: ClassSession, player_id: int) -> Player:
     player = db.session.get(Player, player_id)
     if player is None or player.session_id != session.id:
         raise LookupError(player_id)
-    if player.removed_at is None:
-        player.removed_at = utcnow()
+    return player
+
+
+def remove_player(session: ClassSession, player_id: int, ban: bool = False) -> None:
+    """Take a player out of the session (their answers stay in the record);
+    with ``ban``, their browser cannot join this session again either."""
+    player = _own_player(session, player_id)
+    if player.removed_at is None or (ban and not player.banned):
+        player.removed_at = player.removed_at or utcnow()
+        player.banned = player.banned or ban
         db.session.flush()
         _move(session, None)
 
 
-def _time_is_up(phase: str, closes_at: datetime | None, now: datetime) -> bool:
-    """An open question's time limit, or a student-paced deadline, has run out."""
-    return phase == "open" and closes_at is not None and aware(closes_at) <= now
+def show_name(session: ClassSession, player_id: int, shown: bool) -> None:
+    """Approve a nickname for the screen, or hide it (the player plays on as a number)."""
+    player = _own_player(session, player_id)
+    if player.name_shown != shown:
+        player.name_shown = shown
+        db.session.flush()
+        _move(session, None)
 
 
-def settle_if_due(session_id: int, phase: str, closes_at: datetime | None) -> ClassSession | None:
+def rename_player(session: ClassSession, player_id: int, nickname: str) -> None:
+    """Give a player another nickname (already checked by the caller); shown
+    at once. Raises ``LookupError``, or ``ValueError`` when it is taken."""
+    from quizapp.domain.nicknames import fold
+
+    player = _own_player(session, player_id)
+    player.nickname, player.nickname_key, player.name_shown = nickname, fold(nickname), True
+    try:
+        db.session.flush()
+    except IntegrityError as taken:
+        db.session.rollback()
+        raise ValueError("taken") from taken
+    _move(session, None)
+
+
+def archive(session: ClassSession, archived: bool = True) -> None:
+    """Set a session aside on the dashboard, or bring it back. A running one
+    is ended first: an archived session takes no one."""
+    if archived and session.phase != "finished":
+        finish(session, None)
+    session.archived_at = utcnow() if archived else None
+    db.session.commit()
+
+
+def delete_session(session: ClassSession) -> None:
+    """Delete an ended (or never started) session with its players and answers."""
+    if session.phase not in ("finished", "lobby"):
+        raise Stale(session.public_id)
+    players = select(Player.id).where(Player.session_id == session.id)
+    db.session.execute(delete(MemberPlayer).where(MemberPlayer.player_id.in_(players)))
+    for model in (PlayerAnswer, Remark, Player, SessionItem, SessionClass):
+        db.session.execute(delete(model).where(model.session_id == session.id))
+    db.session.delete(session)
+    db.session.commit()
+
+
+def _time_is_up(phase: str, closes_at: datetime | None, now: datetime, pacing: str = "") -> bool:
+    """An open question's time limit, or a student-paced deadline and its
+    grace, has run out (``pacing`` "student" adds the grace)."""
+    if phase != "open" or closes_at is None:
+        return False
+    end = aware(closes_at) + (DEADLINE_GRACE if pacing == "student" else timedelta(0))
+    return end <= now
+
+
+def past_deadline(session: ClassSession, now: datetime | None = None) -> bool:
+    """A student-paced session past its deadline, in its grace: the answer on
+    a phone's screen is still taken, no new question is shown."""
+    return (
+        session.pacing == "student"
+        and session.phase == "open"
+        and session.closes_at is not None
+        and aware(session.closes_at) <= (now or utcnow())
+    )
+
+
+def idle_since(session: ClassSession) -> datetime:
+    """The last activity in the session: a teacher's step, a join or an answer."""
+    joined = select(func.max(Player.joined_at)).where(Player.session_id == session.id)
+    answered = select(func.max(PlayerAnswer.answered_at)).where(
+        PlayerAnswer.session_id == session.id
+    )
+    moments = [
+        session.active_at,
+        session.created_at,
+        *db.session.execute(select(joined.scalar_subquery(), answered.scalar_subquery())).one(),
+    ]
+    return max(aware(moment) for moment in moments if moment is not None)
+
+
+def end_if_idle(session: ClassSession, now: datetime | None = None) -> bool:
+    """End a session nobody touched for ``QUIZ_SESSION_IDLE_HOURS``; True if it ended.
+
+    Cheap in the common case: only a session whose last teacher step is
+    that old is looked at further (joins and answers count as activity).
+    """
+    if session.phase == "finished":
+        return False
+    now = now or utcnow()
+    idle = timedelta(hours=_setting("QUIZ_SESSION_IDLE_HOURS", 12))
+    last_step = aware(session.active_at or session.created_at)
+    if last_step is None or last_step > now - idle or idle_since(session) > now - idle:
+        return False
+    try:
+        finish(session, session.revision)
+    except Stale:
+        return False
+    return True
+
+
+def end_idle_sessions(teacher: User | None = None) -> int:
+    """End every idle session (of ``teacher``): how many ended."""
+    now = utcnow()
+    idle = timedelta(hours=_setting("QUIZ_SESSION_IDLE_HOURS", 12))
+    query = select(ClassSession).where(
+        ClassSession.phase != "finished",
+        or_(
+            ClassSession.active_at < now - idle,
+            ClassSession.active_at.is_(None) & (ClassSession.created_at < now - idle),
+        ),
+    )
+    if teacher is not None:
+        query = query.where(ClassSession.teacher_id == teacher.id)
+    return sum(end_if_idle(session, now) for session in db.session.scalars(query).all())
+
+
+def settle_if_due(
+    session_id: int, phase: str, closes_at: datetime | None, pacing: str
+) -> ClassSession | None:
     """Settle session ``session_id`` if its ``phase`` and ``closes_at``, as
     just read, say its time ran out: the session, settled (None: nothing due).
 
     For the paths that read a session's row without loading it (polls,
     answers): a session is loaded only in the rare request that settles it.
     """
-    if not _time_is_up(phase, closes_at, utcnow()):
+    if not _time_is_up(phase, closes_at, utcnow(), pacing):
         return None
     session = db.session.get(ClassSession, session_id)
     settle(session)
@@ -370,24 +768,31 @@ def settle(session: ClassSession, now: datetime | None = None) -> None:
     at once apply it once.
     """
     now = now or utcnow()
-    if not _time_is_up(session.phase, session.closes_at, now):
+    if end_if_idle(session, now):
+        return
+    if not _time_is_up(session.phase, session.closes_at, now, session.pacing):
         return
     closes_at = aware(session.closes_at)
+    grace = DEADLINE_GRACE if session.pacing == "student" else timedelta(0)
     due = (
         update(ClassSession)
         .where(
             ClassSession.id == session.id,
             ClassSession.phase == "open",
-            ClassSession.closes_at <= now,
+            ClassSession.closes_at <= now - grace,
         )
         .execution_options(synchronize_session=False)
     )
     if session.pacing == "student":
         due = due.values(
-            phase="finished", code=None, finished_at=closes_at, revision=ClassSession.revision + 1
+            phase="finished",
+            code=None,
+            ended_code=session.code,
+            finished_at=closes_at,
+            revision=ClassSession.revision + 1,
         )
     else:
-        due = due.values(phase="closed", revision=ClassSession.revision + 1)
+        due = due.values(phase=_closed_phase(session), revision=ClassSession.revision + 1)
     db.session.execute(due)
     db.session.commit()
     db.session.refresh(session)

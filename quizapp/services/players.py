@@ -27,7 +27,13 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from quizapp.domain.live import SessionOptions, device_choice_order, live_points
+from quizapp.domain.live import (
+    SessionOptions,
+    device_choice_order,
+    item_time_limit,
+    live_points,
+    response_key,
+)
 from quizapp.domain.nicknames import (
     DenyList,
     NicknameError,
@@ -45,11 +51,17 @@ from quizapp.models import (
     MemberPlayer,
     Player,
     PlayerAnswer,
+    Remark,
     SessionItem,
 )
 from quizapp.models.content import aware, utcnow
 from quizapp.services import rate_limits
-from quizapp.services.classroom import options_of, settle_if_due
+from quizapp.services.classroom import (
+    DEADLINE_GRACE,
+    close_if_all_answered,
+    options_of,
+    settle_if_due,
+)
 from quizapp.services.content import item_content
 from quizapp.services.direct import DirectRead
 
@@ -59,9 +71,14 @@ GENERATED_TRIES = 12
 PLACES_KEPT_S = 366 * 24 * 3600
 
 
+#: Question types answered by typing: their responses are grouped for the
+#: teacher and can be marked again (see :class:`quizapp.models.Remark`).
+TYPED = ("short_text", "numeric")
+
+
 class JoinRefused(Exception):
     """Joining is not possible: ``code`` is ``finished``, ``started``,
-    ``removed`` or ``full``."""
+    ``removed``, ``locked`` or ``full``."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -95,8 +112,13 @@ def join(
     language: str = "en",
     rng: random.Random | None = None,
     member: ClassMember | None = None,
+    device: str | None = None,
 ) -> Player:
     """Add a player to ``session``, or find the one ``token`` already names.
+
+    ``device`` is the browser's long-lived id: a browser whose player was
+    removed with a ban cannot join again, under any name. A locked session
+    takes no new player (one already in comes back).
 
     A ``member`` of the session's class plays under the class nickname, and
     is the same player on every browser: their player in the session, if
@@ -119,6 +141,10 @@ def join(
         return existing
     if session.phase == "finished":
         raise JoinRefused("finished")
+    if device and _banned(session, device):
+        raise JoinRefused("removed")
+    if session.locked:
+        raise JoinRefused("locked")
     options = options_of(session)
     if session.phase != "lobby" and not options.late_join:
         raise JoinRefused("started")
@@ -131,7 +157,7 @@ def join(
     if not rate_limits.take_place(places, options.max_players, PLACES_KEPT_S):
         raise JoinRefused("full")
     try:
-        return _add_player(session, options, nickname, deny, language, rng, member)
+        return _add_player(session, options, nickname, deny, language, rng, member, device)
     except NicknameError:
         rate_limits.give_back_place(places)
         # The same member joining from two browsers at once: one player.
@@ -142,6 +168,17 @@ def join(
     except BaseException:
         rate_limits.give_back_place(places)
         raise
+
+
+def _banned(session: ClassSession, device: str) -> bool:
+    return (
+        db.session.scalar(
+            select(Player.id)
+            .where(Player.session_id == session.id, Player.device == device, Player.banned)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def member_player(session: ClassSession, member: ClassMember) -> Player | None:
@@ -155,7 +192,9 @@ def member_player(session: ClassSession, member: ClassMember) -> Player | None:
     )
 
 
-def _add_player(session, options, nickname, deny, language, rng, member=None) -> Player:
+def _add_player(
+    session, options, nickname, deny, language, rng, member=None, device=None
+) -> Player:
     """Store the new player under a nickname not taken in the session."""
     rng = rng or random.SystemRandom()
     generated = options.nicknames == "generated"
@@ -174,6 +213,10 @@ def _add_player(session, options, nickname, deny, language, rng, member=None) ->
             seed=secrets.token_hex(8),
             first_position=_first_position(session),
             language=language,
+            device=device,
+            # A class member's nickname was checked when they joined the
+            # class; a generated one needs no approval either.
+            name_shown=member is not None or generated or not options.approve_names,
         )
         db.session.add(player)
         if member is not None:
@@ -310,7 +353,7 @@ def seat_for_answer(public_id: str, token: str | None) -> Seat | None:
         return None
     engine = db.engines[AUTOCOMMIT]
     row = _SEAT.first(engine, public_id=public_id, token=token)
-    if row is not None and settle_if_due(row.session_id, row.phase, row.closes_at):
+    if row is not None and settle_if_due(row.session_id, row.phase, row.closes_at, row.pacing):
         row = _SEAT.first(engine, public_id=public_id, token=token)
     return None if row is None else Seat(**row._asdict())
 
@@ -441,7 +484,10 @@ def _insert_statement(teacher_paced: bool, dialect: str):
     window = [
         ClassSession.id == bindparam("v_session_id"),
         ClassSession.phase == "open",
-        or_(ClassSession.closes_at.is_(None), ClassSession.closes_at > bindparam("v_answered_at")),
+        or_(
+            ClassSession.closes_at.is_(None),
+            ClassSession.closes_at > bindparam("window_at", type_=_ANSWER_COLUMNS["answered_at"]),
+        ),
     ]
     if teacher_paced:
         window += [
@@ -458,14 +504,17 @@ def _insert_statement(teacher_paced: bool, dialect: str):
     return PlayerAnswer.__table__.insert().from_select(list(_ANSWER_COLUMNS), source)
 
 
-def _insert_while_open(connection, teacher_paced: bool, row: dict[str, Any]) -> bool:
-    """Insert the answer ``row`` if, in the same statement, the window is open."""
+def _insert_while_open(
+    connection, teacher_paced: bool, row: dict[str, Any], window_at: datetime
+) -> bool:
+    """Insert the answer ``row`` if, in the same statement, the window is
+    open: the question still open at ``window_at``."""
     statement = _insert_statement(teacher_paced, connection.dialect.name)
     # SQLAlchemy keeps an INSERT's rowcount only when asked; psycopg's reads
     # -1 once the cursor is released, which would call every answer late.
     result = connection.execute(
         statement,
-        {f"v_{name}": value for name, value in row.items()},
+        {f"v_{name}": value for name, value in row.items()} | {"window_at": window_at},
         execution_options={"preserve_rowcount": True},
     )
     return result.rowcount == 1
@@ -516,6 +565,8 @@ def record(
     else:
         confidence = None
     fraction = REGISTRY[content["type"]].grade(content["answer"], response)
+    if content["type"] in TYPED:
+        fraction = remarked(seat.session_id, position, response, fraction)
     now = utcnow()
     elapsed = _elapsed_ms(seat, last_answer, now)
     row = {
@@ -527,19 +578,40 @@ def record(
         "fraction": fraction,
         # Only the first round scores: a second vote after discussion is
         # for learning, and scoring it would reward copying.
-        "points": live_points(options, fraction, confidence, elapsed) if round_ == 1 else 0.0,
+        "points": live_points(
+            options, fraction, confidence, elapsed, item_time_limit(content, options)
+        )
+        if round_ == 1
+        else 0.0,
         "confidence": confidence,
         "time_taken_ms": elapsed,
         "answered_at": now,
     }
     standing = AnswerResult("repeat", seat.player_id, position, round_)
+    # A student-paced deadline does not cut off the answer being written:
+    # the window stays open for its grace (no new question is shown then).
+    window_at = now - DEADLINE_GRACE if seat.pacing == "student" else now
     try:
         with db.engines[AUTOCOMMIT].connect() as connection:
-            inserted = _insert_while_open(connection, seat.pacing == "teacher", row)
+            inserted = _insert_while_open(connection, seat.pacing == "teacher", row, window_at)
     except IntegrityError:
         # A second submission raced this one and won: its answer stands.
         return standing
     if not inserted:
         # Closed, or answered before: an answer that stands says so first.
         return standing if standing.answer is not None else AnswerResult("late")
+    if seat.pacing == "teacher" and options.auto_close:
+        close_if_all_answered(seat.session_id, position, round_)
     return AnswerResult("recorded", seat.player_id, position, round_)
+
+
+def remarked(session_id: int, position: int, response: Any, fraction: float) -> float:
+    """``fraction``, or what the teacher marked this typed response as."""
+    marked = db.session.scalar(
+        select(Remark.fraction).where(
+            Remark.session_id == session_id,
+            Remark.position == position,
+            Remark.response_key == response_key(response),
+        )
+    )
+    return fraction if marked is None else marked

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import Row, distinct, func, select
 from sqlalchemy.orm import selectinload
 
-from quizapp.domain.live import Distribution, distribution
+from quizapp.domain.live import SHIFTS, Distribution, competition_ranks, distribution, vote_shift
 from quizapp.domain.scoring import is_right
 from quizapp.domain.spreadsheet import safe_cell
 from quizapp.extensions import db
@@ -65,6 +66,13 @@ class StudentResult:
     answered: int = 0
     absent: int = 0
     time_ms: int = 0
+    #: Joining order, from 1: how the shared screen names a player whose
+    #: nickname is hidden or not yet approved.
+    number: int = 0
+    #: Place among the players still in (ties share it), now and before
+    #: the question the session is at.
+    rank: int = 0
+    previous_rank: int = 0
 
     @property
     def removed(self) -> bool:
@@ -78,6 +86,15 @@ class QuestionResult:
 
     item: SessionItem
     rounds: list[Distribution] = field(default_factory=list)
+    #: After a revote: how each student's answer moved (student, first
+    #: answer, revote, one of SHIFTS), and the count of each shift.
+    moves: list[tuple] = field(default_factory=list)
+
+    @property
+    def shift_counts(self) -> dict[str, int]:
+        """How many students made each of SHIFTS."""
+        counted = Counter(move[3] for move in self.moves)
+        return {shift: counted[shift] for shift in SHIFTS}
 
     @property
     def first(self) -> Distribution:
@@ -95,7 +112,8 @@ class SessionResults:
 
     @property
     def leaderboard(self) -> list[StudentResult]:
-        """Players still in, by points, then by less time taken."""
+        """Players still in, by points (ties share a rank: see
+        ``StudentResult.rank``), then by less time taken."""
         present = [student for student in self.students if not student.removed]
         return sorted(present, key=lambda s: (-s.points, s.time_ms, s.player.nickname))
 
@@ -109,7 +127,7 @@ def reached(session: ClassSession, position: int) -> bool:
     if session.position is None:
         return False
     return position < session.position or (
-        position == session.position and session.phase == "closed"
+        position == session.position and session.phase in ("voted", "closed", "board")
     )
 
 
@@ -142,8 +160,8 @@ def session_results(session: ClassSession, distributions: bool = True) -> Sessio
     ).all()
     by_key = {(a.player_id, a.position, a.round): a for a in answers}
     students = []
-    for player in players:
-        student = StudentResult(player, [])
+    for number, player in enumerate(players, start=1):
+        student = StudentResult(player, [], number=number)
         for item in items:
             answer = by_key.get((player.id, item.position, 1))
             if answer is not None:
@@ -164,6 +182,7 @@ def session_results(session: ClassSession, distributions: bool = True) -> Sessio
             student.cells.append(Cell(kind, answer))
         student.points = round(student.points, 3)
         students.append(student)
+    _rank(session, students)
     active = {player.id for player in players if player.removed_at is None}
     questions = []
     for item in items:
@@ -177,13 +196,36 @@ def session_results(session: ClassSession, distributions: bool = True) -> Sessio
                     if a.position == item.position and a.round == round_ and a.player_id in active
                 ]
                 result.rounds.append(distribution(content, pairs))
+        if item.rounds > 1:
+            for student in students:
+                first = by_key.get((student.player.id, item.position, 1))
+                second = by_key.get((student.player.id, item.position, 2))
+                if first is not None and second is not None and not student.removed:
+                    shift = vote_shift(first.fraction, second.fraction)
+                    result.moves.append((student, first, second, shift))
         questions.append(result)
     return SessionResults(session, students, questions)
 
 
+def _rank(session: ClassSession, students: list[StudentResult]) -> None:
+    """Set each present student's place now and before the question on screen."""
+    present = [student for student in students if not student.removed]
+    position = session.position
+    before = []
+    for student in present:
+        cell = student.cells[position] if position is not None else None
+        earned = cell.answer.points if cell is not None and cell.answer is not None else 0.0
+        before.append(round(student.points - earned, 3))
+    now_ranks = competition_ranks([student.points for student in present])
+    before_ranks = competition_ranks(before)
+    for student, rank, previous in zip(present, now_ranks, before_ranks, strict=True):
+        student.rank, student.previous_rank = rank, previous
+
+
 def finished_results(session: ClassSession) -> SessionResults:
     """A finished session's results for its students' pages (without the
-    answer counts), worked out once per process for each of its revisions.
+    answer counts), worked out once per process for each of its revisions;
+    the same for the scoreboard between questions (no answers come then).
 
     When a lesson ends, every phone of the class asks for them at once, and
     each load reads the whole class's answers (7–11 ms on PostgreSQL). A
@@ -204,7 +246,7 @@ def finished_results(session: ClassSession) -> SessionResults:
                 db.session.expunge(instance)
         return results
 
-    if session.phase != "finished":
+    if session.phase not in ("finished", "board"):
         return session_results(session, distributions=False)
     return kept(("finished results", session.id, session.revision), load)
 

@@ -10,10 +10,16 @@ from quizapp.domain.live import (
     TIME_LIMITS,
     OptionError,
     SessionOptions,
+    clean_code,
+    competition_ranks,
     device_choice_order,
     distribution,
+    item_time_limit,
     live_points,
     new_code,
+    response_groups,
+    response_key,
+    vote_shift,
 )
 
 
@@ -112,6 +118,12 @@ def test_options_survive_a_round_trip_through_their_stored_form():
         nicknames="generated",
         shuffle=False,
         max_players=35,
+        discussion=True,
+        scoreboard=True,
+        auto_close=True,
+        approve_names=True,
+        bank_times=False,
+        show_names=False,
     )
     stored = options.as_dict()
     assert stored == {
@@ -123,6 +135,12 @@ def test_options_survive_a_round_trip_through_their_stored_form():
         "nicknames": "generated",
         "shuffle": False,
         "max_players": 35,
+        "discussion": True,
+        "scoreboard": True,
+        "auto_close": True,
+        "approve_names": True,
+        "bank_times": False,
+        "show_names": False,
     }
     assert SessionOptions.from_dict(stored) == options
 
@@ -297,3 +315,79 @@ def test_a_join_code_is_six_digits():
 
 def test_a_join_code_follows_its_random_source():
     assert new_code(random.Random(1)) == new_code(random.Random(1))
+
+
+# Live classroom 2.0: codes, time limits, typed answers, ranks, vote shifts
+
+
+@pytest.mark.parametrize(
+    "typed", ["675373", " 675 373 ", "675-373", "６７５３７３", "675 – 373", "675.373"]
+)
+def test_a_code_is_read_as_the_screen_shows_it(typed):
+    assert clean_code(typed) == "675373"
+
+
+def test_a_question_takes_its_own_time_from_the_bank_when_the_session_allows_it():
+    own = {"type": "single", "time_limit": 45}
+    plain = {"type": "single"}
+    options = SessionOptions(time_limit=20)
+    assert item_time_limit(own, options) == 45
+    assert item_time_limit(plain, options) == 20
+    assert item_time_limit(own, SessionOptions(time_limit=20, bank_times=False)) == 20
+    assert item_time_limit(own, SessionOptions(pacing="student")) is None
+    assert item_time_limit(own, SessionOptions()) == 45  # the session has no limit of its own
+
+
+def test_speed_points_follow_the_questions_own_limit():
+    options = SessionOptions(scoring="speed", time_limit=10)
+    # Half of a 40 s limit gone leaves half the bonus; of the session's 10 s, none.
+    assert live_points(options, 1.0, None, 20_000, 40) == 1.25
+    assert live_points(options, 1.0, None, 20_000) == 1.0
+
+
+def test_typed_answers_group_by_their_folded_text_most_given_first():
+    groups = response_groups(
+        [
+            ("Deepfake", 1.0),
+            (" deepfake. ", 1.0),
+            ("ＤＥＥＰＦＡＫＥ", 1.0),
+            ("AI", 0.0),
+            ("ai", 0.0),
+            ("video", 0.0),
+        ]
+    )
+    assert [(g.key, g.count, g.fraction) for g in groups] == [
+        ("deepfake", 3, 1.0),
+        ("ai", 2, 0.0),
+        ("video", 1, 0.0),
+    ]
+    assert groups[0].text == "Deepfake"  # shown as the first student typed it
+    assert response_key(60.0) == "60" and response_key("６０") == "60"
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips():
+    assert competition_ranks([3, 5, 5, 1, 3]) == [3, 1, 1, 5, 3]
+    assert competition_ranks([]) == []
+    assert competition_ranks([2.0, 2.0000000001]) == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shift"),
+    [
+        (1.0, 1.0, "stayed_right"),
+        (0.0, 1.0, "to_right"),
+        (1.0, 0.0, "to_wrong"),
+        (0.5, 0.0, "stayed_wrong"),
+    ],
+)
+def test_a_revote_is_classified_by_how_the_answer_moved(first, second, shift):
+    assert vote_shift(first, second) == shift
+
+
+@pytest.mark.parametrize(
+    "name", ["discussion", "scoreboard", "auto_close", "approve_names", "bank_times", "show_names"]
+)
+def test_a_switch_must_be_true_or_false(name):
+    with pytest.raises(OptionError) as refused:
+        SessionOptions(**{name: "yes"})
+    assert refused.value.field == name

@@ -218,3 +218,17 @@ def test_lint_finds_lopsided_banks(catalog):
     assert any("[redundant-answer]" in f and "deepfake" in f for f in lint([typed], catalog))
     typed["answer"] = ["deepfake", "“”"]
     assert any("only punctuation" in f for f in lint([typed], catalog))
+
+
+def test_a_questions_own_live_time_is_checked_kept_and_exported(catalog, vocabulary):
+    spec, problems = check_question(claim(time_limit=45), catalog, vocabulary)
+    assert problems == [] and spec.content["time_limit"] == 45
+    document = question_document("c1", spec.content)
+    assert list(document)[:6] == ["id", "type", "difficulty", "objective", "time_limit", "tags"]
+    text = dump_bank(make_bank("t", [document]))
+    bank, problems = read_bank(text.encode(), "t.yaml", catalog)
+    assert problems == [] and bank.questions[0].content["time_limit"] == 45
+    for wrong in (3, 601, True, "30"):
+        assert problems_of(claim(time_limit=wrong), catalog, vocabulary) == [
+            "question:1:1: time_limit: expected a whole number from 5 to 600"
+        ]

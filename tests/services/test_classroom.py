@@ -92,12 +92,13 @@ def count_of(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def move_closing_time_to_the_past(session: ClassSession) -> None:
-    """Make the open question's limit (or the deadline) a second ago, as time would."""
+def move_closing_time_to_the_past(session: ClassSession, by=timedelta(seconds=1)) -> None:
+    """Make the open question's limit a second ago, as time would; a
+    student-paced deadline also past its grace."""
+    if session.pacing == "student":
+        by += sessions.DEADLINE_GRACE
     db.session.execute(
-        update(ClassSession)
-        .where(ClassSession.id == session.id)
-        .values(closes_at=utcnow() - timedelta(seconds=1))
+        update(ClassSession).where(ClassSession.id == session.id).values(closes_at=utcnow() - by)
     )
     db.session.commit()
     db.session.refresh(session)
@@ -176,14 +177,25 @@ def test_a_code_in_use_is_never_given_to_another_live_session(imported):
         assert len(set(live)) == 2
 
 
-def test_a_finished_sessions_code_is_set_free_for_a_new_session(imported):
+def test_a_finished_sessions_code_rests_before_it_is_drawn_again(imported):
     with imported.app_context():
         teacher = make_teacher()
         first = make_session(teacher=teacher, rng=random.Random(42))
         code = first.code
         sessions.finish(first, first.revision)
         assert first.code is None and first.phase == "finished"
+        assert first.ended_code == code
         assert sessions.session_by_code(code) is None
+        assert sessions.ended_with_code(code)
+        # Within QUIZ_CODE_REUSE_DAYS the same draw skips the old code: an
+        # old QR code says "ended" instead of leading into another class.
+        fresh = make_session(teacher=teacher, rng=random.Random(42))
+        assert fresh.code != code
+        sessions.finish(fresh, fresh.revision)
+        # Once that time has passed, the code is free again.
+        first.finished_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+        assert not sessions.ended_with_code(code)
         reused = make_session(teacher=teacher, rng=random.Random(42))
         assert reused.code == code
 
@@ -233,7 +245,7 @@ def test_vote_again_opens_a_second_round_of_the_same_question(imported):
     with imported.app_context():
         session = make_session(3)
         sessions.start(session, 0)
-        sessions.close_question(session, 1)
+        sessions.discuss(session, 1)
         sessions.vote_again(session, 2)
         assert (session.phase, session.position, session.round) == ("open", 0, 2)
         assert db.session.get(SessionItem, (session.id, 0)).rounds == 2
@@ -243,7 +255,7 @@ def test_a_question_can_be_voted_on_again_only_once(imported):
     with imported.app_context():
         session = make_session(3)
         sessions.start(session, 0)
-        sessions.close_question(session, 1)
+        sessions.discuss(session, 1)
         sessions.vote_again(session, 2)
         sessions.close_question(session, 3)
         with pytest.raises(sessions.Stale):
@@ -252,7 +264,7 @@ def test_a_question_can_be_voted_on_again_only_once(imported):
         assert db.session.get(SessionItem, (session.id, 0)).rounds == 2
 
 
-def test_vote_again_needs_a_closed_question(imported):
+def test_vote_again_needs_the_votes_in_and_not_yet_revealed(imported):
     with imported.app_context():
         session = make_session(3)
         sessions.start(session, 0)
@@ -265,7 +277,7 @@ def test_next_opens_the_following_question_in_its_first_round(imported):
     with imported.app_context():
         session = make_session(3)
         sessions.start(session, 0)
-        sessions.close_question(session, 1)
+        sessions.discuss(session, 1)
         sessions.vote_again(session, 2)
         sessions.close_question(session, 3)
         sessions.next_question(session, 4)
@@ -488,7 +500,7 @@ def test_a_second_vote_is_recorded_separately_and_scores_nothing(imported):
         player = make_player(session)
         sessions.start(session, 0)
         assert answer_wrong(session, player).status == "recorded"
-        sessions.close_question(session, 1)
+        sessions.discuss(session, 1)
         sessions.vote_again(session, 2)
         second = answer_right(session, player, 0, round_=2)
         assert second.status == "recorded"
@@ -502,7 +514,7 @@ def test_an_answer_for_the_first_round_during_the_second_is_late(imported):
         session = make_session(3)
         player = make_player(session)
         sessions.start(session, 0)
-        sessions.close_question(session, 1)
+        sessions.discuss(session, 1)
         sessions.vote_again(session, 2)
         assert answer_right(session, player, 0, round_=1).status == "late"
         assert answer_rows() == []
@@ -869,7 +881,7 @@ def test_the_count_of_answers_counts_players_per_round(imported):
         sessions.start(session, 0)
         answer_wrong(session, ann)
         answer_wrong(session, bo)
-        sessions.close_question(session, 1)
+        sessions.discuss(session, 1)
         sessions.vote_again(session, 2)
         answer_right(session, ann, 0, round_=2)
         assert count_of(PlayerAnswer) == 3

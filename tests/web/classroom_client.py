@@ -152,13 +152,18 @@ class Teacher(Browser):
         headers = {"If-None-Match": f'"{version}"'} if version else {}
         return self.get(f"/classroom/{public_id}/state", headers=headers)
 
-    def remove(self, public_id: str, player_id: int):
-        """Press "Remove" next to a player."""
+    def moderate(self, public_id: str, player_id: int, action: str, nickname: str = ""):
+        """Press a moderation button next to a player (remove, ban, hide,
+        approve; rename with ``nickname``)."""
         page = self.host(public_id)
         return self.post(
-            f"/classroom/{public_id}/players/{player_id}/remove",
-            {"csrf_token": hidden(page, "csrf_token"), "revision": ""},
+            f"/classroom/{public_id}/players/{player_id}",
+            {"csrf_token": hidden(page, "csrf_token"), "action": action, "nickname": nickname},
         )
+
+    def remove(self, public_id: str, player_id: int):
+        """Press "Remove" next to a player."""
+        return self.moderate(public_id, player_id, "remove")
 
     def players(self, public_id: str) -> list[Player]:
         """The session's players (removed ones included), in joining order (detached)."""
@@ -241,7 +246,9 @@ class Student(Browser):
 
     def choice_order(self) -> list[str]:
         """The choice values in the order this device shows them."""
-        return re.findall(r'name="answer" id="answer-\d+" value="([^"]*)"', self.page())
+        page = self.page()
+        tiles = re.findall(r'<button type="submit" name="answer" value="([^"]*)"', page)
+        return tiles or re.findall(r'name="answer" id="answer-\d+" value="([^"]*)"', page)
 
     def carried_over(self) -> Student:
         """The same student on another client that has only this one's session cookie.
