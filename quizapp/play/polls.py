@@ -408,9 +408,14 @@ class Watch:
     def close(self) -> None:
         """Answer every held poll now as "nothing new", and hold none after.
 
-        For a server that stops: its held polls would otherwise wake up to
-        ``HOLD_S`` later and read a database that may be gone by then (a
-        test's live server, whose tables the next test drops).
+        For a server that stops. A gunicorn worker told to stop (a graceful
+        restart) calls it from its SIGTERM handler (``post_worker_init`` in
+        gunicorn.conf.py): it can only exit once its requests are answered,
+        and held polls would keep it up to ``HOLD_S``, the restart with
+        them. Each phone's script asks again at once, on a new worker; a poll
+        this process gets meanwhile is answered at once, as above the limit.
+        In tests, a live server's held polls would otherwise read a database
+        that may be gone by then (the next test drops its tables).
         """
         with self._lock:
             self._closed = True

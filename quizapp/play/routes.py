@@ -178,8 +178,9 @@ def _question_context(session, player, item, values=(), confidence=None, error=N
 
 
 def _chosen(session, player, item, answer) -> list[tuple[int, str]]:
-    """The player's own answer as (shape, label) pairs, without saying if it is
-    right: what a phone shows while the class discusses."""
+    """The player's own choice as (shape, label) pairs, without saying if it
+    is right: what a phone shows while the class discusses (nothing for a
+    typed answer)."""
     if answer is None:
         return []
     view = play.device_view(session, player, item)
@@ -191,7 +192,9 @@ def _chosen(session, player, item, answer) -> list[tuple[int, str]]:
     picked = response if isinstance(response, list) else [response]
     if view.type in ("single", "multiple", "true_false", "claim"):
         return [(shapes.get(value, -1), labels.get(value, str(value))) for value in picked]
-    return [(-1, str(response))]
+    # A typed answer is not shown back: on a screen a neighbour can see, a
+    # right one would be the answer before the reveal.
+    return []
 
 
 def _teacher_paced(screen: play.Screen) -> dict:
@@ -210,6 +213,7 @@ def _teacher_paced(screen: play.Screen) -> dict:
         return {
             "template": "play/discuss.html",
             "item": item,
+            "answered": answer is not None,
             "chosen": _chosen(session, player, item, answer),
         }
     if session.phase == "board":

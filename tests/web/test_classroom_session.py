@@ -393,6 +393,11 @@ def play_while_recording(teacher, public_id, students, count):
         idle.state()
         idle.review(position + 1)  # the review URL, before the question closes
         idle.get(f"/play/s/{public_id}/state", headers={"Accept": "application/json"})
+        # The votes are in and the class discusses: still nothing of the key.
+        press(teacher, public_id, token, "discuss")
+        for student in students:
+            student.page()
+        idle.review(position + 1)
         received_while_open.append(
             [
                 response
@@ -400,7 +405,7 @@ def play_while_recording(teacher, public_id, students, count):
                 for response in student.received[mark:]
             ]
         )
-        press(teacher, public_id, token, "close")
+        press(teacher, public_id, token, "reveal")
         right.page()  # now it may reveal: not recorded as "while open"
         press(teacher, public_id, token, "next")
     assert teacher.session(public_id).phase == "finished"
@@ -413,7 +418,7 @@ def test_no_student_receives_an_answer_before_the_question_closes(teacher):
     received = play_while_recording(teacher, public_id, students, STARTER_SIZE)
     for position, responses in enumerate(received):
         content = teacher.content(public_id, position)
-        assert len(responses) == 15
+        assert len(responses) == 19
         assert any(content["prompt"]["en"] in escape_free(body) for _p, _s, body in responses)
         for path, status, body in responses:
             assert_reveals_nothing(body, content, f"{position}: {status} {path}")
@@ -458,7 +463,13 @@ def test_no_question_of_any_shipped_bank_leaks_in_either_language(imported, ship
             assert any(content["prompt"][language] in escape_free(b) for _p, _s, b in responses)
             for path, status, body in responses:
                 assert_reveals_nothing(body, content, f"{language} {position}: {status} {path}")
-        advance(imported, public_id, sessions.close_question)
+        advance(imported, public_id, sessions.discuss)
+        for student, language in ((english, "en"), (chinese, "zh")):
+            mark = len(student.received)
+            student.page()  # the votes shown for discussion: still no key
+            for path, _status, body in student.received[mark:]:
+                assert_reveals_nothing(body, content, f"{language} {position} voted: {path}")
+        advance(imported, public_id, sessions.reveal)
         advance(imported, public_id, sessions.next_question)
     assert teacher.session(public_id).phase == "finished"
     assert count == sum(len(bank.questions) for bank in shipped.banks if bank.slug in banks)
