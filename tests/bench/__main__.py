@@ -3,7 +3,7 @@
     python -m tests.bench [--postgres-url URL] [--only sqlite|postgres] [--quick]
                           [--workers N] [--threads N] [--out DIR]
                           [--classes-only | --saturation-only | --slow-clients-only
-                           | --throttling-only | --reports-only]
+                           | --throttling-only | --reports-only | --restart-only]
 
 For each database: the bare baseline under gunicorn (INSERT and JSON at
 saturation), then quizapp under the same gunicorn settings: its answer and
@@ -14,9 +14,10 @@ classroom network (nginx in front), one class of 40 alone and with 1,500
 slow or idle connections held open (``tests/bench/slow.py``); then
 throttling: answers at saturation with it and without, guessers against
 it, and a class alone and with guessers at it (``tests/bench/throttling.py``);
-last, the learning reports of a class of 40 over 10 sessions and of a bank
-with 10,000 self-study answers, rendered in the process against a plain
-page (``tests/bench/reports.py``).
+then graceful restarts (SIGHUP) with 1,000 phones holding their polls and
+with none (``tests/bench/restart.py``); last, the learning reports of a
+class of 40 over 10 sessions and of a bank with 10,000 self-study answers,
+rendered in the process against a plain page (``tests/bench/reports.py``).
 Prints a table and writes ``latest.json`` and ``latest.txt`` (default:
 ``tests/bench/results/``).
 """
@@ -49,6 +50,7 @@ from tests.bench import (
     baseline,
     classes,
     reports,
+    restart,
     saturation,
     servers,
     slow,
@@ -57,7 +59,13 @@ from tests.bench import (
 )
 from tests.bench.client import Device
 from tests.bench.pages import attribute, csrf_token, form_to, join_code
-from tests.bench.report import render, render_slow_clients, render_throttling, targets
+from tests.bench.report import (
+    render,
+    render_restart,
+    render_slow_clients,
+    render_throttling,
+    targets,
+)
 from tests.bench.stats import LoopLag, summary_ms
 from tests.bench.weight import page_weight, weigh
 from tests.web.classroom_client import SESSION_OPTIONS
@@ -195,6 +203,9 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     if args.reports_only:
         result["reports"] = reports.scenario(name, url)
         return result
+    if args.restart_only:
+        result["restart"] = await restarts(name, prepared, env, folder, settings)
+        return result
     with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
         if args.classes_only:
             return await classes_alone(name, url, plan, prepared, server)
@@ -301,8 +312,18 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
     }
     result["slow_clients"] = await slow_clients(name, plan, prepared, env, folder, settings)
     result["throttling"] = await throttled(name, plan, prepared, env, folder, settings, args)
+    result["restart"] = await restarts(name, prepared, env, folder, settings)
     result["reports"] = reports.scenario(name, url)
     return result
+
+
+async def restarts(name, prepared, env, folder, settings) -> dict:
+    """Graceful restarts (SIGHUP) with no poll held, then with 1,000 held."""
+    phones = restart.SESSIONS * restart.PHONES
+    print(f"== {name}: graceful restarts, with no poll held and with {phones}", flush=True)
+    pool = [q for q, _ in prepared["questions"]]
+    with servers.gunicorn("quizapp:create_app()", env, folder, settings) as server:
+        return await restart.scenario(server, prepared["teachers"], PASSWORD, pool)
 
 
 async def slow_clients(name, plan, prepared, env, folder, settings) -> dict:
@@ -445,7 +466,11 @@ async def main_async(args) -> dict:
     if args.reports_only:
         report["targets"] = reports.targets(report)
     elif not (
-        args.saturation_only or args.classes_only or args.slow_clients_only or args.throttling_only
+        args.saturation_only
+        or args.classes_only
+        or args.slow_clients_only
+        or args.throttling_only
+        or args.restart_only
     ):
         report["targets"] = targets(report) + reports.targets(report)
     return report
@@ -484,6 +509,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only the learning reports' render times against a plain page, printed",
     )
     parser.add_argument(
+        "--restart-only",
+        action="store_true",
+        help="only graceful restarts with 1,000 held polls and with none, printed",
+    )
+    parser.add_argument(
         "--guesser-connections",
         type=int,
         default=throttling.CONNECTIONS,
@@ -501,6 +531,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.throttling_only:
         print(render_throttling(report))
+        return 0
+    if args.restart_only:
+        print(render_restart(report))
         return 0
     if args.reports_only:
         print(reports.render(report))

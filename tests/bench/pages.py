@@ -33,6 +33,10 @@ class _Forms(HTMLParser):
                 self.forms[-1].hidden[name] = attributes.get("value") or ""
             elif kind in ("radio", "checkbox"):
                 self.forms[-1].options.setdefault(name, []).append(attributes.get("value") or "")
+        elif tag == "button" and self.forms and attributes.get("name"):
+            # A one-tap answer tile: a submit button carrying the answer.
+            name = attributes["name"]
+            self.forms[-1].options.setdefault(name, []).append(attributes.get("value") or "")
 
 
 def forms(page: str) -> list[Form]:
@@ -63,5 +67,5 @@ def flash_kinds(page: str) -> list[str]:
 
 
 def join_code(page: str) -> str:
-    """The six-digit code on the projector view's lobby."""
-    return re.search(r'class="join-code"[^>]*>(\d+)<', page).group(1)
+    """The six-digit code on the projector view's lobby (shown as "123 456")."""
+    return re.search(r'class="join-code"[^>]*>([\d ]+)<', page).group(1).replace(" ", "")

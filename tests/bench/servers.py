@@ -81,6 +81,11 @@ def _group_pids(pgid: int) -> list[int]:
     return pids
 
 
+def workers(server: Server) -> list[int]:
+    """The pids of gunicorn's workers now (its process group, less the master)."""
+    return [pid for pid in _group_pids(server.process.pid) if pid != server.process.pid]
+
+
 def cpu_seconds(server: Server) -> float:
     """CPU time (user and system) used so far by the server's running processes."""
     ticks = os.sysconf("SC_CLK_TCK")

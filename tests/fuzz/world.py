@@ -347,13 +347,15 @@ def prepare(app: Flask) -> World:
     for phase, actions in {
         "lobby": (),
         "open": ("start",),
+        "voted": ("start", "discuss"),
         "closed": ("start", "close"),
+        "board": ("start", "close", "next"),
         "finished": ("start", "close", "finish"),
     }.items():
-        public_id = teacher.create(title=f"fuzz {phase}")
+        public_id = teacher.create(title=f"fuzz {phase}", scoreboard="y", approve_names="y")
         student.join(teacher.code(public_id), f"kid {phase}")
         for action in actions:
-            if action == "close":
+            if action in ("close", "discuss"):
                 order = student.choice_order()
                 if order:
                     student.answer(order[:1], confidence="2")

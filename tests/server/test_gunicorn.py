@@ -373,7 +373,7 @@ def lesson(server, database) -> Lesson:
     teacher = room.log_in()
     public_id = room.create_session(teacher)
     host = room.keep(teacher.get(f"/classroom/{public_id}"))
-    code = re.search(r'class="join-code"[^>]*>(\d+)<', host.text).group(1)
+    code = re.search(r'class="join-code"[^>]*>([\d ]+)<', host.text).group(1).replace(" ", "")
     students = parallel(lambda index: room.join(code, index), range(len(NICKNAMES)))
     record = Lesson(public_id)
     record.joined = room.poll_all(students)
@@ -415,7 +415,7 @@ def lesson(server, database) -> Lesson:
     host = room.keep(teacher.get(f"/classroom/{public_id}"))
     record.answered_line = re.search(r'<p class="answer-count">\s*(.*?)</p>', host.text, re.S)[1]
 
-    step("close")
+    step("discuss")  # the votes, without the answer, for discussion
     record.late_reply = room.send(students[LATE], late_form, values_for(q1, True))[0]
 
     step("again")
