@@ -45,7 +45,6 @@ import os
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -57,6 +56,7 @@ from quizapp.classroom.live import STATE_CACHE_CONTROL
 from quizapp.domain.numbers import whole_number_or
 from quizapp.security import SECURITY_HEADERS
 from quizapp.services.classroom import current_revision, revisions
+from quizapp.work import CHANGE, NEWS, READ, WorkPlaces, at_work
 
 POLL_PATH = re.compile(r"/play/s/([0-9a-f]{32})/state")
 #: A student's live page; held when asked for its live part with ``wait=1``.
@@ -89,15 +89,12 @@ class PollShortcut:
 
     def __call__(self, environ, start_response):
         reads = environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-        self.working.enter(READ if reads else CHANGE)
-        try:
+        with at_work(self.working, READ if reads else CHANGE):
             if reads:
                 answered = self._shortcut(environ, start_response)
                 if answered is not None:
                     return answered
             return self.wsgi_app(environ, start_response)
-        finally:
-            self.working.leave()
 
     def _shortcut(self, environ, start_response):
         """A poll's answer, or None for Flask to answer the request.
@@ -185,57 +182,6 @@ class PollShortcut:
         """:meth:`Watch.wait`, with this request's working place given up meanwhile."""
         with self._idle():  # a held poll does no work
             return self.watch.wait(public_id, revision, HOLD_S)
-
-
-#: The lines of :class:`WorkPlaces`, in the order they are served.
-CHANGE, NEWS, READ = 0, 1, 2
-
-
-class WorkPlaces:
-    """At most ``places`` requests at work; the others wait in line, in three
-    lines served in turn: requests that change something (answers, the
-    teacher's controls, joins: anything but GET) first, then held requests
-    that woke (a phone's new screen after a teacher's action), then other
-    reads (pages, the projector's refreshes).
-
-    When a teacher moves a session on, the held requests of the whole class
-    wake at once, and each renders its new screen: forty pages of work in
-    line in front of an answer sent at that moment. In the line's order,
-    that answer waited for all of them; put first, it waits for one place
-    to come free. The screens go before other reads because they are what
-    the class is waiting for: in a busy minute, the projectors of other
-    classes refreshing their answer counts (7.5 ms each on PostgreSQL)
-    would otherwise stand in front of them. Nothing waits long in a lower
-    line: answers come at most one per student per question, and a class's
-    screens once per teacher action.
-
-    A place is handed from the request leaving to the one it lets in, so
-    no request that arrives meanwhile can take it out of turn.
-    """
-
-    def __init__(self, places: int):
-        self._lock = threading.Lock()
-        self._free = places
-        self._lines: tuple[deque[threading.Lock], ...] = (deque(), deque(), deque())
-
-    def enter(self, line: int) -> None:
-        """Wait for a place in ``line`` (:data:`CHANGE`, :data:`NEWS` or :data:`READ`)."""
-        with self._lock:
-            if self._free:  # places are only free while nobody waits in line
-                self._free -= 1
-                return
-            turn = threading.Lock()
-            turn.acquire()
-            self._lines[line].append(turn)
-        turn.acquire()  # released by leave(): the place is this request's now
-
-    def leave(self) -> None:
-        with self._lock:
-            for line in self._lines:
-                if line:
-                    line.popleft().release()
-                    return
-            self._free += 1
 
 
 class _Read:

@@ -307,3 +307,15 @@ def test_the_remote_is_for_the_sessions_teacher_only(teacher):
     other = Teacher(teacher.app, "mr-wang")
     assert other.get(f"/classroom/{public_id}/remote").status_code == 404
     assert Student(teacher.app).get(f"/classroom/{public_id}/present").status_code == 302
+
+
+def test_the_student_paced_grid_can_be_made_anonymous_for_the_projector(teacher):
+    public_id, _students = make_class(teacher, 2, pacing="student")
+    teacher.act(public_id, "start")
+    grid = main_part(teacher.host(public_id))
+    assert '<th scope="row">S01</th>' in grid
+    teacher.act(public_id, "names-off")
+    grid = main_part(teacher.host(public_id))
+    assert '<th scope="row">S01</th>' not in grid and '<th scope="row">Player 1</th>' in grid
+    present = teacher.text(f"/classroom/{public_id}/present")
+    assert "S01" not in present and "Work at your own pace" in present
