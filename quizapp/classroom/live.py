@@ -13,6 +13,7 @@ sessions".
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 from flask import Response, jsonify, request
@@ -36,6 +37,12 @@ def utc_iso(moment: datetime) -> str:
 def seconds_left(moment: datetime) -> int:
     """Whole seconds from now until ``moment`` (0 once it has passed)."""
     return max(0, round((aware(moment) - datetime.now(UTC)).total_seconds()))
+
+
+def display_width(text: str) -> int:
+    """How wide ``text`` sets, in Latin characters: a Chinese character
+    counts two. The presenter lays out a long question beside its answers."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def state_response(version: str) -> Response:

@@ -24,7 +24,7 @@ from quizapp.classroom.forms import (
     NewSessionForm,
     RunAgainForm,
 )
-from quizapp.classroom.live import seconds_left, utc_iso
+from quizapp.classroom.live import display_width, seconds_left, utc_iso
 from quizapp.domain.live import DEFAULT_MAX_PLAYERS, OptionError, SessionOptions
 from quizapp.i18n import current_language, pick
 from quizapp.models import ClassSession
@@ -50,6 +50,7 @@ def _own(public_id: str, with_items: bool = False) -> ClassSession:
 
 bp.add_app_template_filter(utc_iso)
 bp.add_app_template_filter(seconds_left)
+bp.add_app_template_filter(display_width)
 
 
 @bp.get("/")

@@ -204,6 +204,7 @@
     var announceBefore = root.dataset.liveAnnounce || "";
     var announce = fresh.dataset.liveAnnounce || "";
     root.dataset.liveVersion = fresh.dataset.liveVersion;
+    root.className = fresh.className;  // the phase's styles follow the screen
     if (!force && keepBefore && keepBefore === fresh.dataset.liveKeep) return;  // same open question: keep the answer being typed
     root.replaceChildren.apply(root, Array.prototype.map.call(fresh.childNodes, function (n) { return document.importNode(n, true); }));
     root.dataset.liveKeep = fresh.dataset.liveKeep || "";

@@ -319,7 +319,8 @@ class ClassRun:
         projector.cancel()
 
     async def show(self, teacher: Device, host_path: str):
-        page = await teacher.get(host_path)
+        # The projector shows the presenter view; the teacher clicks its bar.
+        page = await teacher.get(f"{host_path}/present")
         self.count(page)
         self.host_page = page.text
         self.host_version = attribute(page.text, "data-live-version") or ""
@@ -335,14 +336,14 @@ class ClassRun:
                 )
                 self.count(reply)
                 if reply.status == 200:
-                    page = await tab.get(f"{host_path}?part=live")
+                    page = await tab.get(f"{host_path}/present?part=live")
                     self.count(page)
                     self.host_version = attribute(page.text, "data-live-version") or ""
             except (ConnectionError, TimeoutError) as failed:
                 self.outcome.failed(f"class {self.index}: projector: {failed!r}")
 
     async def act(self, teacher: Device, host_path: str, action: str):
-        """Press a control button on the projector view as it is shown."""
+        """Press a control button on the presenter view's bar as it is shown."""
         for _attempt in range(3):
             control = form_to(self.host_page, "/control")
             sent = await teacher.post(host_path + "/control", {**control.hidden, "action": action})
