@@ -22,6 +22,8 @@ def _limit_label(seconds: int | None):
         return _l("None: I close each question")
     if seconds < 60:
         return _l("%(seconds)d seconds", seconds=seconds)
+    if seconds == 60:
+        return _l("1 minute")
     return _l("%(minutes)g minutes", minutes=seconds / 60)
 
 

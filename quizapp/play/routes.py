@@ -170,7 +170,8 @@ def _question_context(session, player, item, values=(), confidence=None, error=N
         "values": list(values),
         "confidence": confidence,
         "error": error,
-        "asks_confidence": sessions.options_of(session).asks_confidence,
+        # A revote is for learning and scores nothing: it asks no certainty.
+        "asks_confidence": sessions.options_of(session).asks_confidence and round_ == 1,
         "time_limit": sessions.time_limit_at(session, item.position)
         if session.pacing == "teacher"
         else None,
@@ -218,11 +219,15 @@ def _teacher_paced(screen: play.Screen) -> dict:
         }
     if session.phase == "board":
         return {"template": "play/board.html", "results": finished_results(session)}
-    shown = answer or screen.first_answer
+    # The first vote is the one that scores: its result is shown; a revote,
+    # for learning, is told beside it.
+    shown = screen.first_answer or answer
+    revote = answer if answer is not None and answer.round > 1 else None
     return {
         "template": "play/closed.html",
         "item": item,
         "answer": shown,
+        "revote": revote,
         "review": _review_of(session, player, item, shown),
         "quotes": quotes_for(item.question_version_id, item_content(session.id, item.position)),
     }

@@ -560,7 +560,7 @@ def record(
         round_ = 1
     options = SessionOptions.from_dict(seat.options)
     response = REGISTRY[content["type"]].read_response(values, content)
-    if options.asks_confidence:
+    if options.asks_confidence and round_ == 1:  # a revote scores nothing: no certainty
         if confidence not in CONFIDENCE_LEVELS:
             raise ResponseError("no_confidence")
     else:

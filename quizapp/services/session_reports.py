@@ -217,7 +217,8 @@ def _rank(session: ClassSession, students: list[StudentResult]) -> None:
         earned = cell.answer.points if cell is not None and cell.answer is not None else 0.0
         before.append(round(student.points - earned, 3))
     now_ranks = competition_ranks([student.points for student in present])
-    before_ranks = competition_ranks(before)
+    # Before the first question nobody had a place to move from.
+    before_ranks = competition_ranks(before) if position else now_ranks
     for student, rank, previous in zip(present, now_ranks, before_ranks, strict=True):
         student.rank, student.previous_rank = rank, previous
 

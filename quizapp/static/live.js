@@ -205,7 +205,16 @@
     var announce = fresh.dataset.liveAnnounce || "";
     root.dataset.liveVersion = fresh.dataset.liveVersion;
     root.className = fresh.className;  // the phase's styles follow the screen
-    if (!force && keepBefore && keepBefore === fresh.dataset.liveKeep) return;  // same open question: keep the answer being typed
+    if (!force && keepBefore && keepBefore === fresh.dataset.liveKeep) {
+      // The same open question: keep the answer being typed, but take what
+      // may have changed around it (more time given, a new nickname).
+      each(root.querySelectorAll("[data-live-fresh][id]"), function (old) {
+        var now = fresh.querySelector("#" + old.id);
+        if (now) old.replaceWith(document.importNode(now, true));
+      });
+      startTimers();
+      return;
+    }
     root.replaceChildren.apply(root, Array.prototype.map.call(fresh.childNodes, function (n) { return document.importNode(n, true); }));
     root.dataset.liveKeep = fresh.dataset.liveKeep || "";
     root.dataset.liveAnnounce = announce;
@@ -414,7 +423,8 @@
       if (progress && duration > 0) {
         progress.style.strokeDashoffset = String(Math.min(100, Math.max(0, 100 * (1 - leftMs / 1000 / duration))));
       }
-      if (seconds) seconds.textContent = String(left);
+      // Over 99 s as minutes and seconds ("9:41"), as the page was made.
+      if (seconds) seconds.textContent = left > 99 ? Math.floor(left / 60) + ":" + String(100 + left % 60).slice(1) : String(left);
       if (countdown) countdown.textContent = "(" + left + " s)";
       if (seconds && last !== null && left !== last && left >= 1 && left <= 5) play(TICK);
       last = left;

@@ -386,7 +386,8 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
             expect(host.locator(".answer-count")).to_have_text(
                 "Everyone has answered (3 of 3).", timeout=LIVE
             )
-            picks = dict.fromkeys(phones, right)  # the verdicts follow the second vote
+            # The verdicts stay those of the first vote, the one that scores;
+            # the second is told beside them.
 
         for phone in phones.values():
             mark_stay(phone)
@@ -418,6 +419,8 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
                 content["explanation"][language[who]]
             )
             expect(phone.locator("blockquote").first).to_have_text(content["sources"][0]["exact"])
+            if position == 0:
+                expect(phone.locator(".revote-line")).to_be_visible()
             assert_stayed(phone)
         snap(phones["xiao"], f"closed-{position + 1}-zh")
 
@@ -637,6 +640,7 @@ def test_every_page_of_a_session_passes_the_accessibility_check(
     expect(phone.locator(".verdict")).to_be_visible(timeout=LIVE)
     expect(phone.locator("h1.prompt")).to_have_text(content["prompt"]["en"])
     axe_check(phone, "device-closed")
+    host.locator("details.end-now > summary").click()  # ending asks first
     press(host, "End the session now")
     axe_check(host, "projector-final")
     expect(phone.locator(".leaderboard")).to_be_visible(timeout=LIVE)

@@ -242,6 +242,7 @@ def test_the_presenter_has_no_site_menu_and_no_player_controls(imported, live_se
     page.goto(f"{live_server}/classroom/{public_id}")
     page.locator("details#players > summary").click()
     expect(page.get_by_role("button", name="Remove Ann", exact=True)).to_be_visible()
+    page.locator("details.end-now > summary").click()  # ending asks first
     expect(page.get_by_role("button", name="End the session now")).to_be_visible()
 
 
@@ -357,8 +358,13 @@ def test_a_lesson_with_discussion_runs_from_presenter_and_remote_to_a_podium_wit
         ).to_be_visible(timeout=LIVE)
         expect(console.locator(".moves-line")).to_contain_text("right both times: 2")
         expect(console.locator(".moves-line")).to_contain_text("wrong, then right: 1")
-        for phone in phones.values():
-            expect(phone.locator(".verdict.verdict-right")).to_be_visible(timeout=LIVE)
+        # Each phone shows its first vote, the one that scores, and the revote beside it.
+        for name, phone in phones.items():
+            verdict = "verdict-right" if picks[name] == right else "verdict-wrong"
+            expect(phone.locator(f".verdict.{verdict}")).to_be_visible(timeout=LIVE)
+            expect(phone.locator(".revote-line")).to_have_text(
+                "Your second vote was right (for practice: it does not score)."
+            )
             assert_stayed(phone)
 
         # The scoreboard: Ann and Bo share first place (only the first vote scores).
@@ -505,10 +511,10 @@ def test_the_teacher_approves_hides_renames_bans_and_locks_out_students(
     # A chosen nickname waits for approval before the class sees it.
     ann = new_page(**PHONE)
     join(ann, base, code, "Ann")
-    expect(ann.get_by_text("once your teacher approves it")).to_be_visible()
+    expect(ann.get_by_text("Your nickname is not on the screen for now")).to_be_visible()
     expect(presenter.locator("#joined-count")).to_have_text("1", timeout=LIVE)
     expect(chips).to_have_count(0)
-    expect(presenter.get_by_text("1 name waits for the teacher's approval.")).to_be_visible()
+    expect(presenter.get_by_text("1 name is not on the screen yet.")).to_be_visible()
     expect(console.locator(".player-list .tag")).to_have_text("not on the screen", timeout=LIVE)
     axe_check(console, "console-moderation")
 
@@ -532,6 +538,7 @@ def test_the_teacher_approves_hides_renames_bans_and_locks_out_students(
     join(bob, base, code, "Bob")
     expect(console.locator(".player-list .nickname")).to_have_text(["Annie", "Bob"], timeout=LIVE)
     mark_stay(bob)
+    console.get_by_text("Ban…").last.click()  # a ban asks first
     moderate("Remove and ban Bob")
     expect(console.locator(".player-list .nickname")).to_have_text(["Annie"])
     expect(bob.get_by_role("heading", name="You are no longer in this session")).to_be_visible(
@@ -713,3 +720,30 @@ def test_the_longest_questions_and_their_answers_fit_a_4_3_projector(
                     snap(page, f"q{position + 1}-{phase}-{language}")
             teacher.act(public_id, action)
     assert problems == [], "\n".join(problems)
+
+
+def test_more_time_reaches_a_phone_in_the_middle_of_a_question(imported, live_server, new_page):
+    """A deadline extended while a student is on a question: the phone's ring
+    and deadline follow at once, and the answer being chosen stays."""
+    from datetime import timedelta
+
+    from quizapp.models.content import utcnow
+
+    teacher, public_id, code = teacher_and_session(
+        imported, [four_choice_question(imported)], pacing="student"
+    )
+    teacher.set_closes_at(public_id, utcnow() + timedelta(minutes=5))
+    phone = new_page(**PHONE)
+    join(phone, live_server, code, "Ann")
+    teacher.act(public_id, "start")
+    phone.reload()
+    expect(phone.locator(".tile")).to_have_count(4)
+    before = phone.locator(".ring-seconds").inner_text()
+    phone.locator(".tile").first.focus()
+    mark_stay(phone)
+    teacher.act(public_id, "more")
+    # Five minutes were left; now fifteen: the ring shows minutes and seconds.
+    expect(phone.locator(".ring-seconds")).to_have_text(re.compile(r"^1[45]:\d\d$"), timeout=LIVE)
+    assert before.startswith(("4:", "5:"))
+    assert_stayed(phone)
+    expect(phone.locator(".tile").first).to_be_focused()

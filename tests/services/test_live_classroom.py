@@ -467,3 +467,18 @@ def test_right_and_wrong_values_still_grade_as_before(imported):
         assert play.submit(session, ann, 0, 1, right_values(content), None).status == "recorded"
         assert answer_rows()[0].fraction == 1.0
         assert wrong_values(content) != right_values(content)
+
+
+def test_after_the_first_question_nobody_has_moved(imported):
+    with imported.app_context():
+        session = make_session(3, scoreboard=True)
+        ann, bo = make_player(session, "Ann"), make_player(session, "Bo")
+        sessions.start(session, 0)
+        answer_right(session, ann)
+        answer_wrong(session, bo)
+        sessions.close_question(session, 1)
+        sessions.next_question(session, 2)
+        places = {
+            s.player.nickname: (s.rank, s.previous_rank) for s in session_results(session).students
+        }
+        assert places == {"Ann": (1, 1), "Bo": (2, 2)}

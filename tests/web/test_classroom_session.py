@@ -304,6 +304,7 @@ LIVE_ATTRIBUTES = {
     "data-undo-seconds",
     "data-confidence-step",
     "data-confidence",
+    "data-live-fresh",
 }
 
 #: What the interface says only once a question is marked (English, Chinese).
@@ -356,6 +357,25 @@ def assert_reveals_nothing(body: str, content: dict, where: str):
             for block in blocks
         }
         assert len(shapes) == 1, (where, shapes)
+    # Tiles (one tap, or ticked): alike apart from the value, the colour and
+    # shape of the choice's place on the projector, and the label.
+    tiles = re.findall(
+        r'<button type="submit" name="answer".*?</button>|<label class="tile .*?</label>',
+        visible,
+        re.S,
+    )
+    alike = {
+        " ".join(
+            re.sub(
+                r'value="[^"]*"|tint-\d|<path d="[^"]*"/>|<span class="tile-text">.*?</span></(button|label)>|\schecked',
+                "",
+                tile,
+                flags=re.S,
+            ).split()
+        )
+        for tile in tiles
+    }
+    assert len(alike) <= 1, (where, alike)
 
 
 def press(teacher: Teacher, public_id: str, token: str, action: str):

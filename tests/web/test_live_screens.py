@@ -147,9 +147,7 @@ def test_approving_hiding_and_renaming_a_player(teacher):
     [player] = teacher.players(public_id)
     assert not player.name_shown
     assert "Zed" not in teacher.text(f"/classroom/{public_id}/present")
-    assert "1 name waits for the teacher's approval." in teacher.text(
-        f"/classroom/{public_id}/present"
-    )
+    assert "1 name is not on the screen yet." in teacher.text(f"/classroom/{public_id}/present")
     teacher.moderate(public_id, player.id, "approve")
     assert "Zed" in teacher.text(f"/classroom/{public_id}/present")
     teacher.moderate(public_id, player.id, "rename", "Zed Two")
@@ -319,3 +317,39 @@ def test_the_student_paced_grid_can_be_made_anonymous_for_the_projector(teacher)
     assert '<th scope="row">S01</th>' not in grid and '<th scope="row">Player 1</th>' in grid
     present = teacher.text(f"/classroom/{public_id}/present")
     assert "S01" not in present and "Work at your own pace" in present
+
+
+def test_a_revote_asks_no_certainty_and_the_reveal_shows_the_first_vote(teacher):
+    public_id, [ann] = make_class(teacher, 1, discussion="y", scoring="certainty")
+    teacher.act(public_id, "start")
+    content = teacher.content(public_id, 0)
+    assert 'data-confidence="3"' in ann.page()
+    ann.answer(wrong_values(content), confidence="3")
+    teacher.act(public_id, "close")
+    teacher.act(public_id, "again")
+    second = main_part(ann.page())
+    assert "data-confidence" not in second and 'name="confidence"' not in second
+    response = ann.answer(right_values(content))  # no certainty: taken
+    assert response.status_code == 302
+    teacher.act(public_id, "close")
+    page = main_part(ann.page())
+    assert "your first vote" in page and "−6" in page
+    assert "Your second vote was right (for practice: it does not score)." in page
+    rounds = sorted((a.round, a.confidence, a.points) for a in teacher.answers(public_id))
+    assert rounds == [(1, 3, -6.0), (2, None, 0.0)]
+
+
+def test_a_multiple_answer_question_is_tiles_in_the_projectors_colours(teacher):
+    [multiple] = question_ids(teacher, [9])
+    public_id, [ann] = make_class(teacher, 1, questions=[multiple])
+    teacher.act(public_id, "start")
+    page = main_part(ann.page())
+    content = teacher.content(public_id, 0)
+    tiles = re.findall(
+        r'<label class="tile tint-(\d)">\s*<input type="checkbox" name="answer" value="([^"]+)"',
+        page,
+    )
+    assert len(tiles) == len(content["choices"])
+    order = [choice["id"] for choice in content["choices"]]
+    assert all(int(tint) == order.index(value) % 6 for tint, value in tiles)
+    assert "Submit answer" in page
