@@ -4,13 +4,13 @@ The server has a thread for every poll it may hold (see
 :mod:`quizapp.play.polls`), but only ``QUIZ_THREADS`` requests work at once:
 without the limit a burst of answers would run on dozens of threads at
 once, each waiting for the interpreter lock and a database connection.
-A request that only waits (a held poll, an answer's write waiting for the
-database to make it durable) gives its place up meanwhile
-(:func:`waiting_on_the_database`), so the place does work for someone else.
+A held poll gives its place up while it waits (see
+:mod:`quizapp.play.polls`).
 
-Kept here, below the services and the web layer, because both use it: the
-WSGI middleware takes and gives back the places, and the answer's write
-lends its place while the database commits.
+Kept here, below the services and the web layer: lending an answer's place
+while the database commits it was tried for issue 23 and left out, as its
+effect could not be told from the noise of the benchmark on a shared
+machine (see README.md, "Performance").
 """
 
 from __future__ import annotations
@@ -71,37 +71,11 @@ class WorkPlaces:
             self._free += 1
 
 
-_here = threading.local()
-
-
 @contextmanager
 def at_work(places: WorkPlaces, line: int) -> Iterator[None]:
     """Hold one of ``places`` (waiting in ``line``) for the block: a request."""
     places.enter(line)
-    _here.places = places
     try:
         yield
     finally:
-        _here.places = None
         places.leave()
-
-
-@contextmanager
-def waiting_on_the_database() -> Iterator[None]:
-    """Lend this request's working place while it only waits on the database.
-
-    An answer's INSERT on PostgreSQL waits for the commit to reach the disk;
-    meanwhile the interpreter is free, and the place lets a phone's new
-    screen be rendered. Back in the first line (:data:`CHANGE`), the answer
-    waits for one place to come free. Outside a request (the CLI, tests
-    without the middleware) it does nothing.
-    """
-    places = getattr(_here, "places", None)
-    if places is None:
-        yield
-        return
-    places.leave()
-    try:
-        yield
-    finally:
-        places.enter(CHANGE)

@@ -64,7 +64,6 @@ from quizapp.services.classroom import (
 )
 from quizapp.services.content import item_content
 from quizapp.services.direct import DirectRead
-from quizapp.work import waiting_on_the_database
 
 GENERATED_TRIES = 12
 #: How long a session's count of players is kept (see :func:`join`): longer
@@ -593,9 +592,7 @@ def record(
     # the window stays open for its grace (no new question is shown then).
     window_at = now - DEADLINE_GRACE if seat.pacing == "student" else now
     try:
-        # The write waits for the database to make it durable: meanwhile
-        # this request's working place renders someone's screen.
-        with waiting_on_the_database(), db.engines[AUTOCOMMIT].connect() as connection:
+        with db.engines[AUTOCOMMIT].connect() as connection:
             inserted = _insert_while_open(connection, seat.pacing == "teacher", row, window_at)
     except IntegrityError:
         # A second submission raced this one and won: its answer stands.
