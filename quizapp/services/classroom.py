@@ -46,6 +46,7 @@ from quizapp.models import (
 from quizapp.models.content import aware, utcnow
 from quizapp.services.content import kept
 from quizapp.services.direct import DirectRead
+from quizapp.services.session_reports import round_answers
 
 CODE_TRIES = 20
 #: A student-paced session's deadline does not cut off an answer being
@@ -511,12 +512,7 @@ def close_if_all_answered(session_id: int, position: int, round_: int) -> bool:
         select(func.count())
         .select_from(PlayerAnswer)
         .join(Player, Player.id == PlayerAnswer.player_id)
-        .where(
-            PlayerAnswer.session_id == session_id,
-            PlayerAnswer.position == position,
-            PlayerAnswer.round == round_,
-            Player.removed_at.is_(None),
-        )
+        .where(*round_answers(session_id, position, round_))
         .scalar_subquery()
     )
     counted_present, counted_answered = db.session.execute(select(present, answered)).one()
@@ -551,12 +547,7 @@ def typed_responses(session: ClassSession, position: int, round_: int) -> list[R
     rows = db.session.execute(
         select(PlayerAnswer.response, PlayerAnswer.fraction)
         .join(Player, Player.id == PlayerAnswer.player_id)
-        .where(
-            PlayerAnswer.session_id == session.id,
-            PlayerAnswer.position == position,
-            PlayerAnswer.round == round_,
-            Player.removed_at.is_(None),
-        )
+        .where(*round_answers(session.id, position, round_))
     )
     return response_groups((row.response, row.fraction) for row in rows)
 

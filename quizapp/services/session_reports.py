@@ -252,17 +252,23 @@ def finished_results(session: ClassSession) -> SessionResults:
     return kept(("finished results", session.id, session.revision), load)
 
 
+def round_answers(session_id: int, position: int, round_: int) -> tuple:
+    """The conditions that pick the answers to one round of a question given
+    by players still in (a query joining the answer to its player)."""
+    return (
+        PlayerAnswer.session_id == session_id,
+        PlayerAnswer.position == position,
+        PlayerAnswer.round == round_,
+        Player.removed_at.is_(None),
+    )
+
+
 def answered_players(session: ClassSession, position: int, round_: int) -> int:
     """How many *players* (not answers) answered one round: the projector's count."""
     return db.session.scalar(
         select(func.count(distinct(PlayerAnswer.player_id)))
         .join(Player, Player.id == PlayerAnswer.player_id)
-        .where(
-            PlayerAnswer.session_id == session.id,
-            PlayerAnswer.position == position,
-            PlayerAnswer.round == round_,
-            Player.removed_at.is_(None),
-        )
+        .where(*round_answers(session.id, position, round_))
     )
 
 
