@@ -17,6 +17,7 @@ from quizapp import throttle
 from quizapp.answer_form import answer_options, response_messages
 from quizapp.classes import members as class_members
 from quizapp.classroom.live import POLL_INTERVAL_MS, state_response
+from quizapp.domain.live import clean_code
 from quizapp.domain.nicknames import NicknameError
 from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.presentation import review
@@ -67,6 +68,7 @@ def join(code: str | None):
     anyone else is sent to the class page first.
     """
     form = JoinForm()
+    code = clean_code(code) if code else code  # "675 373" from the screen, typed into the address
     session = sessions.session_by_code(code) if code else None
     member = None
     if request.method == "GET":

@@ -353,3 +353,10 @@ def test_a_multiple_answer_question_is_tiles_in_the_projectors_colours(teacher):
     order = [choice["id"] for choice in content["choices"]]
     assert all(int(tint) == order.index(value) % 6 for tint, value in tiles)
     assert "Submit answer" in page
+
+
+def test_a_join_link_typed_with_the_screens_space_finds_the_session(teacher):
+    public_id = teacher.create()
+    code = teacher.code(public_id)
+    page = Student(teacher.app).text(f"/play/{code[:3]}%20{code[3:]}")
+    assert f'value="{code}"' in page and "No session with that code" not in page
