@@ -30,6 +30,7 @@ from quizapp.domain.live import (
     response_groups,
     response_key,
 )
+from quizapp.domain.nicknames import fold
 from quizapp.extensions import AUTOCOMMIT, db
 from quizapp.models import (
     ClassSession,
@@ -44,7 +45,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.models.content import aware, utcnow
-from quizapp.services.content import kept
+from quizapp.services.content import item_content, kept
 from quizapp.services.direct import DirectRead
 from quizapp.services.session_reports import round_answers
 
@@ -557,8 +558,6 @@ def remark(session: ClassSession, position: int, key: str, fraction: float, teac
     as ``fraction`` (1 right, 0 wrong), now and for answers still to come;
     points follow the session's scoring. Returns how many answers changed.
     """
-    from quizapp.services.content import item_content
-
     content = item_content(session.id, position)
     if content is None or not 0 <= fraction <= 1:
         raise LookupError(position)
@@ -631,8 +630,6 @@ def show_name(session: ClassSession, player_id: int, shown: bool) -> None:
 def rename_player(session: ClassSession, player_id: int, nickname: str) -> None:
     """Give a player another nickname (already checked by the caller); shown
     at once. Raises ``LookupError``, or ``ValueError`` when it is taken."""
-    from quizapp.domain.nicknames import fold
-
     player = _own_player(session, player_id)
     player.nickname, player.nickname_key, player.name_shown = nickname, fold(nickname), True
     try:
