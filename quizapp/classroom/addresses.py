@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,12 +31,25 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def lan_addresses() -> list[str]:
-    """This machine's IPv4 addresses that other devices on its network may reach.
+#: How long the machine's addresses are kept: the presenter and the console
+#: ask on every refresh, and the host name's lookup can take 50 ms.
+ADDRESSES_KEPT_S = 60.0
+_kept: tuple[float, list[str]] = (0.0, [])
 
-    From the host name's addresses and the address the default route would
-    use (a UDP "connect" sends nothing); loopback and link-local left out.
-    """
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses that other devices on its network may
+    reach, looked up at most once a minute (a laptop may change networks)."""
+    global _kept
+    now = time.monotonic()
+    if now - _kept[0] > ADDRESSES_KEPT_S:
+        _kept = (now, _look_up_addresses())
+    return list(_kept[1])
+
+
+def _look_up_addresses() -> list[str]:
+    """From the host name's addresses and the address the default route would
+    use (a UDP "connect" sends nothing); loopback and link-local left out."""
     found: list[str] = []
     candidates: list[str] = []
     with contextlib.suppress(OSError):
