@@ -11,10 +11,15 @@ from __future__ import annotations
 from babel import Locale
 from flask import Flask, request
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 
 #: Our short language codes and the Babel locale behind each.
 LANGUAGES = {"zh": "zh_Hans", "en": "en"}
+#: Each language named in its own words (the switch in the page header).
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+#: Each language named in the interface's language: which half of bilingual
+#: content a field is ("Prompt (English)", "题干（英文）").
+CONTENT_LANGUAGE_NAMES = {"zh": _l("Chinese"), "en": _l("English")}
 LANGUAGE_COOKIE = "lang"
 DEFAULT_LANGUAGE = "en"
 
@@ -57,4 +62,9 @@ def init_app(app: Flask, babel: Babel) -> None:
             "current_language": language,
             "html_lang": "zh-Hans" if language == "zh" else "en",
             "language_names": LANGUAGE_NAMES,
+            "content_language_names": CONTENT_LANGUAGE_NAMES,
+            # Between two sentences: a space in English, none after "。".
+            "sentence_gap": "" if language == "zh" else " ",
+            # After a label: a full-width colon in Chinese, which needs no space.
+            "label_colon": "：" if language == "zh" else ": ",
         }

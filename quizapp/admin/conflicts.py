@@ -23,7 +23,7 @@ from quizapp.admin.forms import status_label, type_label
 from quizapp.admin.question_form import raw_question, version_id
 from quizapp.domain.merge import FIELDS, field_lines, field_value, is_field, set_field
 from quizapp.domain.versions import Field
-from quizapp.i18n import LANGUAGE_NAMES
+from quizapp.i18n import CONTENT_LANGUAGE_NAMES
 from quizapp.models import Question, QuestionVersion
 from quizapp.services.versions import Saved, UnknownVersion, base_version, last_changed_in
 
@@ -47,7 +47,9 @@ def field_label(field: str) -> str:
     """The name of a merged field in the interface language, e.g. "Prompt (English)"."""
     name, _sep, language = field.partition(".")
     label = str(NAMES.get(name, name))
-    return f"{label} ({LANGUAGE_NAMES[language]})" if language in LANGUAGE_NAMES else label
+    if language not in CONTENT_LANGUAGE_NAMES:
+        return label
+    return _("%(field)s (%(language)s)", field=label, language=CONTENT_LANGUAGE_NAMES[language])
 
 
 def pending_fields(text: str | None) -> list[str]:

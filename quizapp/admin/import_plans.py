@@ -6,7 +6,9 @@ import hashlib
 import json
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from quizapp.i18n import current_language
 from quizapp.services.imports import ImportSummary
 
 
@@ -30,7 +32,9 @@ def import_notice(applied: ImportSummary) -> str:
         unchanged=len(applied.unchanged),
     )
     if applied.kept:
-        notice += " " + _(
-            "%(kept)d changed in the editor since were kept as they are.", kept=len(applied.kept)
+        notice += ("" if current_language() == "zh" else " ") + ngettext(
+            "%(num)d question changed in the editor since the file's base was kept as it is.",
+            "%(num)d questions changed in the editor since the file's base were kept as they are.",
+            len(applied.kept),
         )
     return notice

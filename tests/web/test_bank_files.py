@@ -18,7 +18,7 @@ from tests.conftest import dump, make_bank, make_question
 from tests.web.classroom_client import Teacher
 from tests.web.editor_client import form_fields
 from tests.web.study_client import hidden
-from tests.web.test_admin_transfer import CONFIRM, plan, text_of
+from tests.web.test_admin_transfer import CONFIRM, flashes, plan, text_of
 
 OLD = "What happened to the cookie?"
 
@@ -179,6 +179,10 @@ def test_importing_the_files_in_conflict_needs_the_admins_choice(site):
     site.edit("q1", prompt_en="What is wrong with the cookie?")
     path = site.folder / "test-bank.yaml"
     path.write_text(path.read_text("utf-8").replace(OLD, "Changed in the file?", 1), "utf-8")
+    files = site.admin.text("/admin/files")
+    # Start-up leaves a bank in conflict alone: the page does not promise otherwise.
+    assert "In conflict: test-bank. The app leaves these banks as they are" in files
+    assert "not yet imported: test-bank" not in files
     plan_page = site.admin.text("/admin/files/import")
     assert "1 conflict: changed in the file and in the database" in plan_page
     confirm = form_fields(plan_page, "/admin/files/import")
@@ -187,6 +191,9 @@ def test_importing_the_files_in_conflict_needs_the_admins_choice(site):
     assert site.content("q1")["prompt"]["en"] == "What is wrong with the cookie?"
     kept = site.admin.post("/admin/files/import", {**confirm, "prefer": "database"})
     assert kept.status_code == 302
+    assert flashes(site.admin.text(kept.location))[-1].endswith(
+        "1 question changed in the editor since the file's base was kept as it is."
+    )
     assert site.content("q1")["prompt"]["en"] == "What is wrong with the cookie?"
     status = site.app.test_cli_runner().invoke(args=["quiz", "status"])
     assert "test-bank: changed in database" in status.output  # to be written back
@@ -199,3 +206,17 @@ def test_the_audit_log_names_the_banks_an_upload_imported_and_what_it_kept(site)
     assert site.admin.post(CONFIRM, form_fields(page, CONFIRM)).status_code == 302
     log = site.admin.text("/admin/audit")
     assert "test-bank · 0 added, 1 changed, 0 retired · 1 kept as edited" in log
+
+
+def test_the_sync_pages_use_chinese_punctuation_in_chinese(site):
+    site.edit("q1", prompt_en="What is wrong with the cookie?")
+    path = site.folder / "test-bank.yaml"
+    path.write_text(path.read_text("utf-8").replace(OLD, "Changed in the file?", 1), "utf-8")
+    zh = {"Accept-Language": "zh"}
+    index = site.admin.get("/admin/", headers=zh).get_data(as_text=True)
+    assert "题库文件（1 处修改尚未写入文件）" in index
+    files = site.admin.get("/admin/files", headers=zh).get_data(as_text=True)
+    assert "<strong>冲突：</strong><code>test-bank/q1</code>" in files
+    plan_page = site.admin.get("/admin/files/import", headers=zh).get_data(as_text=True)
+    assert "题干（英文）" in plan_page and "题干 (" not in plan_page
+    assert "未改动：" in plan_page and "未改动: " not in plan_page

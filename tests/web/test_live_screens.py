@@ -282,6 +282,16 @@ def test_a_loopback_join_address_is_warned_and_a_lan_address_offered(teacher, la
     assert qr.status_code == 200 and b"<svg" in qr.get_data()
 
 
+def test_the_loopback_warning_reads_as_one_text_in_either_language(teacher, lan):
+    public_id = teacher.create()
+    for path in (f"/classroom/{public_id}/present", f"/classroom/{public_id}"):
+        english = teacher.text(path)
+        assert "this computer only. Use this computer's network address: <a" in english
+        chinese = teacher.get(path, headers={"Accept-Language": "zh"}).get_data(as_text=True)
+        warning = chinese.split('role="alert">', 1)[1].split("</p>", 1)[0]
+        assert "。" in warning and "。 " not in warning and "：<a" in warning, warning
+
+
 def test_only_an_address_of_this_machine_goes_into_the_qr_code(teacher, lan):
     public_id = teacher.create()
     code = teacher.code(public_id)
