@@ -155,7 +155,10 @@ def host_state(public_id: str):
 def _back(public_id: str, screen: str | None):
     endpoint = SCREENS.get(screen or "", ".host")
     via = request.args.get("via")
-    return redirect(url_for(endpoint, public_id=public_id, via=via or None))
+    # On the console the next step is under the question: the teacher comes
+    # back to the steps, not to the top of the page.
+    anchor = "steps" if endpoint == ".host" else None
+    return redirect(url_for(endpoint, public_id=public_id, via=via or None, _anchor=anchor))
 
 
 @bp.post("/<public_id>/control")

@@ -89,6 +89,22 @@ def test_a_control_sent_from_the_presenter_comes_back_to_it(teacher):
     assert teacher.session(public_id).phase == "open"
 
 
+
+def test_a_step_taken_on_the_console_comes_back_to_the_steps(teacher):
+    public_id = teacher.create()
+    page = teacher.text(f"/classroom/{public_id}")
+    response = teacher.post(
+        f"/classroom/{public_id}/control",
+        {"csrf_token": hidden(page, "csrf_token"), "action": "start", "revision": "0"},
+    )
+    # The next step sits under the question: the page opens there, not at its top.
+    assert response.headers["Location"] == f"/classroom/{public_id}#steps"
+    console = teacher.text(response.headers["Location"])
+    assert console.count('id="steps"') == 1
+    steps = console.split('id="steps"', 1)[1].split("</div>", 1)[0]
+    assert "Close the question and show the answers" in steps
+
+
 def test_in_discussion_phones_see_their_own_answer_and_nothing_of_the_key(teacher):
     public_id, students = make_class(teacher, 2, discussion="y")
     teacher.act(public_id, "start")
