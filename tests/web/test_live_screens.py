@@ -89,7 +89,6 @@ def test_a_control_sent_from_the_presenter_comes_back_to_it(teacher):
     assert teacher.session(public_id).phase == "open"
 
 
-
 def test_a_step_taken_on_the_console_comes_back_to_the_steps(teacher):
     public_id = teacher.create()
     page = teacher.text(f"/classroom/{public_id}")
