@@ -287,6 +287,9 @@ async def run_database(name: str, url: str, args, folder: Path) -> dict:
         "polls_per_s": round(outcome.polls / (outcome.ended - outcome.started), 1),
         "reload_latency_ms": summary_ms(outcome.reload_seconds),
         "update_delay_ms": summary_ms(delays),
+        "update_delay_by_action_ms": {
+            action: summary_ms(seconds) for action, seconds in outcome.delays_by_action().items()
+        },
         "refreshes": outcome.refreshes,
         "double_submits": outcome.doubles,
         "checked": checked,

@@ -63,8 +63,8 @@ class Outcome:
     #: (public id, nickname, position, round) → (values sent, kinds of flashes told)
     told: dict[tuple, tuple[list[str], list[str]]] = field(default_factory=dict)
     answer_seconds: list[float] = field(default_factory=list)
-    #: (public id, version, moment of the teacher's action)
-    actions: list[tuple[str, int, float]] = field(default_factory=list)
+    #: (public id, version, moment of the teacher's action, the action)
+    actions: list[tuple[str, int, float, str]] = field(default_factory=list)
     #: public id → nickname → [(version, moment seen)]
     seen: dict[str, dict[str, list[tuple[int, float]]]] = field(
         default_factory=lambda: defaultdict(dict)
@@ -87,8 +87,19 @@ class Outcome:
 
     def delays(self) -> list[float]:
         """Per teacher action: until the last student of the class saw it."""
+        return [delay for _action, delay in self._delays()]
+
+    def delays_by_action(self) -> dict[str, list[float]]:
+        """:meth:`delays` per kind of action (start, next, close, finish): which
+        screens the phones were slow to get."""
+        by_action = defaultdict(list)
+        for action, delay in self._delays():
+            by_action[action].append(delay)
+        return dict(by_action)
+
+    def _delays(self) -> list[tuple[str, float]]:
         result = []
-        for public_id, version, moment in self.actions:
+        for public_id, version, moment, action in self.actions:
             students = self.seen.get(public_id, {})
             firsts = []
             for sightings in students.values():
@@ -98,7 +109,7 @@ class Outcome:
                 else:
                     self.errors.append(f"{public_id}: a student never saw version {version}")
             if firsts:
-                result.append(max(firsts) - moment)
+                result.append((action, max(firsts) - moment))
         return result
 
 
@@ -309,7 +320,9 @@ class ClassRun:
         # Every phone shows the results (the last update delay counts too),
         # then the phones are put away.
         final = max(
-            version for public_id, version, _ in self.outcome.actions if public_id == self.public_id
+            version
+            for public_id, version, _moment, _action in self.outcome.actions
+            if public_id == self.public_id
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and any(s.version < final for s in students):
@@ -353,7 +366,7 @@ class ClassRun:
             if "flash-error" not in self.host_page and "flash-info" not in self.host_page:
                 # Each action moves the session's revision, the students' version, by one.
                 revision = int(control.hidden["revision"]) + 1
-                self.outcome.actions.append((self.public_id, revision, moment))
+                self.outcome.actions.append((self.public_id, revision, moment, action))
                 return
         self.outcome.errors.append(f"class {self.index}: {action} refused three times")
 

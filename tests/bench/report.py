@@ -364,6 +364,14 @@ def render(report: dict) -> str:
                 f"{c['update_delay_ms']['count']} teacher actions",
             ),
             (
+                "  by action, p95 (ms)",
+                " / ".join(
+                    f"{action} {_ms(summary, 'p95')}"
+                    for action, summary in sorted(c.get("update_delay_by_action_ms", {}).items())
+                ),
+                "",
+            ),
+            (
                 "page reload p50 / p95 (ms)",
                 _ms(c["reload_latency_ms"], "p50", "p95"),
                 f"{c['polls']} held polls, {c['polls_per_s']}/s",

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import TEST_DATABASE_URL
+
 CHROMIUM = Path(os.environ.get("QUIZ_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 # Without these, Chromium keeps trying to reach Google's services and
@@ -30,11 +32,28 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items):
-    """Mark every test in this folder as a browser test."""
+def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder as a browser test.
+
+    On the PostgreSQL leg (``tasks.py test-postgres``) only the browser tests
+    marked ``both_databases`` run, and the rest are reported as deselected:
+    CI's SQLite leg runs every browser test, and what the PostgreSQL leg is
+    for (queries, locks, transactions) the web and service tests cover over
+    HTTP on it. The few kept are whole journeys where the two meet: a live
+    lesson with phones that drop, self-study, the editor and the bank files.
+    Browser tests were half of each leg's time, and the legs share two cores.
+    """
+    kept, deselected = [], []
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            if TEST_DATABASE_URL and item.get_closest_marker("both_databases") is None:
+                deselected.append(item)
+                continue
+        kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")

@@ -146,6 +146,7 @@ def assert_no_axe_violations(axe_check, page, step: str) -> None:
 # --- tests -------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_an_admin_edits_picks_a_passage_with_the_mouse_previews_saves_and_restores(
     site, catalog, new_page, snap
 ):

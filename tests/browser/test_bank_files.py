@@ -34,6 +34,7 @@ def site(folder_app, serve_app) -> Site:
     return Site(app, serve_app(app), folder)
 
 
+@pytest.mark.both_databases
 def test_an_admin_sees_what_is_not_in_the_files_and_writes_it_back(
     site, catalog, new_page, axe_check
 ):
@@ -56,6 +57,7 @@ def test_an_admin_sees_what_is_not_in_the_files_and_writes_it_back(
     assert "  difficulty: 3\n" in (site.folder / "test-bank.yaml").read_text("utf-8")
 
 
+@pytest.mark.both_databases
 def test_a_stale_upload_shows_its_plan_and_the_admin_settles_the_conflict(
     site, catalog, new_page, axe_check, tmp_path
 ):
@@ -87,6 +89,7 @@ def test_a_stale_upload_shows_its_plan_and_the_admin_settles_the_conflict(
         assert q1.current_version.content["prompt"]["en"] == "What became of the cookie?"
 
 
+@pytest.mark.both_databases
 def test_an_admin_imports_a_files_change_from_the_bank_files_page(site, new_page, axe_check):
     path = site.folder / "test-bank.yaml"
     path.write_text(path.read_text("utf-8").replace("difficulty: 1", "difficulty: 2", 1), "utf-8")

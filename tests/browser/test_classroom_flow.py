@@ -14,6 +14,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -255,6 +256,7 @@ def fits_phone(page, step: str, snap) -> None:
 # --- tests -------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
     imported, live_server, new_page, snap
 ):
@@ -792,6 +794,7 @@ def test_a_phone_learns_of_the_teachers_click_through_its_held_poll(
     assert not any("/state" in url for url in asked)
 
 
+@pytest.mark.both_databases
 def test_a_phones_answer_is_sent_in_place_once_and_kept_when_the_network_drops(
     imported, live_server, browser
 ):

@@ -92,6 +92,7 @@ def start_quiz(page, base: str, words: dict, length: str, axe_check=None, snap=N
     expect(page).to_have_url(QUESTION_URL)
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_a_learner_completes_a_practice_quiz_and_reads_the_sources(
     imported, live_server, new_page, axe_check, snap, language
