@@ -113,8 +113,8 @@ DIFF_SIDES = """dd => {
 
 
 def diff_of(page, scope: str, field: str) -> dict:
-    """The before and after text of ``field`` (named as the page names it, with the
-    language in its own words: "Prompt (中文)") in the diff inside ``scope``."""
+    """The before and after text of ``field`` (named as the editor's form names
+    it: "Prompt (Chinese)") in the diff inside ``scope``."""
     term = page.locator(f"{scope} dl.diff dt", has_text=field)
     return term.locator("xpath=following-sibling::dd[1]").evaluate(DIFF_SIDES, timeout=5_000)
 
@@ -223,7 +223,7 @@ def test_an_admin_edits_picks_a_passage_with_the_mouse_previews_saves_and_restor
         "before": OLD_PROMPT["en"],
         "after": NEW_PROMPT["en"],
     }
-    assert diff_of(page, "#version-2", "Prompt (中文)") == {
+    assert diff_of(page, "#version-2", "Prompt (Chinese)") == {
         "before": OLD_PROMPT["zh"],
         "after": NEW_PROMPT["zh"],
     }
