@@ -32,6 +32,7 @@ import platform
 import random
 import resource
 import runpy
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -407,11 +408,15 @@ async def classes_alone(name, url, plan, prepared, server) -> dict:
     generator_s = used.ru_utime + used.ru_stime - started.ru_utime - started.ru_stime
     seconds = outcome.ended - outcome.started
     server_s = servers.cpu_seconds(server) - server_started
+    by_action = {
+        action: "/".join(str(summary_ms(delays)[n]) for n in ("p50", "p95"))
+        for action, delays in sorted(outcome.delays_by_action().items())
+    }
     print(
         f"   {name}: {seconds:.0f} s, {outcome.requests} requests, {outcome.requests / seconds:.0f}/s;"
         f" answers {summary_ms(outcome.answer_seconds)};"
-        f" delay {summary_ms(outcome.delays())}; polls {outcome.polls / seconds:.0f}/s;"
-        f" reloads {summary_ms(outcome.reload_seconds)}; generator lag {summary_ms(lag.lags)};"
+        f" delay {summary_ms(outcome.delays())}; by action (p50/p95) {by_action};"
+        f" polls {outcome.polls / seconds:.0f}/s; reloads {summary_ms(outcome.reload_seconds)}; generator lag {summary_ms(lag.lags)};"
         f" CPU, in cores: generator {generator_s / seconds:.2f}, server {server_s / seconds:.2f}"
         f" ({server_s:.0f} s);"
         f" checked {classes.verify(url, outcome)}; errors {outcome.errors[:5]}"
@@ -454,7 +459,19 @@ def _nginx_version() -> str | None:
 
 
 async def main_async(args) -> dict:
+    """The runs asked for, in a scratch folder (databases, gunicorn's logs)
+    removed afterwards, or kept and named when a run failed."""
     folder = Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
+    try:
+        report = await _runs(args, folder)
+    except BaseException:
+        print(f"the benchmark failed; its databases and server logs are in {folder}")
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    return report
+
+
+async def _runs(args, folder: Path) -> dict:
     report = {"machine": machine(args), "runs": []}
     if args.only in (None, "sqlite"):
         url = f"sqlite:///{folder / 'quizapp.sqlite3'}"
