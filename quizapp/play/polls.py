@@ -370,6 +370,12 @@ class Watch:
                     if not waiters.woken.is_set():
                         waiters.seen = revision
                         waiters.woken.set()
+            thread = self._thread
+            self._work.set()  # the thread sees it is closed, and ends
+        # Its read under way ends first: a database connection it holds would
+        # otherwise go back to a pool the app may have let go meanwhile.
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
 
     @property
     def held(self) -> int:
@@ -386,6 +392,8 @@ class Watch:
         while True:
             self._work.wait()
             with self._lock:
+                if self._closed:
+                    return
                 watched = list(self._held)
                 if not watched:
                     self._work.clear()

@@ -310,7 +310,12 @@ def test_a_stopping_server_answers_its_held_polls_at_once_and_holds_no_more(ann_
     for poll in polls_:
         poll.start()
     assert not any(poll.answered(within=SETTLE_S) for poll in polls_)
+    thread = watch._thread
+    assert thread is not None and thread.is_alive()
     watch.close()
+    # The watch's thread has ended: no read of it is left to finish after the
+    # app lets its database connections go.
+    assert not thread.is_alive()
     assert all(poll.answered(within=3) for poll in polls_)
     assert [poll.response.status_code for poll in polls_] == [304, 304]
     late = Poll(teacher.app, public_id, version, student=ann)
