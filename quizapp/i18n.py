@@ -42,6 +42,11 @@ def current_language() -> str:
     return "zh" if get_locale().language == "zh" else "en"
 
 
+def sentence_gap(language: str | None = None) -> str:
+    """What goes between two sentences: a space in English, none after "。"."""
+    return "" if (language or current_language()) == "zh" else " "
+
+
 def pick(text: dict | None, language: str | None = None) -> str:
     """The ``language`` (default: current) version of bilingual ``text``."""
     if not text:
@@ -63,8 +68,7 @@ def init_app(app: Flask, babel: Babel) -> None:
             "html_lang": "zh-Hans" if language == "zh" else "en",
             "language_names": LANGUAGE_NAMES,
             "content_language_names": CONTENT_LANGUAGE_NAMES,
-            # Between two sentences: a space in English, none after "。".
-            "sentence_gap": "" if language == "zh" else " ",
+            "sentence_gap": sentence_gap(language),
             # After a label: a full-width colon in Chinese, which needs no space.
             "label_colon": "：" if language == "zh" else ": ",
         }

@@ -8,7 +8,7 @@ import json
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from quizapp.i18n import current_language
+from quizapp.i18n import sentence_gap
 from quizapp.services.imports import ImportSummary
 
 
@@ -32,7 +32,7 @@ def import_notice(applied: ImportSummary) -> str:
         unchanged=len(applied.unchanged),
     )
     if applied.kept:
-        notice += ("" if current_language() == "zh" else " ") + ngettext(
+        notice += sentence_gap() + ngettext(
             "%(num)d question changed in the editor since the file's base was kept as it is.",
             "%(num)d questions changed in the editor since the file's base were kept as they are.",
             len(applied.kept),
