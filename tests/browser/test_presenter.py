@@ -246,6 +246,24 @@ def test_the_presenter_has_no_site_menu_and_no_player_controls(imported, live_se
     expect(page.get_by_role("button", name="End the session now")).to_be_visible()
 
 
+def test_a_step_on_the_console_comes_back_to_the_steps_with_the_keyboard_there(
+    imported, live_server, new_page
+):
+    _, public_id, _code = teacher_and_session(imported, [four_choice_question(imported)])
+    page = teacher_page(new_page, live_server, width=360, height=740)
+    page.goto(f"{live_server}/classroom/{public_id}")
+    click_step(page, "control-start")
+    expect(page).to_have_url(re.compile(r"#steps$"))
+    # The question is above the steps: the page opens at them, not at its top,
+    # and the next Tab reaches the next step.
+    close = page.locator("#control-close")
+    expect(close).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
+    assert page.evaluate("document.activeElement.id") == "steps"
+    page.keyboard.press("Tab")
+    expect(close).to_be_focused()
+
+
 # --- a whole lesson ----------------------------------------------------------
 
 
