@@ -76,7 +76,9 @@ def _group_pids(pgid: int) -> list[int]:
         if entry.name.isdigit():
             with contextlib.suppress(OSError, IndexError, ValueError):
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == pgid:  # field 5 of stat: the process group
+                # Field 5 of stat is the process group; field 3 the state, where
+                # Z (a zombie) and X (dead) have exited and are not yet reaped.
+                if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
                     pids.append(int(entry.name))
     return pids
 

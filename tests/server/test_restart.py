@@ -121,9 +121,12 @@ def still_serves(server, public_id: str, version: str, old: list[int]) -> None:
         polls = hold(pool, server, public_id, version)
         wait_until_held(polls)  # held: the new workers hold polls again
         # Let them go the same way, so the next test starts with nothing held.
-        for pid in servers.workers(server):
+        for pid in new:
             os.kill(pid, signal.SIGTERM)
         answered_promptly(polls, version, time.monotonic())
+    # Until they are gone: a worker still exiting counts among the master's
+    # processes, and the next test would take it for a live one.
+    wait_until_gone(new, PROMPT_S)
     wait_for_workers(server, len(new))
 
 
