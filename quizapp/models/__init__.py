@@ -22,6 +22,7 @@ from quizapp.models.content import (
     Source,
 )
 from quizapp.models.proposals import Proposal
+from quizapp.models.reviews import ReviewCard
 from quizapp.models.throttle import RateLimitCounter
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "QuestionVersion",
     "RateLimitCounter",
     "Remark",
+    "ReviewCard",
     "SchoolClass",
     "SessionClass",
     "SessionItem",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -41,6 +42,7 @@ from quizapp.models import (
     QuestionVersion,
 )
 from quizapp.models.content import utcnow
+from quizapp.services import reviews
 
 MODES = ("practice", "test")
 
@@ -75,7 +77,7 @@ def _attempt_by_token(token: str | None) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(Attempt.request_token == token))
 
 
-def _create(
+def create_attempt(
     learner_key: str,
     versions: list[QuestionVersion],
     *,
@@ -84,8 +86,9 @@ def _create(
     settings: dict,
     request_token: str | None,
     rng: random.Random,
+    shuffle: bool = True,
 ) -> Attempt:
-    """Store a new attempt over ``versions`` in a shuffled order.
+    """Store a new attempt over ``versions``, shuffled unless ``shuffle`` is False.
 
     A ``request_token`` already used returns the attempt it started, so
     resubmitting the same form never starts two attempts.
@@ -106,7 +109,8 @@ def _create(
         settings=settings,
     )
     drawn = list(versions)
-    rng.shuffle(drawn)
+    if shuffle:
+        rng.shuffle(drawn)
     for position, version in enumerate(drawn):
         attempt.items.append(
             AttemptItem(
@@ -146,7 +150,7 @@ def start_attempt(
     if length is not None and length < len(versions):
         versions = rng.sample(versions, length)
     settings = {"banks": sorted(set(bank_slugs)), "length": length}
-    return _create(
+    return create_attempt(
         learner_key,
         versions,
         mode=mode,
@@ -178,7 +182,8 @@ def retry_missed(
     if not versions:
         raise NothingToDraw(attempt.public_id)
     settings = dict(attempt.settings, length=None, retry_of=attempt.public_id)
-    return _create(
+    settings.pop("review", None)  # a retry of a review is a retry
+    return create_attempt(
         attempt.learner_key,
         versions,
         mode=attempt.mode,
@@ -186,6 +191,36 @@ def retry_missed(
         settings=settings,
         request_token=request_token,
         rng=rng or random.SystemRandom(),
+    )
+
+
+def start_review(
+    learner_key: str,
+    *,
+    request_token: str | None = None,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """A review session: a practice attempt over the learner's questions due
+    (see :func:`quizapp.services.reviews.due_versions`), in the order to
+    review them, each in its live version, asking how sure the learner is.
+    Raises :class:`NothingToDraw` when nothing is due."""
+    versions = reviews.due_versions(learner_key, now)
+    if not versions:
+        raise NothingToDraw("reviews")
+    return create_attempt(
+        learner_key,
+        versions,
+        mode="practice",
+        confidence_enabled=True,
+        settings={
+            "banks": sorted({v.question.bank.slug for v in versions}),
+            "length": None,
+            "review": True,
+        },
+        request_token=request_token,
+        rng=rng or random.SystemRandom(),
+        shuffle=False,
     )
 
 
@@ -309,6 +344,15 @@ def submit_answer(
         if first is None:
             raise
         return _repeat(item, first, values)
+    # After the answer is safe: a card only summarises answers (see reviews).
+    reviews.schedule(
+        attempt.learner_key,
+        item.question_version.question_id,
+        fraction,
+        confidence,
+        answer.answered_at,
+        content,
+    )
     return Submission(answer, recorded=True)
 
 

@@ -48,7 +48,8 @@ class AnswerForm(PageForm):
     shown = HiddenField()
 
 
-class RetryForm(PageForm):
-    """The "retry the ones I missed" button, with its one-time token."""
+class OneTimeForm(PageForm):
+    """A button that starts an attempt ("retry the ones I missed", "start
+    my review"), with its one-time token: a double click starts one."""
 
     token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])

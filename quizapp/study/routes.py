@@ -33,6 +33,7 @@ from quizapp.services.attempts import (
     item_view,
     retry_missed,
     start_attempt,
+    start_review,
     submit_answer,
 )
 from quizapp.services.catalog import objective_names
@@ -41,7 +42,7 @@ from quizapp.services.content import bank_overview, quotes_of
 from quizapp.services.learning import attempt_learning, learner_learning
 from quizapp.services.progress import learner_attempts, objective_scores
 from quizapp.study import bp
-from quizapp.study.forms import AnswerForm, RetryForm, StartForm
+from quizapp.study.forms import AnswerForm, OneTimeForm, StartForm
 from quizapp.study.timing import shown_note, time_taken_ms
 
 
@@ -223,7 +224,7 @@ def results(public_id: str):
         (item, item_review(item), quotes_of(item.question_version))
         for item in ([] if check else attempt.items)
     ]
-    form = RetryForm(token=secrets.token_urlsafe(16))
+    form = OneTimeForm(token=secrets.token_urlsafe(16))
     names = objective_names(current_language())
     return render_template(
         "study/results.html",
@@ -242,7 +243,7 @@ def results(public_id: str):
 def retry(public_id: str):
     """Start a new attempt on the questions this one missed."""
     attempt = _own_attempt(public_id, whole=True)
-    form = RetryForm()
+    form = OneTimeForm()
     if attempt.finished_at is None or is_check_attempt(attempt):
         return _go_to_current(attempt)
     if not form.validate_on_submit():
@@ -253,6 +254,20 @@ def retry(public_id: str):
         flash(_("There is nothing to retry: every question was answered right."), "info")
         return redirect(url_for(".results", public_id=public_id))
     return redirect(url_for(".attempt", public_id=again.public_id))
+
+
+@bp.post("/review")
+def review():
+    """Start a review of the questions due (see quizapp.domain.spacing)."""
+    form = OneTimeForm()
+    if not form.validate_on_submit() or not learner_key():
+        return redirect(url_for("main.home"))
+    try:
+        attempt = start_review(learner_key(), request_token=form.token.data or None)
+    except NothingToDraw:
+        flash(_("Nothing is due for review now."), "info")
+        return redirect(url_for("main.home"))
+    return redirect(url_for(".attempt", public_id=attempt.public_id))
 
 
 @bp.get("/progress")
