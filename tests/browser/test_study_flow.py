@@ -190,6 +190,51 @@ def test_the_quiz_can_be_done_with_the_keyboard_alone(imported, live_server, new
     expect(page.locator(".score")).to_contain_text("Score: 2 of 2")
 
 
+def test_a_whole_quiz_is_done_with_the_shortcuts_alone(imported, live_server, new_page, snap):
+    """Focus on the question after each load; 1–9 choose, then 1–3 how sure;
+    Enter submits and goes on. Counted: the keys pressed per question."""
+    words = TEXT["en"]
+    page = new_page()
+    start_quiz(page, live_server, words, "")  # every question: every type
+    presses = {}
+    total = page.locator(".progress-line progress").get_attribute("max")
+    for number in range(1, int(total) + 1):
+        expect(page.locator("#prompt")).to_be_focused()
+        expect(page.locator("form [data-key-hint]")).to_be_visible()
+        if number == 1:
+            snap(page, "keyboard-question")
+        content = item_content(imported, page.url)
+        values = right_values(content)
+        if content["type"] in ("numeric", "short_text"):
+            keys = ["Tab"]
+            page.keyboard.press("Tab")
+            page.keyboard.type(values[0])  # typed, not counted
+            keys.append("Enter")  # no confidence yet: Enter moves to it
+        else:
+            shown = page.locator("fieldset.choices input").evaluate_all(
+                "inputs => inputs.map(input => input.value)"
+            )
+            keys = [str(shown.index(value) + 1) for value in values]
+            if content["type"] == "multiple":
+                keys.append("Enter")  # the answers are chosen: on to the confidence
+        keys += ["2", "Enter"]
+        for key in keys[1:] if keys[0] == "Tab" else keys:
+            page.keyboard.press(key)
+        presses.setdefault(content["type"], []).append(len(keys))
+        expect(page.locator(".verdict")).to_contain_text(words["right"])
+        expect(page.locator(".feedback")).to_be_focused()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    expect(page.locator(".score")).to_contain_text(f"Score: {total} of {total}")
+    assert {"single", "multiple", "true_false", "numeric", "short_text"} <= presses.keys()
+    # One choice: its number, how sure, Enter; a typed answer: Tab, Enter, how sure, Enter.
+    for kind, counts in presses.items():
+        if kind in ("single", "true_false", "claim"):
+            assert set(counts) == {3}, presses
+        elif kind in ("numeric", "short_text"):
+            assert set(counts) == {4}, presses
+
+
 def tab_to(page, selector: str, arrows: bool = False, limit: int = 60):
     """Press Tab (and, inside a radio group, arrow keys) until ``selector`` has focus."""
     for _ in range(limit):

@@ -1,0 +1,70 @@
+/* Self-study from the keyboard: 1–9 choose an answer, then 1–3 how sure;
+   Enter submits, and on the feedback page Enter goes on.
+
+   Every page works without this script (plain forms and links, the focus
+   put on the question by `autofocus`); it only adds the shortcuts and
+   shows their hint. Digits act on the group the focus is in: the answers,
+   or the confidence once an answer is chosen (the focus moves there). */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.question-form");
+  var next = document.querySelector("[data-next]");
+  var hint = document.querySelector("[data-key-hint]");
+  if (hint && (form || next)) hint.hidden = false;
+
+  function inputs(selector) {
+    return form ? Array.prototype.slice.call(form.querySelectorAll(selector)) : [];
+  }
+  var answers = inputs("fieldset.choices input");
+  var textAnswer = form && form.querySelector("input[type=text][name=answer]");
+  var confidence = inputs("fieldset.confidence input");
+
+  function checked(group) {
+    return group.filter(function (input) { return input.checked; });
+  }
+  function focusConfidence() {
+    (checked(confidence)[0] || confidence[0]).focus();
+  }
+
+  function enter(event, target) {
+    if (target.closest("a, button, summary, textarea")) return;  // their own Enter
+    if (!form) {
+      if (next && !target.closest("form, input")) { event.preventDefault(); next.click(); }
+      return;
+    }
+    var inForm = target.closest("form");
+    if (inForm && inForm !== form) return;  // another form (the language switch)
+    var answered = textAnswer ? textAnswer.value.trim() !== "" : checked(answers).length > 0;
+    if (answered && confidence.length && !checked(confidence).length) {
+      event.preventDefault();
+      focusConfidence();  // the one thing missing: the next key picks it
+      return;
+    }
+    if (target === textAnswer) return;  // the browser submits (and checks) it
+    event.preventDefault();
+    if (!answered) { (answers[0] || textAnswer).focus(); return; }
+    form.requestSubmit();
+  }
+
+  function digit(event, target, number) {
+    if (!form || target === textAnswer || target.closest("textarea, select")) return;
+    var inConfidence = !!target.closest("fieldset.confidence");
+    var group = inConfidence ? confidence : answers;
+    var choice = group[number - 1];
+    if (!choice) return;
+    event.preventDefault();
+    choice.focus();
+    if (choice.type === "checkbox") choice.checked = !choice.checked;
+    else choice.checked = true;
+    if (!inConfidence && choice.type === "radio" && confidence.length) focusConfidence();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    var target = event.target instanceof Element ? event.target : document.body;
+    if (event.key === "Enter") { enter(event, target); return; }
+    var number = parseInt(event.key, 10);
+    if (number >= 1 && number <= 9) digit(event, target, number);
+  });
+})();
