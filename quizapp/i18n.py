@@ -13,6 +13,8 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
+from quizapp.domain.scoring import signed
+
 #: Our short language codes and the Babel locale behind each.
 LANGUAGES = {"zh": "zh_Hans", "en": "en"}
 #: Each language named in its own words (the switch in the page header).
@@ -59,6 +61,7 @@ def init_app(app: Flask, babel: Babel) -> None:
     """Bind Babel and make the helpers available to templates."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["tr"] = pick
+    app.jinja_env.filters["signed"] = signed
 
     @app.context_processor
     def language_context():

@@ -42,6 +42,38 @@ def certainty_mark(fraction: float, confidence: int) -> float:
     return CBM_RIGHT[confidence] * fraction
 
 
+def confidently_wrong(fraction: float, confidence: int | None) -> bool:
+    """A wrong answer given at a confidence that costs marks (2 or 3): the
+    errors feedback corrects best, reviewed first and shown apart."""
+    return fraction <= _EPSILON and confidence is not None and confidence >= 2
+
+
+#: What became of an answer, as a results page shows it (the worst last).
+STATUSES = ("right", "partly", "wrong", "confidently_wrong")
+
+
+def answer_status(fraction: float | None, confidence: int | None) -> str:
+    """``fraction`` given with ``confidence`` as one of :data:`STATUSES`
+    (not answered counts as wrong)."""
+    if fraction is None:
+        return "wrong"
+    if is_right(fraction):
+        return "right"
+    if fraction > _EPSILON:
+        return "partly"
+    return "confidently_wrong" if confidently_wrong(fraction, confidence) else "wrong"
+
+
+def signed(value: float, places: int | None = None) -> str:
+    """A mark as text, with its sign and a true minus (U+2212, as the
+    confidence labels write it): "+6", "−2", "0"; ``places`` decimals
+    ("−0.40"), or as few as needed when None."""
+    text = f"{abs(value):.{places}f}" if places is not None else f"{abs(round(value, 2)):g}"
+    if float(text) == 0:
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
 def points_for(fraction: float, confidence: int | None) -> float:
     """The points an answer earns: its CBM mark with confidence, else its fraction."""
     return fraction if confidence is None else certainty_mark(fraction, confidence)

@@ -17,8 +17,9 @@ the answer and the confidence given with it:
 Later intervals grow with each right answer (Good then Good: 2 then 11
 days) and fall back to a day after a wrong one. A right guess counts as
 Hard: it was not yet known. A wrong answer given "fairly" or "very sure"
-(the levels that cost certainty-based marks) is *confidently wrong*: it
-comes first in the next review.
+(the levels that cost certainty-based marks) is *confidently wrong*
+(:func:`quizapp.domain.scoring.confidently_wrong`): it comes first in the
+next review.
 
 No minute-long learning steps: a learner comes back on another day, not
 ten minutes later, so a card is always in FSRS's review state. Fuzzing is
@@ -56,11 +57,6 @@ def rating_for(fraction: float, confidence: int | None) -> Rating:
     if confidence == 3:
         return Rating.Easy
     return Rating.Good
-
-
-def confidently_wrong(fraction: float, confidence: int | None) -> bool:
-    """A wrong answer given at a confidence that costs marks (2 or 3)."""
-    return fraction <= 0 and confidence is not None and confidence >= 2
 
 
 def review(card: dict | None, fraction: float, confidence: int | None, when: datetime) -> dict:

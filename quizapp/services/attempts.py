@@ -26,6 +26,7 @@ from quizapp.domain.scoring import (
     ObjectiveScore,
     Outcome,
     Summary,
+    answer_status,
     by_objective,
     points_for,
     summarise,
@@ -362,6 +363,14 @@ def item_review(item: AttemptItem) -> Review | None:
         return None
     content = item.question_version.content
     return review(content, item.choice_order, item.answer.response, item.answer.fraction)
+
+
+def item_status(item: AttemptItem) -> str:
+    """What became of the item's answer (see :func:`quizapp.domain.scoring.answer_status`)."""
+    answer = item.answer
+    if answer is None:
+        return answer_status(None, None)
+    return answer_status(answer.fraction, answer.confidence)
 
 
 def item_view(item: AttemptItem):

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.domain import spacing
+from quizapp.domain.scoring import confidently_wrong
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionVersion, ReviewCard
 from quizapp.models.content import aware, utcnow
@@ -53,7 +54,7 @@ def schedule(
             db.session.add(card)
         card.card = spacing.review(card.card, fraction, confidence, aware(answered_at))
         card.due = spacing.due_at(card.card)
-        card.confidently_wrong = spacing.confidently_wrong(fraction, confidence)
+        card.confidently_wrong = confidently_wrong(fraction, confidence)
         card.reviews += 1
         try:
             db.session.commit()

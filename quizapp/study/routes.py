@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from quizapp.answer_form import answer_options, response_messages
 from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.question_types import ResponseError
+from quizapp.domain.scoring import STATUSES
 from quizapp.errors import expired_form_page
 from quizapp.i18n import current_language
 from quizapp.learners import ensure_learner_key, learner_key
@@ -30,6 +31,7 @@ from quizapp.services.attempts import (
     find_attempt,
     item_at,
     item_review,
+    item_status,
     item_view,
     retry_missed,
     start_attempt,
@@ -210,6 +212,14 @@ def expired_form(error):
     return expired_form_page()
 
 
+#: The results page's filters: which answer statuses each one lists.
+RESULT_FILTERS = {
+    "all": set(STATUSES),
+    "missed": {"partly", "wrong", "confidently_wrong"},
+    "confident": {"confidently_wrong"},
+}
+
+
 @bp.get("/<public_id>/results")
 def results(public_id: str):
     """Score, certainty-based score, calibration, and a review of every question."""
@@ -220,9 +230,14 @@ def results(public_id: str):
     # A class's check keeps its answers: half the class takes this form at the
     # check-out, so a key shown now could travel and void the comparison.
     check = is_check_attempt(attempt)
+    statuses = {item.position: item_status(item) for item in attempt.items}
+    show = request.args.get("show")
+    if show not in RESULT_FILTERS:
+        show = "all"
     reviews = [
-        (item, item_review(item), quotes_of(item.question_version))
+        (item, item_review(item), quotes_of(item.question_version), statuses[item.position])
         for item in ([] if check else attempt.items)
+        if statuses[item.position] in RESULT_FILTERS[show]
     ]
     form = OneTimeForm(token=secrets.token_urlsafe(16))
     names = objective_names(current_language())
@@ -233,6 +248,12 @@ def results(public_id: str):
         objectives=attempt_objectives(attempt, list(names)),
         objective_names=names,
         learning=attempt_learning(attempt),
+        statuses=statuses,
+        show=show,
+        counts={
+            name: sum(status in kept for status in statuses.values())
+            for name, kept in RESULT_FILTERS.items()
+        },
         reviews=reviews,
         check=check,
         form=form,

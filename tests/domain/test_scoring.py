@@ -2,6 +2,7 @@
 
 import pytest
 
+from quizapp.domain import scoring
 from quizapp.domain.scoring import (
     Calibration,
     Outcome,
@@ -90,3 +91,36 @@ def test_true_and_false_statements_are_reported_separately():
         (True, 2, 1),
         (False, 3, 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("fraction", "confidence", "status"),
+    [
+        (1.0, 3, "right"),
+        (1.0, None, "right"),
+        (0.5, 3, "partly"),
+        (0.0, None, "wrong"),
+        (0.0, 1, "wrong"),
+        (0.0, 2, "confidently_wrong"),
+        (0.0, 3, "confidently_wrong"),
+        (None, None, "wrong"),
+    ],
+)
+def test_each_answer_has_one_status_on_the_results_page(fraction, confidence, status):
+    assert scoring.answer_status(fraction, confidence) == status
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [
+        (6, None, "+6"),
+        (-6, None, "−6"),
+        (0, None, "0"),
+        (-0.4, 2, "−0.40"),
+        (0.004, 2, "0.00"),
+        (1.005, None, "+1"),
+        (2.5, None, "+2.5"),
+    ],
+)
+def test_a_mark_is_written_with_its_sign_and_a_true_minus(value, places, text):
+    assert scoring.signed(value, places) == text

@@ -9,7 +9,7 @@ from fsrs import Rating
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.domain import spacing
+from quizapp.domain import scoring, spacing
 
 MONDAY = datetime(2026, 11, 30, 19, 0, tzinfo=UTC)
 
@@ -37,7 +37,7 @@ def test_each_answer_and_confidence_has_the_documented_rating(fraction, confiden
     [(0.0, 3, True), (0.0, 2, True), (0.0, 1, False), (0.0, None, False), (0.5, 3, False)],
 )
 def test_only_a_wrong_answer_that_cost_marks_is_confidently_wrong(fraction, confidence, expected):
-    assert spacing.confidently_wrong(fraction, confidence) is expected
+    assert scoring.confidently_wrong(fraction, confidence) is expected
 
 
 @pytest.mark.parametrize(
