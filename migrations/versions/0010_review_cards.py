@@ -16,7 +16,7 @@ from datetime import UTC
 from alembic import op
 import sqlalchemy as sa
 
-from quizapp.domain import spacing
+from quizapp.domain import scoring, spacing
 
 
 # revision identifiers, used by Alembic.
@@ -81,7 +81,7 @@ def _cards_from_answers() -> list[dict]:
             "question_id": question_id,
             "card": card,
             "due": spacing.due_at(card),
-            "confidently_wrong": spacing.confidently_wrong(last[1], last[2]),
+            "confidently_wrong": scoring.confidently_wrong(last[1], last[2]),
             "reviews": len(given),
         })
     return cards
