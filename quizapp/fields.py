@@ -26,6 +26,15 @@ class PageForm(FlaskForm):
         def locales(self) -> list[str]:
             return [str(get_locale())]
 
+        def render_field(self, field, render_kw):
+            # Hidden fields have no id: a page has several forms (the
+            # language switch, log-out, the page's own), each with a CSRF
+            # token and often a "next", a "token" or a "revision", so ids
+            # would repeat, and no label or script needs one.
+            if getattr(field.widget, "input_type", None) == "hidden":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
 
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (a multiple select is hard to use on a phone)."""

@@ -20,6 +20,7 @@ from quizapp import create_app
 from quizapp.domain.banks import check_files
 from quizapp.domain.sources import load_catalog
 from quizapp.extensions import db
+from tests.markup import check_responses
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -83,6 +84,7 @@ def app_factory(tmp_path):
             **overrides,
         }
         application = create_app(settings, instance_path=str(tmp_path / "instance"))
+        check_responses(application)  # every page the suite is served: tests/markup.py
         built.append(application)
         return application
 

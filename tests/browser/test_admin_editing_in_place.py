@@ -246,7 +246,7 @@ def test_an_expired_security_check_in_a_round_trip_brings_the_form_back_with_a_f
     page.goto(site.edit_url())
     page.evaluate(MARK)
     page.get_by_label("Prompt (English)").fill("Typed before it expired")
-    token = page.locator("#editor #csrf_token")
+    token = page.locator("#editor [name=csrf_token]")
     token.evaluate("el => { el.value = 'expired'; }")
     page.get_by_role("button", name="Add a choice").click()
     expect(page.locator("#problems")).to_contain_text("security check expired")
