@@ -21,6 +21,11 @@ def token_for(public_id: str) -> str | None:
     return (session.get(KEY) or {}).get(public_id)
 
 
+def joined_sessions() -> list[str]:
+    """The public ids of the sessions this browser joined (the latest few)."""
+    return list(session.get(KEY) or {})
+
+
 def remember(public_id: str, token: str) -> None:
     """Keep ``token`` as this browser's player in session ``public_id``."""
     tokens = dict(session.get(KEY) or {})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -222,6 +222,32 @@ def start_review(
         request_token=request_token,
         rng=rng or random.SystemRandom(),
         shuffle=False,
+    )
+
+
+#: How long an unfinished test counts as "in progress" (an abandoned one
+#: must not hide the source viewer's marks for good).
+TEST_IN_PROGRESS = timedelta(hours=12)
+
+
+def test_in_progress(learner_key: str | None, now: datetime | None = None) -> bool:
+    """Whether the learner has a test-mode attempt under way (started in the
+    last ``TEST_IN_PROGRESS``, not finished)."""
+    if not learner_key:
+        return False
+    since = (now or utcnow()) - TEST_IN_PROGRESS
+    return (
+        db.session.scalar(
+            select(Attempt.id)
+            .where(
+                Attempt.learner_key == learner_key,
+                Attempt.mode == "test",
+                Attempt.finished_at.is_(None),
+                Attempt.created_at >= since,
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 

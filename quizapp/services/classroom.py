@@ -274,6 +274,19 @@ def revisions(public_ids: list[str]) -> dict[str, int]:
     }
 
 
+def any_running(public_ids) -> bool:
+    """Whether one of the sessions ``public_ids`` is still running (not finished)."""
+    ids = list(public_ids)
+    if not ids:
+        return False
+    found = db.session.scalar(
+        select(ClassSession.id)
+        .where(ClassSession.public_id.in_(ids), ClassSession.phase != "finished")
+        .limit(1)
+    )
+    return found is not None
+
+
 def session_by_code(code: str) -> ClassSession | None:
     """The live session using join ``code`` (finished sessions have none);
     one idle too long is ended first, and then is not found."""

@@ -60,6 +60,29 @@
     if (!inConfidence && choice.type === "radio" && confidence.length) focusConfidence();
   }
 
+  // --- Switching the language keeps what was typed and chosen -------------
+  // The switch is its own form (a round trip to the server): what the form
+  // holds is kept in this tab for the same page and put back once.
+  var KEPT = "quizapp.kept:" + location.pathname;
+  var languageForm = document.querySelector("form.language-switch");
+  if (form && languageForm) {
+    languageForm.addEventListener("submit", function () {
+      var kept = { text: textAnswer ? textAnswer.value : null, checked: [] };
+      form.querySelectorAll("input:checked").forEach(function (input) {
+        kept.checked.push(input.name + "=" + input.value);
+      });
+      try { sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* storage off: nothing kept */ }
+    });
+    var saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(KEPT) || "null"); sessionStorage.removeItem(KEPT); } catch (e) { saved = null; }
+    if (saved) {
+      if (textAnswer && saved.text && !textAnswer.value) textAnswer.value = saved.text;
+      form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+        if (saved.checked.indexOf(input.name + "=" + input.value) !== -1) input.checked = true;
+      });
+    }
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
     var target = event.target instanceof Element ? event.target : document.body;

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Passage
+from tests.browser.test_study_flow import TEXT, answer_here, start_quiz
 
 HIGHLIGHT = "rgb(255, 201, 77)"  # --target in style.css
 
@@ -29,10 +30,35 @@ def test_a_passage_link_opens_the_article_scrolled_to_the_highlighted_passage(
     with imported.app_context():
         exact = db.session.get(Passage, target).exact
     # The anchor is on the passage's first piece (it may overlap other passages).
-    shown = mark.text_content()
+    # Its text, less what it tells a screen reader first.
+    shown = mark.evaluate(
+        "el => [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')"
+    )
     assert shown and exact.startswith(shown) and "跑步机" in exact
     expect(mark).to_have_css("background-color", HIGHLIGHT)
+    expect(mark).to_be_focused()  # and a screen reader reads it, announced
+    expect(mark.locator(".visually-hidden")).to_have_text("The passage the question cites: ")
     assert page.evaluate("window.scrollY") > 500  # the passage is far down the article
+    # The other passages of the article step back: no fill, a dotted line.
+    other = page.locator("mark.cited.muted").first
+    expect(other).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+
+
+def test_from_the_feedback_to_the_article_and_back_to_the_question(
+    imported, live_server, new_page, axe_check
+):
+    page = new_page()
+    start_quiz(page, live_server, TEXT["en"], "1")
+    answer_here(page, imported, TEXT["en"])
+    feedback = page.url
+    page.get_by_role("link", name="Read it in the article").first.click()
+    target = page.locator("mark.target").first
+    expect(target).to_be_in_viewport()
+    expect(target).to_be_focused()
+    axe_check(page, "article-from-feedback")
+    page.get_by_role("link", name="Back to the question").first.click()
+    expect(page).to_have_url(feedback)
+    expect(page.locator(".verdict")).to_be_visible()
 
 
 def test_a_passage_in_the_text_around_the_article_is_shown_open(

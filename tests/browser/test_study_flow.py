@@ -298,3 +298,29 @@ def test_the_accessibility_check_catches_a_broken_page(new_page, axe_check):
     )
     with pytest.raises(AssertionError, match="button-name"):
         axe_check(page, "broken-on-purpose")
+
+
+def test_switching_the_language_mid_question_keeps_the_answer_given(
+    imported, live_server, new_page
+):
+    words = TEXT["en"]
+    page = new_page()
+    start_quiz(page, live_server, words, "")
+    # To a question with choices (the typed ones are kept too, by the same code).
+    while item_content(imported, page.url)["type"] in ("numeric", "short_text"):
+        answer_here(page, imported, words)
+        page.get_by_role("link", name=words["next"]).click()
+    question = page.url
+    content = item_content(imported, page.url)
+    values = wrong_values(content)
+    fill_in(page, content, values)
+    page.get_by_label(words["fairly"]).check()
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    assert page.url == question
+    for value in values:
+        expect(page.locator(f'input[name="answer"][value="{value}"]')).to_be_checked()
+    expect(page.get_by_label(TEXT["zh"]["fairly"])).to_be_checked()
+    # Kept once: a reload after that shows the question as the server has it.
+    page.reload()
+    expect(page.locator("input[name=answer]:checked")).to_have_count(0)

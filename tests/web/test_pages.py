@@ -33,14 +33,20 @@ def test_home_lists_banks_with_question_counts_and_the_sources(imported, client,
 def test_the_source_viewer_marks_cited_passages_and_highlights_one(imported, client):
     target = passage_id(imported, "21jingji-2024-02", "跑步机")
     page = client.get(f"/sources/21jingji-2024-02?passage={target}").get_data(as_text=True)
-    # The passage may overlap others cited: it is then highlighted in pieces.
-    pieces = re.findall(r'<mark class="cited target"[^>]*>([^<]*)<', page)
+    # The passage may overlap others cited: it is then highlighted in pieces,
+    # the first saying what it is to a screen reader.
+    told = '<span class="visually-hidden">The passage the question cites: </span>'
+    assert page.count(told) == 1
+    pieces = re.findall(r'<mark class="cited target"[^>]*>([^<]*)<', page.replace(told, ""))
     with imported.app_context():
         exact = db.session.get(Passage, target).exact
     assert "".join(pieces) == exact and "跑步机" in exact
-    assert f'<mark class="cited target" id="passage-{target}"' in page
-    assert page.count('<mark class="cited"') >= 3  # the other passages of this source
+    assert f'<mark class="cited target" id="passage-{target}" tabindex="-1" autofocus' in page
+    # The other passages of this source: marked, toned down.
+    assert page.count('<mark class="cited muted"') >= 3 and '<mark class="cited"' not in page
     assert f'href="#passage-{target}"' in page
+    every = client.get(f"/sources/21jingji-2024-02?passage={target}&all=1").get_data(as_text=True)
+    assert every.count('<mark class="cited"') >= 3 and "muted" not in every
 
 
 def test_the_viewer_hides_wrapper_text_but_says_so_and_links_the_original(imported, client):

@@ -109,7 +109,10 @@ def test_a_practice_quiz_from_start_to_results(imported):
         for source in content["sources"]:
             assert source["exact"] in feedback
         assert "Reported by" in feedback and "Read it in the article" in feedback
-        assert re.search(r'href="/sources/[a-z0-9-]+\?passage=\d+#passage-\d+"', feedback)
+        back = f"back=/study/{public_id}/{number}"  # "Back to the question" on the article
+        assert re.search(
+            rf'href="/sources/[a-z0-9-]+\?passage=\d+&amp;{back}#passage-\d+"', feedback
+        )
         expected = "See your results" if number == 5 else "Next question"
         assert expected in feedback
     results = main_part(learner.text(f"/study/{public_id}/results"))
