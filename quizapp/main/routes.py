@@ -1,18 +1,14 @@
 """Routes of the main area."""
 
-import secrets
-
 from flask import redirect, render_template, request
 
 from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.learners import learner_key
 from quizapp.main import bp
 from quizapp.main.forms import LanguageForm
-from quizapp.models.content import utcnow
 from quizapp.services.content import offered_banks, source_overview
 from quizapp.services.progress import last_scores, latest_unfinished
-from quizapp.services.reviews import outlook
-from quizapp.study.forms import OneTimeForm
+from quizapp.study.reviews import review_context
 from quizapp.urls import safe_next
 
 ONE_YEAR = 365 * 24 * 3600
@@ -35,16 +31,13 @@ def home():
     """The banks with question counts and the learner's last scores, the
     reviews due, and the sources."""
     learner = learner_key()
-    reviews = outlook(learner)
     return render_template(
         "main/home.html",
         banks=offered_banks(),
         sources=source_overview(),
         scores=last_scores(learner),
         unfinished=latest_unfinished(learner),
-        reviews=reviews,
-        next_review_in=reviews.next_at - utcnow() if reviews.next_at else None,
-        review_form=OneTimeForm(token=secrets.token_urlsafe(16)) if reviews.due else None,
+        **review_context(learner),
     )
 
 

@@ -1,4 +1,4 @@
-"""A learner's record: their attempts, and their last score on each bank."""
+"""A learner's record: their attempts, and their scores on each bank over time."""
 
 from __future__ import annotations
 
@@ -41,9 +41,13 @@ def _answered_join():
 
 def learner_attempts(learner_key: str | None, limit: int = 100) -> list[AttemptOverview]:
     """The learner's latest attempts, newest first, with their progress and score."""
+    return _overviews(learner_key, limit)
+
+
+def _overviews(learner_key: str | None, limit: int, unfinished: bool = False):
     if not learner_key:
         return []
-    rows = db.session.execute(
+    query = (
         select(
             Attempt,
             func.count(AttemptItem.position),
@@ -53,7 +57,11 @@ def learner_attempts(learner_key: str | None, limit: int = 100) -> list[AttemptO
         .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
         .outerjoin(*_answered_join())
         .where(Attempt.learner_key == learner_key)
-        .group_by(Attempt.id)
+    )
+    if unfinished:
+        query = query.where(Attempt.finished_at.is_(None))
+    rows = db.session.execute(
+        query.group_by(Attempt.id)
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
         .limit(limit)
     ).all()
@@ -73,55 +81,107 @@ def learner_attempts(learner_key: str | None, limit: int = 100) -> list[AttemptO
     ]
 
 
-def latest_unfinished(learner_key: str | None) -> Attempt | None:
-    """The learner's most recently started attempt that is not finished."""
-    if not learner_key:
-        return None
-    return db.session.scalar(
-        select(Attempt)
-        .where(Attempt.learner_key == learner_key, Attempt.finished_at.is_(None))
-        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-        .limit(1)
-    )
+def latest_unfinished(learner_key: str | None) -> AttemptOverview | None:
+    """The learner's most recently started attempt that is not finished, with
+    how far it got ("Continue where you left off" says which and how far)."""
+    found = _overviews(learner_key, 1, unfinished=True)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
 class BankScore:
-    """A learner's score on one bank's questions in their latest finished attempt."""
+    """A learner's score on one bank's questions in one finished attempt."""
 
     percent: int
     finished_at: datetime
+    #: Certainty-based points per question (−6 to 3); None without confidence.
+    cbm_average: float | None = None
 
 
-def last_scores(learner_key: str | None) -> dict[int, BankScore]:
-    """Bank id → the learner's score on that bank in the latest finished attempt with it.
+def bank_history(learner_key: str | None) -> dict[int, list[BankScore]]:
+    """Bank id → the learner's scores on that bank, one per finished attempt, oldest first.
 
     An attempt drawn from several banks counts, for each bank, only that
-    bank's questions.
+    bank's questions; a review counts for none.
     """
     if not learner_key:
         return {}
     rows = db.session.execute(
         select(
             Question.bank_id,
-            Attempt.finished_at,
             Attempt.id,
+            Attempt.finished_at,
+            Attempt.confidence_enabled,
             func.count(AttemptItem.position),
             func.coalesce(func.sum(Answer.fraction), 0.0),
+            func.coalesce(func.sum(Answer.points), 0.0),
         )
         .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
         .outerjoin(*_answered_join())
         .where(Attempt.learner_key == learner_key, Attempt.finished_at.is_not(None))
-        .group_by(Question.bank_id, Attempt.id, Attempt.finished_at)
+        .group_by(Question.bank_id, Attempt.id, Attempt.finished_at, Attempt.confidence_enabled)
         .order_by(Attempt.finished_at, Attempt.id)
     )
-    scores: dict[int, BankScore] = {}
-    for bank_id, finished_at, _attempt_id, items, score in rows:
-        # Rows come oldest first, so the last one written for a bank wins.
-        scores[bank_id] = BankScore(round(100 * float(score) / items), finished_at)
-    return scores
+    # A review is the questions due, the hardest ones first: its score says
+    # nothing of the bank as a whole, so it is not one of the bank's scores.
+    reviews = {
+        attempt_id
+        for attempt_id, settings in db.session.execute(
+            select(Attempt.id, Attempt.settings).where(
+                Attempt.learner_key == learner_key, Attempt.finished_at.is_not(None)
+            )
+        )
+        if settings.get("review")
+    }
+    history: dict[int, list[BankScore]] = {}
+    for bank_id, attempt_id, finished_at, confidence, items, score, points in rows:
+        if attempt_id in reviews:
+            continue
+        cbm = float(points) / items if confidence else None
+        history.setdefault(bank_id, []).append(
+            BankScore(round(100 * float(score) / items), finished_at, cbm)
+        )
+    return history
+
+
+def last_scores(learner_key: str | None) -> dict[int, BankScore]:
+    """Bank id → the learner's score on that bank in the latest finished attempt with it."""
+    return {bank_id: scores[-1] for bank_id, scores in bank_history(learner_key).items()}
+
+
+@dataclass(frozen=True)
+class BankTrend:
+    """A bank's scores for "my progress": the latest and the ones before."""
+
+    bank: Bank
+    scores: list[BankScore]
+
+    @property
+    def latest(self) -> BankScore:
+        return self.scores[-1]
+
+    @property
+    def change(self) -> int | None:
+        """Percentage points since the first attempt shown (None with one attempt)."""
+        return self.latest.percent - self.scores[0].percent if len(self.scores) > 1 else None
+
+
+#: How many of a bank's latest attempts its trend shows.
+TREND_LENGTH = 5
+
+
+def bank_trends(learner_key: str | None) -> list[BankTrend]:
+    """Every bank the learner finished an attempt on, weakest (latest score) first."""
+    history = bank_history(learner_key)
+    if not history:
+        return []
+    banks = {bank.id: bank for bank in db.session.scalars(select(Bank).where(Bank.id.in_(history)))}
+    trends = [
+        BankTrend(banks[bank_id], scores[-TREND_LENGTH:]) for bank_id, scores in history.items()
+    ]
+    return sorted(trends, key=lambda trend: (trend.latest.percent, trend.bank.slug))
 
 
 def objective_scores(

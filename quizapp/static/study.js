@@ -60,6 +60,11 @@
     if (!inConfidence && choice.type === "radio" && confidence.length) focusConfidence();
   }
 
+  // `autofocus` puts the focus on the question (or the feedback) as the page
+  // loads; when the browser skipped it, the focus is put there now.
+  var start = document.querySelector("main [autofocus]");
+  if (start && (!document.activeElement || document.activeElement === document.body)) start.focus();
+
   // --- Switching the language keeps what was typed and chosen -------------
   // The switch is its own form (a round trip to the server): what the form
   // holds is kept in this tab for the same page and put back once.
@@ -80,6 +85,10 @@
       form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
         if (saved.checked.indexOf(input.name + "=" + input.value) !== -1) input.checked = true;
       });
+      // Where the keys left off: a number now says how sure, not another answer.
+      var given = textAnswer ? textAnswer.value.trim() !== "" : checked(answers).length > 0;
+      if (given && confidence.length && !checked(confidence).length) focusConfidence();
+      else if (given) form.querySelector("button[type=submit]").focus();
     }
   }
 

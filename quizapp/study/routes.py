@@ -42,9 +42,10 @@ from quizapp.services.catalog import objective_names
 from quizapp.services.classes import is_check_attempt
 from quizapp.services.content import bank_overview, quotes_of
 from quizapp.services.learning import attempt_learning, learner_learning
-from quizapp.services.progress import learner_attempts, objective_scores
+from quizapp.services.progress import bank_trends, learner_attempts, objective_scores
 from quizapp.study import bp
 from quizapp.study.forms import AnswerForm, OneTimeForm, StartForm
+from quizapp.study.reviews import review_context
 from quizapp.study.timing import shown_note, time_taken_ms
 
 
@@ -293,12 +294,19 @@ def review():
 
 @bp.get("/progress")
 def progress():
-    """The attempts made in this browser, newest first, unfinished ones resumable."""
+    """What to do next (reviews due, the weakest objectives), each bank's trend
+    weakest first, and the attempts made in this browser, newest first."""
     names = objective_names(current_language())
+    learner = learner_key()
+    objectives = objective_scores(learner, list(names))
     return render_template(
         "study/progress.html",
-        attempts=learner_attempts(learner_key()),
-        objectives=objective_scores(learner_key(), list(names)),
+        attempts=learner_attempts(learner),
+        trends=bank_trends(learner),
+        objectives=objectives,
+        # Weak areas first: the objectives answered least well.
+        weakest=sorted(objectives, key=lambda row: (row.percent, -row.answered))[:3],
         objective_names=names,
-        learning=learner_learning(learner_key()) if learner_key() else None,
+        learning=learner_learning(learner) if learner else None,
+        **review_context(learner),
     )

@@ -127,8 +127,11 @@ def new_page(browser, request):
     """Open pages in fresh browser contexts; save a screenshot of each at the end."""
     contexts = []
 
-    def open_page(locale: str = "en-US", width: int = 1280, height: int = 800):
-        context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
+    def open_page(locale: str = "en-US", width: int = 1280, height: int = 800, **options):
+        """A page in a new context; ``options`` as Playwright's (``has_touch=True``...)."""
+        context = browser.new_context(
+            locale=locale, viewport={"width": width, "height": height}, **options
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -266,6 +266,9 @@ def test_every_page_fits_a_360_pixel_phone(imported, live_server, new_page, snap
     for number in (1, 2):
         answer_here(page, imported, words)
         fits(f"feedback-{number}")
+        # The way on is on screen, however long the feedback (kept at the bottom).
+        way_on = words["next"] if number == 1 else words["results"]
+        expect(page.get_by_role("link", name=way_on)).to_be_in_viewport()
         if number == 1:
             with page.expect_navigation():
                 page.get_by_role("link", name=words["next"]).click()
@@ -321,6 +324,19 @@ def test_switching_the_language_mid_question_keeps_the_answer_given(
     for value in values:
         expect(page.locator(f'input[name="answer"][value="{value}"]')).to_be_checked()
     expect(page.get_by_label(TEXT["zh"]["fairly"])).to_be_checked()
+    # Where the keys left off: the answer is complete, so Enter sends it.
+    expect(page.get_by_role("button", name=TEXT["zh"]["submit"])).to_be_focused()
     # Kept once: a reload after that shows the question as the server has it.
     page.reload()
     expect(page.locator("input[name=answer]:checked")).to_have_count(0)
+
+
+def test_a_touch_phone_shows_no_keyboard_hint_nor_number_badges(imported, live_server, new_page):
+    page = new_page(width=360, height=740, has_touch=True, is_mobile=True)
+    start_quiz(page, live_server, TEXT["en"], "")
+    while item_content(imported, page.url)["type"] in ("numeric", "short_text"):
+        answer_here(page, imported, TEXT["en"])
+        page.get_by_role("link", name=TEXT["en"]["next"]).click()
+    assert page.locator(".key").count() >= 2
+    for element in page.locator(".key-hint").all():
+        expect(element).to_be_hidden()

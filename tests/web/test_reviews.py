@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -114,3 +115,16 @@ def test_a_class_members_reviews_follow_them_to_another_browser(imported):
     on_phone.client = phone.client
     assert "1 review due" in on_phone.text("/")
     assert "review due" not in Learner(imported).text("/")
+
+
+def test_my_progress_says_what_to_do_next_and_each_banks_trend(imported):
+    learner = Learner(imported)
+    practise(learner, wrong={1, 2, 3})
+    practise(learner, wrong={1})
+    page = learner.text("/study/progress")
+    assert "Your next review:" in page and "What to practise next" in page
+    assert "By bank, weakest first" in page
+    assert re.search(r"25 % → 75 %\s*<span class=\"meta\">\(\+50 points\)</span>", page)
+    a_day_passes(imported)
+    page = learner.text("/study/progress")
+    assert "reviews due" in page and "Start my review" in page

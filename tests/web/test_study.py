@@ -118,7 +118,7 @@ def test_a_practice_quiz_from_start_to_results(imported):
     results = main_part(learner.text(f"/study/{public_id}/results"))
     assert "Score: 3 of 5 (60 %)" in results
     assert "Certainty-based score: −3, −0.60 per question" in results  # true minus signs
-    assert "When you said “very sure”, you were right 3 times out of 5." in results
+    assert "When you said “very sure”, you were right 3 out of 5 times." in results
     assert "Retry the 2 questions I missed" in results
     assert results.count('class="review-item ') == 5
 
@@ -318,7 +318,9 @@ def test_closing_the_browser_and_coming_back_resumes_the_quiz(imported):
         learner.answer(public_id, number, right_values(learner.content(public_id, number)))
     learner.client.delete_cookie("session")  # the browser closed: session cookie gone
     home = learner.text("/")
-    assert "You have a quiz in progress." in home
+    # Which quiz, and how far it got.
+    title = "Getting started: Sora&#39;s limits and deepfakes"
+    assert f"You have a quiz in progress: {title}, 2 of 4 answered." in home
     assert f'href="/study/{public_id}"' in home
     assert learner.get(f"/study/{public_id}").headers["Location"] == f"/study/{public_id}/3"
     progress = main_part(learner.text("/study/progress"))
