@@ -489,6 +489,10 @@ class LevelPoint:
     y: float | None = None
     radius: float | None = None
     placement: Placement | None = None
+    #: The share right from which the level pays off (certainty-based
+    #: marks), and where its mark is drawn; None when not given.
+    break_even: float | None = None
+    break_even_y: float | None = None
 
 
 @dataclass(frozen=True)
@@ -523,6 +527,7 @@ def calibration(levels: Iterable[Any]) -> Calibration:
     frame = Frame(WIDTH, 500, 64, 96, WIDTH - 24, 430)
     x = Scale(0, 1, frame.left, frame.right)
     y = Scale(0, 1, frame.bottom, frame.top)
+    levels = list(levels)
     entries = [
         (
             clean_label(_field(level, "label") or ""),
@@ -532,8 +537,11 @@ def calibration(levels: Iterable[Any]) -> Calibration:
         )
         for level in levels
     ]
+    break_even = {
+        entry[1]: _field(level, "break_even") for entry, level in zip(entries, levels, strict=True)
+    }
     most = max((answered for *_rest, answered in entries), default=0)
-    table = tuple(LevelPoint(*entry) for entry in entries)
+    table = tuple(LevelPoint(*entry, break_even=break_even[entry[1]]) for entry in entries)
     taken: list[Box] = []
     plotted = []
     for label, stated, accuracy, answered in sorted(
@@ -557,7 +565,21 @@ def calibration(levels: Iterable[Any]) -> Calibration:
             taken,
             frame,
         )
-        points.append(LevelPoint(label, stated, accuracy, answered, px, py, r, placement))
+        mark = break_even[stated]
+        points.append(
+            LevelPoint(
+                label,
+                stated,
+                accuracy,
+                answered,
+                px,
+                py,
+                r,
+                placement,
+                mark,
+                None if mark is None else y(_clamp(float(mark))),
+            )
+        )
     return Calibration(
         frame=frame,
         x_ticks=tuple(percent_ticks(x, along_x=True)),

@@ -48,7 +48,7 @@ from quizapp.domain.analysis.items import (
     random_guess_score,
     test_statistics,
 )
-from quizapp.domain.scoring import is_right
+from quizapp.domain.scoring import CBM_BREAK_EVEN, is_right
 from quizapp.domain.spreadsheet import safe_cell
 from quizapp.extensions import db
 from quizapp.i18n import pick
@@ -534,6 +534,8 @@ class LearningReport:
     calibration: CalibrationReport
     #: The probability each confidence level states (for the calibration chart).
     stated: dict[int, float] = field(default_factory=lambda: dict(STATED))
+    #: The share right from which each level pays off (the chart's marks).
+    break_even: dict[int, float] = field(default_factory=lambda: dict(CBM_BREAK_EVEN))
 
 
 def _by_learner(responses: list[Response]) -> dict[str, list[Response]]:

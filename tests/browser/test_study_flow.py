@@ -340,3 +340,13 @@ def test_a_touch_phone_shows_no_keyboard_hint_nor_number_badges(imported, live_s
     assert page.locator(".key").count() >= 2
     for element in page.locator(".key-hint").all():
         expect(element).to_be_hidden()
+
+
+def test_an_empty_answer_is_refused_in_the_interfaces_language(imported, live_server, new_page):
+    """Not the browser's own bubble (in the browser's language): the server's message."""
+    page = new_page(locale="en-US")  # an English browser, the Chinese interface chosen
+    start_quiz(page, live_server, TEXT["en"], "1")
+    page.get_by_role("button", name="中文").click()
+    page.get_by_role("button", name=TEXT["zh"]["submit"]).click()
+    expect(page.locator(".form-error")).to_have_text("请先选择或填写答案。")
+    expect(page.locator("input[name=answer]:checked")).to_have_count(0)

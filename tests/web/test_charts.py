@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from quizapp import charts, create_app
 from quizapp.extensions import db
 from tests.conftest import QUESTIONS, SEEDS
+from tests.web.test_results import finished
 
 MACROS = "histogram, calibration_curve, before_after, item_map, roc_curve"
 
@@ -749,3 +750,28 @@ def relative_luminance(colour: str) -> float:
 @pytest.mark.parametrize("colour", [charts.BLUE, charts.ORANGE, charts.GREY])
 def test_colours_pass_wcag_aa_on_white(colour):
     assert 1.05 / (relative_luminance(colour) + 0.05) >= 4.5
+
+
+def test_the_calibration_marks_where_each_level_pays_off_when_told():
+    levels = [
+        {"label": "not sure", "stated": 0.5, "accuracy": 0.5, "answered": 2, "break_even": 0.0},
+        {"label": "fairly", "stated": 0.75, "accuracy": 0.6, "answered": 5, "break_even": 2 / 3},
+        {"label": "very", "stated": 0.9, "accuracy": None, "answered": 0, "break_even": 0.8},
+    ]
+    g = charts.calibration(levels)
+    y = charts.Scale(0, 1, g.frame.bottom, g.frame.top)
+    assert [(p.break_even, p.break_even_y) for p in g.plotted] == [
+        (0.0, y(0.0)),
+        (2 / 3, y(2 / 3)),
+    ]
+    assert [level.break_even for level in g.levels] == [0.0, 2 / 3, 0.8]  # the table's column
+    unmarked = charts.calibration([{**level, "break_even": None} for level in levels])
+    assert all(p.break_even is None and p.break_even_y is None for p in unmarked.plotted)
+
+
+def test_a_learners_results_draw_the_break_even_marks(imported):
+    learner, public_id = finished(imported)
+    page = learner.text(f"/study/{public_id}/results")
+    marks = re.search(r'<g data-part="break-even"[^>]*>(.*?)</g>', page, re.S).group(1)
+    assert marks.count("<line") >= 2  # a level per confidence used: 1 and 3 at least
+    assert "Pays off from" in page
