@@ -75,6 +75,11 @@ def _questions_folder() -> Path:
     return Path(current_app.config["QUIZ_QUESTIONS_DIR"])
 
 
+def _in_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is a file of ``folder`` (the banks' own files)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def _report_conflicts(summary: ImportSummary) -> None:
     for conflict in summary.conflicts:
         click.echo(
@@ -98,7 +103,10 @@ def import_command(paths: tuple[Path, ...], prefer: str | None, startup: bool) -
     A change made only in the files applies; a change made only in the
     database (the browser) stands; a question changed on both sides is a
     conflict, and then nothing is imported unless --prefer says whose
-    change wins. The files imported become their banks' base.
+    change wins. Files in the bank folder (QUIZ_QUESTIONS_DIR) become their
+    banks' base; a file from anywhere else is imported as an upload is (a
+    change of the database, to write back), so the next start-up import of
+    the folder does not take it back.
     """
     catalog, result = check_banks(list(paths))
     if not result.ok:
@@ -114,7 +122,7 @@ def import_command(paths: tuple[Path, ...], prefer: str | None, startup: bool) -
             result.banks,
             prefer=prefer,
             skip_conflicts=startup,
-            sync=True,
+            sync=lambda spec: _in_folder(Path(spec.file), _questions_folder()),
         )
         db.session.commit()
     except ImportConflict as refused:

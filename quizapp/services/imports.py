@@ -13,6 +13,7 @@ are left alone. The caller commits, so one import is one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -419,7 +420,7 @@ def import_banks(
     *,
     prefer: str | None = None,
     skip_conflicts: bool = False,
-    sync: bool = True,
+    sync: bool | Callable[[BankSpec], bool] = True,
 ) -> ImportSummary:
     """Store the sources and merge ``banks`` (already checked) into the database.
 
@@ -428,7 +429,8 @@ def import_banks(
     says what to do. With ``sync`` (an import of the bank files: the
     command line's) each file becomes its bank's new base; an upload in
     the browser (``sync=False``) is an edit of the database, as an editor
-    save is, and the base stays. ``author`` is who uploaded
+    save is, and the base stays. ``sync`` may also say it bank by bank
+    (a file from outside the bank folder is an upload, not the files). ``author`` is who uploaded
     the files (None: the command line); an import that changes anything
     is written to the audit log.
     """
@@ -446,7 +448,7 @@ def import_banks(
         if plan.conflicted:
             continue
         bank = _apply(plan, cache, origin, author)
-        if sync:
+        if sync(plan.spec) if callable(sync) else sync:
             db.session.flush()
             db.session.refresh(bank)
             record_sync(bank, plan.spec)

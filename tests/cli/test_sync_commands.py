@@ -8,6 +8,7 @@ same services the editor calls. ``flask quiz import --startup`` is what
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 
 import pytest
@@ -205,3 +206,54 @@ def test_an_export_elsewhere_names_its_base_and_imports_back_as_no_change(site, 
     assert expected in (elsewhere / "test-bank.yaml").read_text(encoding="utf-8")
     again = invoke(site, "quiz", "import", str(elsewhere))
     assert "0 added, 0 changed, 0 retired, 3 unchanged" in again.output
+
+
+def test_a_copy_imported_from_elsewhere_is_a_database_change_the_start_up_keeps(
+    site, tmp_path, folder
+):
+    """A file from outside the bank folder is imported as an upload is: the
+    folder's files stay the base, so the next start-up does not take the
+    change back, and status says it is waiting to be written back."""
+    elsewhere = tmp_path / "copies"
+    assert invoke(site, "quiz", "export", str(elsewhere)).exit_code == 0
+    copy = elsewhere / "test-bank.yaml"
+    copy.write_text(
+        copy.read_text(encoding="utf-8").replace("difficulty: 1", "difficulty: 2", 1), "utf-8"
+    )
+    imported = invoke(site, "quiz", "import", str(copy))
+    assert imported.exit_code == 0, imported.output
+    assert "1 changed" in imported.output
+    status = invoke(site, "quiz", "status")
+    assert "changed in database: test-bank/q1" in status.output, status.output
+    for _restart in range(2):
+        startup = invoke(site, "quiz", "import", "--startup")
+        assert "0 changed" in startup.output and "1 kept as edited" in startup.output
+    with site.app_context():
+        q1 = db.session.scalar(select(Question).filter_by(key="q1"))
+        assert q1.live_version.content["difficulty"] == 2
+    # Written back, the folder has it and everything is in sync again.
+    assert invoke(site, "quiz", "export").exit_code == 0
+    assert "difficulty: 2" in (folder / "bank.yaml").read_text(encoding="utf-8")
+    assert invoke(site, "quiz", "status").exit_code == 0
+
+
+def test_every_shipped_bank_file_is_in_the_layout_a_write_back_writes(app_factory, tmp_path):
+    """A write-back then changes only the edited questions of a shipped file,
+    never its layout (field order, defaults, comments) as a whole."""
+    shipped = tmp_path / "questions"
+    shutil.copytree(QUESTIONS, shipped)
+    application = app_factory(database_url(tmp_path), QUIZ_QUESTIONS_DIR=shipped)
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    assert invoke(application, "quiz", "import").exit_code == 0
+    written = tmp_path / "written"
+    result = invoke(application, "quiz", "export", str(written))
+    assert result.exit_code == 0, result.output
+    banks = sorted(path.name for path in QUESTIONS.glob("*.yaml") if path.name[0] != "_")
+    assert sorted(path.name for path in written.glob("*.yaml")) == banks
+    for name in banks:
+        text = (written / name).read_text(encoding="utf-8")
+        without_base = re.sub(r"^base:\n(?:  .*\n)+", "", text, flags=re.MULTILINE)
+        assert without_base != text  # an export elsewhere names its base
+        assert without_base == (QUESTIONS / name).read_text(encoding="utf-8"), name
