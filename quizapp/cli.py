@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from quizapp.domain.banks import CheckResult, bank_files
@@ -22,6 +23,7 @@ from quizapp.domain.lint import lint_bank
 from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES, SAME
 from quizapp.domain.yamlfile import load_yaml
 from quizapp.extensions import db
+from quizapp.models import Bank
 from quizapp.services.backup import BackupError, backup_database, restore_database
 from quizapp.services.banks import export_documents
 from quizapp.services.catalog import check_banks, configured_tags
@@ -75,9 +77,15 @@ def _questions_folder() -> Path:
     return Path(current_app.config["QUIZ_QUESTIONS_DIR"])
 
 
-def _in_folder(path: Path, folder: Path) -> bool:
-    """Whether ``path`` is a file of ``folder`` (the banks' own files)."""
-    return path.resolve().is_relative_to(folder.resolve())
+def _becomes_base(spec) -> bool:
+    """Whether an imported file becomes its bank's base: a file of the questions
+    folder does, and so does any file of a bank never synced before; a file
+    from elsewhere of a bank that has a base is an upload (a database change)."""
+    folder = _questions_folder().resolve()
+    if Path(spec.file).resolve().is_relative_to(folder):
+        return True
+    bank = db.session.scalar(select(Bank).where(Bank.slug == spec.slug))
+    return bank is None or bank.synced_revision is None
 
 
 def _report_conflicts(summary: ImportSummary) -> None:
@@ -104,9 +112,9 @@ def import_command(paths: tuple[Path, ...], prefer: str | None, startup: bool) -
     database (the browser) stands; a question changed on both sides is a
     conflict, and then nothing is imported unless --prefer says whose
     change wins. Files in the bank folder (QUIZ_QUESTIONS_DIR) become their
-    banks' base; a file from anywhere else is imported as an upload is (a
-    change of the database, to write back), so the next start-up import of
-    the folder does not take it back.
+    banks' base; a file from anywhere else, of a bank that has a base, is
+    imported as an upload is (a change of the database, to write back), so
+    the next start-up import of the folder does not take it back.
     """
     catalog, result = check_banks(list(paths))
     if not result.ok:
@@ -122,7 +130,7 @@ def import_command(paths: tuple[Path, ...], prefer: str | None, startup: bool) -
             result.banks,
             prefer=prefer,
             skip_conflicts=startup,
-            sync=lambda spec: _in_folder(Path(spec.file), _questions_folder()),
+            sync=_becomes_base,
         )
         db.session.commit()
     except ImportConflict as refused:

@@ -24,7 +24,12 @@ from quizapp.domain.nicknames import DenyList
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, RateLimitCounter, User
 from quizapp.services import classes, classroom, players, proposals
-from quizapp.services.attempts import published_versions, start_attempt, submit_answer
+from quizapp.services.attempts import (
+    published_versions,
+    save_draft,
+    start_attempt,
+    submit_answer,
+)
 from quizapp.services.bank_edits import change_bank
 from quizapp.services.versions import save_question
 from tests.answers import right_values
@@ -205,5 +210,11 @@ def populate(app, catalog) -> None:
         homework = classes.start_assignment(member, study, request_token="h" * 32)
         asked = homework.items[0].question_version.content
         submit_answer(homework, 0, right_values(asked), 3, 5100)
+        # A test under way, with a time limit, a saved draft and a flag.
+        exam = start_attempt(
+            "learner-1", ["starter"], length=2, mode="test", time_limit=20, rng=rng
+        )
+        drafted = exam.items[0].question_version.content
+        save_draft(exam, 0, right_values(drafted), 2, flagged=True, time_taken_ms=900)
         db.session.add(RateLimitCounter(key="login/ada", count=3, expires_at=time.time() + 60))
         db.session.commit()

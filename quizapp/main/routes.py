@@ -6,6 +6,7 @@ from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.learners import learner_key
 from quizapp.main import bp
 from quizapp.main.forms import LanguageForm
+from quizapp.services.attempts import settle_expired_tests
 from quizapp.services.content import offered_banks, source_overview
 from quizapp.services.progress import last_scores, latest_unfinished
 from quizapp.study.reviews import review_context
@@ -31,6 +32,7 @@ def home():
     """The banks with question counts and the learner's last scores, the
     reviews due, and the sources."""
     learner = learner_key()
+    settle_expired_tests(learner)  # a test whose time ran out is not "under way"
     return render_template(
         "main/home.html",
         banks=offered_banks(),

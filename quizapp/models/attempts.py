@@ -5,6 +5,10 @@ order its choices were shown in, so a reload shows the same thing and a
 later edit of the question changes nothing about the attempt. Answers are
 only ever inserted; the unique constraint on (attempt, position) is what
 makes a double submit record one answer, whatever the timing.
+
+A test (mode "test") is worked on like an exam paper: its items hold a
+*draft* (the response saved so far, changeable) and a flag until the test
+is submitted, when every draft is graded into its answer at once.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -46,6 +51,9 @@ class Attempt(db.Model):
     settings: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A test with a time limit: drafts saved after it (and its grace) are
+    # refused, and the test is submitted as it stands.
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position"
@@ -60,6 +68,15 @@ class AttemptItem(db.Model):
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
     # Choice ids in the order shown (None for types without choices).
     choice_order: Mapped[list | None] = mapped_column(JSON)
+    # A test's working state until it is submitted (see the module's note):
+    # on the item, so saving a draft is one UPDATE of a row that exists.
+    # SQL NULL when nothing is saved (not JSON null), so SQL can count drafts.
+    draft: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
+    draft_confidence: Mapped[int | None] = mapped_column(Integer)
+    # Time spent on the item over every visit, and when it was last saved.
+    draft_time_ms: Mapped[int | None] = mapped_column(Integer)
+    draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question_version: Mapped[QuestionVersion] = relationship()

@@ -5,17 +5,23 @@ choice orders shown, and the first unanswered item is the current question.
 Answers are inserted, never updated; the unique constraint on (attempt,
 position) decides which of two simultaneous submissions counts, so the
 check before the insert is only a shortcut, never the guarantee.
+
+A test is worked on like an exam paper: the learner moves freely between
+its questions, each save replaces the item's *draft* and flag, and nothing
+is graded or shown until :func:`submit_test` turns every draft into its
+answer at once (also when the time limit runs out).
 """
 
 from __future__ import annotations
 
+import math
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -47,9 +53,17 @@ from quizapp.services import reviews
 
 MODES = ("practice", "test")
 
+#: A save that left the browser before a test's deadline may reach the
+#: server a moment after it: it is still taken within this grace.
+DEADLINE_GRACE = timedelta(seconds=15)
+
 
 class NothingToDraw(Exception):
     """The chosen banks offer no published question."""
+
+
+class ClosedTest(Exception):
+    """A draft for a test already submitted, or past its time limit."""
 
 
 class NotCurrent(Exception):
@@ -88,14 +102,18 @@ def create_attempt(
     request_token: str | None,
     rng: random.Random,
     shuffle: bool = True,
+    time_limit: int | None = None,
 ) -> Attempt:
-    """Store a new attempt over ``versions``, shuffled unless ``shuffle`` is False.
+    """Store a new attempt over ``versions``, shuffled unless ``shuffle`` is False;
+    a test may have a ``time_limit`` in minutes.
 
     A ``request_token`` already used returns the attempt it started, so
     resubmitting the same form never starts two attempts.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
+    if time_limit is not None and mode != "test":
+        raise ValueError("only a test has a time limit")
     existing = _attempt_by_token(request_token)
     if existing is not None:
         if existing.learner_key == learner_key:
@@ -108,6 +126,7 @@ def create_attempt(
         mode=mode,
         confidence_enabled=confidence_enabled,
         settings=settings,
+        deadline=utcnow() + timedelta(minutes=time_limit) if time_limit else None,
     )
     drawn = list(versions)
     if shuffle:
@@ -142,8 +161,10 @@ def start_attempt(
     confidence_enabled: bool = True,
     request_token: str | None = None,
     rng: random.Random | None = None,
+    time_limit: int | None = None,
 ) -> Attempt:
-    """Draw ``length`` questions (all if None) from the banks and start an attempt."""
+    """Draw ``length`` questions (all if None) from the banks and start an
+    attempt (a test with an optional ``time_limit`` in minutes)."""
     rng = rng or random.SystemRandom()
     versions = published_versions(bank_slugs)
     if not versions:
@@ -151,6 +172,8 @@ def start_attempt(
     if length is not None and length < len(versions):
         versions = rng.sample(versions, length)
     settings = {"banks": sorted(set(bank_slugs)), "length": length}
+    if time_limit:
+        settings["time_limit"] = time_limit
     return create_attempt(
         learner_key,
         versions,
@@ -159,6 +182,7 @@ def start_attempt(
         settings=settings,
         request_token=request_token,
         rng=rng,
+        time_limit=time_limit,
     )
 
 
@@ -184,6 +208,7 @@ def retry_missed(
         raise NothingToDraw(attempt.public_id)
     settings = dict(attempt.settings, length=None, retry_of=attempt.public_id)
     settings.pop("review", None)  # a retry of a review is a retry
+    settings.pop("time_limit", None)  # fewer questions: the old limit does not fit
     return create_attempt(
         attempt.learner_key,
         versions,
@@ -280,9 +305,11 @@ def find_attempt(public_id: str, learner_key: str | None, whole: bool = False) -
 
 
 def current_position(attempt: Attempt) -> int | None:
-    """The first position without an answer; None when every item is answered."""
+    """The first position without an answer (in an unsubmitted test: without
+    an answer or a draft); None when there is none."""
+    drafts = attempt.mode == "test" and attempt.finished_at is None
     for item in attempt.items:
-        if item.answer is None:
+        if item.answer is None and not (drafts and item.draft is not None):
             return item.position
     return None
 
@@ -332,6 +359,8 @@ def submit_answer(
     and :class:`ResponseError` for values that are not an answer (including
     a missing confidence when the attempt asks for it).
     """
+    if attempt.mode == "test":
+        raise ValueError("a test's answers are drafts until it is submitted (save_draft)")
     item = item_at(attempt, position)
     if item is None:
         raise LookupError(position)
@@ -341,22 +370,10 @@ def submit_answer(
     if position != current:
         raise NotCurrent(current)
     response = _read_response(item, values)
-    if attempt.confidence_enabled:
-        if confidence not in CONFIDENCE_LEVELS:
-            raise ResponseError("no_confidence")
-    else:
-        confidence = None
+    confidence = _checked_confidence(attempt, confidence)
+    answer = _graded(attempt, item, response, confidence, time_taken_ms)
     content = item.question_version.content
-    fraction = REGISTRY[content["type"]].grade(content["answer"], response)
-    answer = Answer(
-        attempt_id=attempt.id,
-        position=position,
-        response=response,
-        fraction=fraction,
-        points=points_for(fraction, confidence),
-        confidence=confidence,
-        time_taken_ms=time_taken_ms,
-    )
+    fraction = answer.fraction
     if all(other.answer is not None for other in attempt.items if other is not item):
         attempt.finished_at = utcnow()
     db.session.add(answer)
@@ -381,6 +398,201 @@ def submit_answer(
         content,
     )
     return Submission(answer, recorded=True)
+
+
+def _checked_confidence(attempt: Attempt, confidence: int | None) -> int | None:
+    """The confidence an answer records: required when the attempt asks for it."""
+    if not attempt.confidence_enabled:
+        return None
+    if confidence not in CONFIDENCE_LEVELS:
+        raise ResponseError("no_confidence")
+    return confidence
+
+
+def _graded(
+    attempt: Attempt,
+    item: AttemptItem,
+    response: Any,
+    confidence: int | None,
+    time_taken_ms: int | None,
+    answered_at: datetime | None = None,
+) -> Answer:
+    """The answer row of ``response`` (None: left unanswered, marked 0)."""
+    content = item.question_version.content
+    if response is None:
+        fraction = 0.0
+        confidence = None
+    else:
+        fraction = REGISTRY[content["type"]].grade(content["answer"], response)
+    return Answer(
+        attempt_id=attempt.id,
+        position=item.position,
+        response=response,
+        fraction=fraction,
+        points=points_for(fraction, confidence),
+        confidence=confidence,
+        time_taken_ms=time_taken_ms,
+        answered_at=answered_at or utcnow(),
+    )
+
+
+# --- Tests: drafts, flags, submission ---------------------------------------
+
+
+def time_is_up(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether ``attempt`` has a deadline and it has passed."""
+    return attempt.deadline is not None and _aware(attempt.deadline) <= _aware(now or utcnow())
+
+
+def seconds_left(attempt: Attempt, now: datetime | None = None) -> int:
+    """Whole seconds until ``attempt``'s deadline, rounded up (so a countdown
+    never runs out before the server's clock does); 0 once it has passed."""
+    if attempt.deadline is None:
+        return 0
+    left = (_aware(attempt.deadline) - _aware(now or utcnow())).total_seconds()
+    return max(0, math.ceil(left))
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def _hold_open_test(attempt: Attempt, until: datetime | None) -> bool:
+    """Lock ``attempt``'s row if it is an open test (not submitted, and if
+    ``until`` is given, a deadline after it). A submission takes the same
+    row lock, so a draft is either saved before it (and graded by it) or
+    refused after it, never saved and then ignored."""
+    query = update(Attempt).where(
+        Attempt.id == attempt.id, Attempt.mode == "test", Attempt.finished_at.is_(None)
+    )
+    if until is not None:
+        query = query.where(or_(Attempt.deadline.is_(None), Attempt.deadline > until))
+    held = db.session.execute(
+        query.values(finished_at=None).execution_options(synchronize_session=False)
+    )
+    return held.rowcount == 1
+
+
+def save_draft(
+    attempt: Attempt,
+    position: int,
+    values: list[str],
+    confidence: int | None,
+    flagged: bool,
+    time_taken_ms: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Save the learner's working answer to a test's item and its flag.
+
+    No values clears the draft (the question counts as unanswered until
+    answered again). Values that are not an answer, or an answer without
+    the confidence the test asks for, raise :class:`ResponseError` and save
+    nothing. A test already submitted or past its deadline (and its grace)
+    raises :class:`ClosedTest`. An item answered before tests kept drafts
+    keeps that answer.
+    """
+    item = item_at(attempt, position)
+    if item is None:
+        raise LookupError(position)
+    now = now or utcnow()
+    if any(value.strip() for value in values):
+        draft = _read_response(item, values)
+        confidence = _checked_confidence(attempt, confidence)
+    else:
+        draft, confidence = None, None
+    if not _hold_open_test(attempt, now - DEADLINE_GRACE):
+        db.session.rollback()
+        raise ClosedTest(attempt.public_id)
+    if item.answer is not None:
+        db.session.rollback()
+        return
+    db.session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+        .values(
+            draft=draft,
+            draft_confidence=confidence,
+            flagged=bool(flagged),
+            draft_saved_at=now,
+            draft_time_ms=func.coalesce(AttemptItem.draft_time_ms, 0) + (time_taken_ms or 0),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def submit_test(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Grade every draft of an open test into its answer and finish it.
+
+    Unanswered items get an answer marked 0 with no response, so the
+    results say "not answered". Returns False, changing nothing, when the
+    test was already submitted (a double click, another tab).
+    """
+    now = now or utcnow()
+    if not _hold_open_test(attempt, None):
+        db.session.rollback()
+        return False
+    # Read the drafts under the lock: a save that came first is included.
+    items = db.session.scalars(
+        select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .order_by(AttemptItem.position)
+        .options(selectinload(AttemptItem.answer))
+        .execution_options(populate_existing=True)
+    ).all()
+    graded = []
+    for item in items:
+        if item.answer is not None:
+            continue  # answered before tests kept drafts: it stands
+        confidence = item.draft_confidence if attempt.confidence_enabled else None
+        answer = _graded(
+            attempt, item, item.draft, confidence, item.draft_time_ms, item.draft_saved_at or now
+        )
+        db.session.add(answer)
+        graded.append((item, answer))
+    attempt.finished_at = now
+    db.session.commit()
+    for item, answer in graded:
+        if answer.response is None:
+            continue  # nothing answered: nothing learned about the question
+        reviews.schedule(
+            attempt.learner_key,
+            item.question_version.question_id,
+            answer.fraction,
+            answer.confidence,
+            answer.answered_at,
+            item.question_version.content,
+        )
+    return True
+
+
+def settle_if_time_is_up(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Submit an open test whose time is up, as its drafts stand. True if it did."""
+    if attempt.mode != "test" or attempt.finished_at is not None:
+        return False
+    if not time_is_up(attempt, now):
+        return False
+    return submit_test(attempt, now)
+
+
+def settle_expired_tests(learner_key: str | None, now: datetime | None = None) -> None:
+    """Submit each of the learner's open tests whose time is up (before a page
+    lists them as still under way)."""
+    if not learner_key:
+        return
+    now = now or utcnow()
+    expired = db.session.scalars(
+        select(Attempt).where(
+            Attempt.learner_key == learner_key,
+            Attempt.mode == "test",
+            Attempt.finished_at.is_(None),
+            Attempt.deadline.is_not(None),
+            Attempt.deadline <= now,
+        )
+    ).all()
+    for attempt in expired:
+        submit_test(attempt, now)
 
 
 def item_review(item: AttemptItem) -> Review | None:
@@ -410,6 +622,8 @@ def judged_statement(content: dict, answer) -> tuple[bool | None, object]:
     discernment of :func:`quizapp.domain.scoring.summarise`). Other items:
     (None, the response)."""
     response = answer.response if answer else None
+    if response is None:
+        return None, None  # not answered: no judgement made
     if content["type"] == "true_false":
         return content["answer"], response
     if content["type"] == "claim":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from quizapp.domain.scoring import ObjectiveScore, by_objective
 from quizapp.extensions import db
@@ -51,7 +51,8 @@ def _overviews(learner_key: str | None, limit: int, unfinished: bool = False):
         select(
             Attempt,
             func.count(AttemptItem.position),
-            func.count(Answer.id),
+            # An unsubmitted test's saved drafts count as answered so far.
+            func.count(case((or_(Answer.id.is_not(None), AttemptItem.draft.is_not(None)), 1))),
             func.coalesce(func.sum(Answer.fraction), 0.0),
         )
         .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)

@@ -92,6 +92,39 @@
     }
   }
 
+  // --- A test's time limit -------------------------------------------------
+  // Counts down from the seconds left when the page was made (the server's
+  // clock, not this device's). When it runs out, the page's answer is saved
+  // (or the test submitted, on the check page); the server submits the
+  // test as it stands either way, and refuses anything later.
+  var timer = document.querySelector("[data-deadline-in]");
+  if (timer) {
+    var value = timer.querySelector("[data-timer-value]");
+    var announce = document.querySelector("[data-timer-announce]");
+    var ends = Date.now() + 1000 * parseInt(timer.getAttribute("data-deadline-in"), 10);
+    var warned = {};
+    var tick = function () {
+      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      value.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+      timer.classList.toggle("test-timer-low", left <= 60);
+      [300, 60].forEach(function (mark) {
+        if (left <= mark && left > 0 && !warned[mark] && announce) {
+          warned[mark] = true;
+          announce.textContent = timer.textContent.replace(/\s+/g, " ").trim();
+        }
+      });
+      if (left > 0) return;
+      clearInterval(running);
+      var save = form && form.querySelector("button[name=go][value=review]");
+      var submit = document.querySelector("form.submit-test");
+      if (save) form.requestSubmit(save);
+      else if (submit) submit.requestSubmit();
+      else location.reload();
+    };
+    var running = setInterval(tick, 1000);
+    tick();
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
     var target = event.target instanceof Element ? event.target : document.body;

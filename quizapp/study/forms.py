@@ -3,9 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.fields import REQUEST_TOKEN_LENGTH, MultiCheckboxField, PageForm, WholeNumberField
+
+#: The longest time limit a test may have, in minutes.
+MAX_TIME_LIMIT = 300
 
 
 class StartForm(PageForm):
@@ -32,9 +35,22 @@ class StartForm(PageForm):
         ],
         default="practice",
     )
+    time_limit = WholeNumberField(
+        _l("Time limit in minutes (tests only; leave empty for none)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                1, MAX_TIME_LIMIT, _l("Choose from 1 to %(max)s minutes, or leave it empty.")
+            ),
+        ],
+    )
     confidence = BooleanField(_l("Ask how sure I am (certainty-based marks)"), default=True)
     # One-time token: the same form submitted twice starts one attempt.
     token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])
+
+    def validate_time_limit(self, field):
+        if field.data and self.mode.data != "test":
+            raise ValidationError(_l("A time limit is for tests: choose Test, or leave it empty."))
 
 
 class AnswerForm(PageForm):
@@ -53,3 +69,7 @@ class OneTimeForm(PageForm):
     my review"), with its one-time token: a double click starts one."""
 
     token = HiddenField(validators=[Length(max=REQUEST_TOKEN_LENGTH)])
+
+
+class SubmitTestForm(PageForm):
+    """Submit a test: its answers are marked and can no longer change."""

@@ -23,6 +23,7 @@ from quizapp.i18n import current_language
 from quizapp.learners import ensure_learner_key, learner_key
 from quizapp.models import Attempt, AttemptItem
 from quizapp.services.attempts import (
+    ClosedTest,
     NotCurrent,
     NothingToDraw,
     attempt_objectives,
@@ -34,9 +35,14 @@ from quizapp.services.attempts import (
     item_status,
     item_view,
     retry_missed,
+    save_draft,
+    seconds_left,
+    settle_expired_tests,
+    settle_if_time_is_up,
     start_attempt,
     start_review,
     submit_answer,
+    submit_test,
 )
 from quizapp.services.catalog import objective_names
 from quizapp.services.classes import is_check_attempt
@@ -44,21 +50,38 @@ from quizapp.services.content import bank_overview, quotes_of
 from quizapp.services.learning import attempt_learning, learner_learning
 from quizapp.services.progress import bank_trends, learner_attempts, objective_scores
 from quizapp.study import bp
-from quizapp.study.forms import AnswerForm, OneTimeForm, StartForm
+from quizapp.study.forms import MAX_TIME_LIMIT, AnswerForm, OneTimeForm, StartForm, SubmitTestForm
 from quizapp.study.reviews import review_context
 from quizapp.study.timing import shown_note, time_taken_ms
 
 
-def _own_attempt(public_id: str, whole: bool = False) -> Attempt:
+@bp.context_processor
+def test_helpers():
+    return {"seconds_left": seconds_left}
+
+
+def _own_attempt(public_id: str, whole: bool = False, settle: bool = True) -> Attempt:
+    """The learner's attempt (404 if not theirs); a test whose time is up is
+    submitted first, unless ``settle`` is False (a save still in its grace)."""
     attempt = find_attempt(public_id, learner_key(), whole)
     if attempt is None:
         abort(404)
+    if settle and settle_if_time_is_up(attempt):
+        flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+        attempt = find_attempt(public_id, learner_key(), whole)
     return attempt
+
+
+def _open_test(attempt: Attempt) -> bool:
+    """A test not yet submitted: its questions are worked on like an exam paper."""
+    return attempt.mode == "test" and attempt.finished_at is None
 
 
 def _go_to_current(attempt: Attempt):
     position = current_position(attempt)
     if position is None:
+        if _open_test(attempt):  # every question has an answer: time to check and submit
+            return redirect(url_for(".test_overview", public_id=attempt.public_id))
         return redirect(url_for(".results", public_id=attempt.public_id))
     return redirect(url_for(".question", public_id=attempt.public_id, number=position + 1))
 
@@ -86,13 +109,17 @@ def start():
                 mode=form.mode.data,
                 confidence_enabled=form.confidence.data,
                 request_token=form.token.data or None,
+                time_limit=form.time_limit.data if form.mode.data == "test" else None,
             )
         except NothingToDraw:
             form.banks.errors.append(_("These banks have no questions yet."))
         else:
             return redirect(url_for(".attempt", public_id=attempt.public_id))
     status = 422 if form.errors else 200
-    return render_template("study/start.html", form=form, offered=offered), status
+    page = render_template(
+        "study/start.html", form=form, offered=offered, max_time_limit=MAX_TIME_LIMIT
+    )
+    return page, status
 
 
 @bp.get("/<public_id>")
@@ -123,8 +150,26 @@ def _render_question(
         values=list(values),
         confidence=confidence,
         error=error,
+        test=_open_test(attempt),
     )
     return page, status
+
+
+def _draft_values(item: AttemptItem) -> tuple[list[str], str | None]:
+    """A test item's saved draft as the form's values, to fill the form in again."""
+    draft = item.draft
+    if draft is None:
+        values = []
+    elif isinstance(draft, list):
+        values = [str(value) for value in draft]
+    elif isinstance(draft, bool):
+        values = ["true" if draft else "false"]
+    elif isinstance(draft, float):
+        values = [f"{draft:g}"]
+    else:
+        values = [str(draft)]
+    confidence = None if item.draft_confidence is None else str(item.draft_confidence)
+    return values, confidence
 
 
 def _render_answered(attempt: Attempt, item: AttemptItem):
@@ -151,6 +196,8 @@ def question(public_id: str, number: int):
     item = item_at(attempt, number - 1) or abort(404)
     if item.answer is not None:
         return _render_answered(attempt, item)
+    if _open_test(attempt):  # any question, in any order, with what was saved
+        return _render_question(attempt, item, *_draft_values(item))
     if item.position != current_position(attempt):
         flash(_("Answer the questions in order; this is where you are."), "info")
         return _go_to_current(attempt)
@@ -159,12 +206,14 @@ def question(public_id: str, number: int):
 
 @bp.post("/<public_id>/<int:number>")
 def answer(public_id: str, number: int):
-    """Record an answer (once), then show its feedback or go on (test mode)."""
-    attempt = _own_attempt(public_id)
+    """Record an answer (once) and show its feedback; in a test, save it and go on."""
+    attempt = _own_attempt(public_id, settle=False)
     item = item_at(attempt, number - 1) or abort(404)
     form = AnswerForm()
     values = request.form.getlist("answer")
     confidence = request.form.get("confidence")
+    if attempt.mode == "test":
+        return _save_test_answer(attempt, item, form, values, confidence)
     try:
         submission = submit_answer(
             attempt,
@@ -189,9 +238,77 @@ def answer(public_id: str, number: int):
         return _render_question(attempt, item, values, confidence, message, 422)
     if not submission.recorded and not submission.same_response:
         flash(_("You had already answered this question; your first answer stands."), "info")
-    if attempt.mode == "test":  # no feedback yet: straight on to the next question
-        return _go_to_current(attempt)
     return redirect(url_for(".question", public_id=public_id, number=number))
+
+
+def _save_test_answer(attempt: Attempt, item: AttemptItem, form, values, confidence):
+    """Save a test question's draft and flag, then go where the learner asked:
+    the next or previous question, one by number, or the check before submitting."""
+    if attempt.finished_at is not None or item.answer is not None:
+        flash(_("This test is submitted: its answers can no longer change."), "info")
+        return redirect(url_for(".results", public_id=attempt.public_id))
+    go = request.form.get("go", "next")
+    if go == "clear":
+        values, confidence = [], None
+    try:
+        save_draft(
+            attempt,
+            item.position,
+            values,
+            whole_number_or(confidence),
+            flagged=request.form.get("flag") == "1",
+            time_taken_ms=time_taken_ms(form.shown.data, attempt.public_id, item.position),
+        )
+    except ClosedTest:
+        attempt = _own_attempt(attempt.public_id)  # submits it if the time is up
+        if attempt.finished_at is None:  # time up but not yet submitted: settle it
+            submit_test(attempt)
+            flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+        else:
+            flash(_("This test is submitted: its answers can no longer change."), "info")
+        return redirect(url_for(".results", public_id=attempt.public_id))
+    except ResponseError as problem:
+        message = response_messages()[problem.code]
+        return _render_question(attempt, item, values, confidence, message, 422)
+    if settle_if_time_is_up(attempt):  # saved in the grace after the deadline
+        flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+        return redirect(url_for(".results", public_id=attempt.public_id))
+    number = item.position + 1
+    total = len(attempt.items)
+    target = {"next": number + 1, "prev": number - 1, "clear": number}.get(go)
+    if target is None:
+        target = whole_number_or(go)
+    if go == "review" or target is None or not 1 <= target <= total:
+        return redirect(url_for(".test_overview", public_id=attempt.public_id))
+    return redirect(url_for(".question", public_id=attempt.public_id, number=target))
+
+
+@bp.get("/<public_id>/check")
+def test_overview(public_id: str):
+    """Before submitting a test: every question, answered or not and flagged
+    or not, each a link back to it, and the button that submits."""
+    attempt = _own_attempt(public_id)
+    if not _open_test(attempt):
+        return _go_to_current(attempt)
+    items = attempt.items
+    return render_template(
+        "study/test_overview.html",
+        attempt=attempt,
+        items=items,
+        unanswered=sum(item.answer is None and item.draft is None for item in items),
+        flagged=sum(item.flagged for item in items if item.answer is None),
+        form=SubmitTestForm(),
+    )
+
+
+@bp.post("/<public_id>/submit")
+def submit(public_id: str):
+    """Submit a test: its drafts are marked, and the results are shown."""
+    attempt = _own_attempt(public_id)
+    form = SubmitTestForm()
+    if _open_test(attempt) and form.validate_on_submit() and submit_test(attempt):
+        flash(_("Your test is submitted."), "info")
+    return _go_to_current(_own_attempt(public_id))
 
 
 @bp.errorhandler(CSRFError)
@@ -298,6 +415,7 @@ def progress():
     weakest first, and the attempts made in this browser, newest first."""
     names = objective_names(current_language())
     learner = learner_key()
+    settle_expired_tests(learner)  # a test whose time ran out is not "under way"
     objectives = objective_scores(learner, list(names))
     return render_template(
         "study/progress.html",

@@ -190,7 +190,10 @@ def take_check(page, app, right) -> str:
         page.locator(f'input[name="answer"][value="{value}"]').check()
         page.locator("#confidence-2").check()
         with page.expect_navigation(wait_until="load"):
-            page.locator("form.question-form button[type=submit]").click()
+            page.locator("form.question-form button.primary").click()  # save and go on
+    # A check is a test: checked, then submitted as a whole.
+    expect(page).to_have_url(re.compile(rf"/study/{public_id}/check$"))
+    page.locator("form.submit-test button").click()
     expect(page).to_have_url(re.compile(rf"/study/{public_id}/results$"))
     return public_id
 

@@ -22,7 +22,13 @@ from quizapp.models import Bank, Question
 from quizapp.services import classes, learning
 from quizapp.services import classroom as sessions
 from quizapp.services import players as play
-from quizapp.services.attempts import published_versions, start_attempt, submit_answer
+from quizapp.services.attempts import (
+    published_versions,
+    save_draft,
+    start_attempt,
+    submit_answer,
+    submit_test,
+)
 from quizapp.services.versions import save_question
 from tests.answers import right_values, wrong_values
 from tests.services.editing import admin, make_spec
@@ -161,7 +167,8 @@ def test_a_learner_who_rejects_every_claim_is_shown_as_leaning_not_as_discerning
     with imported.app_context():
         attempt = start_attempt("sceptic", ["check-form-a"], mode="test", rng=random.Random(3))
         for position in range(len(attempt.items)):
-            submit_answer(attempt, position, ["not_supported"], 3)
+            save_draft(attempt, position, ["not_supported"], 3, flagged=False)
+        assert submit_test(attempt)
         report = learning.attempt_learning(attempt)
         d = report.discernment
         assert d.hit_rate == 0.0 and d.false_alarm_rate == 0.0
@@ -179,7 +186,8 @@ def member_with_check(school_class, name: str, right_before: int, right_after: i
         for position, item in enumerate(attempt.items):
             content = item.question_version.content
             values = right_values(content) if position < right else wrong_values(content)
-            submit_answer(attempt, position, values, 2)
+            save_draft(attempt, position, values, 2, flagged=False)  # a check is a test
+        assert submit_test(attempt)
     return member
 
 

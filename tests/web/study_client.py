@@ -69,9 +69,21 @@ class Learner:
         page = self.text(f"/study/{public_id}/{number}")
         return {"csrf_token": hidden(page, "csrf_token"), "shown": hidden(page, "shown")}
 
-    def answer(self, public_id: str, number: int, values, confidence="2", form=None):
-        """Submit ``values`` to question ``number``; return the response."""
+    def answer(
+        self, public_id: str, number: int, values, confidence="2", form=None, go=None, flag=False
+    ):
+        """Submit ``values`` to question ``number``; return the response. In a
+        test, ``go`` says which button was pressed and ``flag`` ticks the flag."""
         data = dict(form or self.form_for(public_id, number), answer=list(values))
         if confidence is not None:
             data["confidence"] = confidence
+        if go is not None:
+            data["go"] = go
+        if flag:
+            data["flag"] = "1"
         return self.post(f"/study/{public_id}/{number}", data)
+
+    def submit_test(self, public_id: str):
+        """Press "Submit my test" on the test's check page; return the response."""
+        page = self.text(f"/study/{public_id}/check")
+        return self.post(f"/study/{public_id}/submit", {"csrf_token": hidden(page, "csrf_token")})

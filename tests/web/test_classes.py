@@ -829,6 +829,7 @@ def test_a_finished_check_shows_the_score_but_not_the_answers_and_cannot_be_retr
     for number in range(1, shipped_bank_size("check-form-a") + 1):
         content = learner.content(attempt, number)
         learner.answer(attempt, number, wrong_values(content), confidence="3")
+    assert learner.submit_test(attempt).headers["Location"].endswith("/results")  # a test
     results = learner.text(f"/study/{attempt}/results")
     assert "Score: 0 of" in results
     assert "the answers stay hidden" in results
