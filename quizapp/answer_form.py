@@ -7,6 +7,10 @@ inputs' labels and the message for each way a response can be refused.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from flask import current_app
 from flask_babel import gettext as _
 
 from quizapp.domain.presentation import QuestionView
@@ -47,3 +51,49 @@ def answer_options(view: QuestionView) -> list[tuple[str, str]]:
     if view.type == "claim":
         return list(verdict_labels().items())
     return [(choice.id, pick(choice.text)) for choice in view.choices]
+
+
+# --- Opaque choice values ------------------------------------------------------
+# A self-study page does not send the bank's choice ids (a, b, c, d): posted
+# values would show how a bank is laid out (and which letter is most often
+# right). Each choice goes out as a keyed digest of its id and the item it
+# is shown in, the same on every load of that item, and comes back as its id.
+_OPAQUE_TYPES = ("single", "multiple")
+
+
+def attempt_scope(public_id: str, position: int) -> str:
+    """The scope of a self-study item's choice tokens: its attempt and place."""
+    return f"{public_id}:{position}"
+
+
+def choice_token(scope: str, choice_id: str) -> str:
+    """The form value of choice ``choice_id`` on the item ``scope`` names."""
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else key
+    message = f"choice:{scope}:{choice_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+
+
+def opaque_options(view: QuestionView, scope: str) -> list[tuple[str, str]]:
+    """:func:`answer_options` with each choice id replaced by its token."""
+    options = answer_options(view)
+    if view.type not in _OPAQUE_TYPES:
+        return options
+    return [(choice_token(scope, value), label) for value, label in options]
+
+
+def opaque_values(view: QuestionView, scope: str, ids: list[str]) -> list[str]:
+    """Choice ids (a saved draft) as the form values the page uses."""
+    if view.type not in _OPAQUE_TYPES:
+        return list(ids)
+    return [choice_token(scope, value) for value in ids]
+
+
+def choice_ids(view: QuestionView, scope: str, values: list[str]) -> list[str]:
+    """Posted form values back to choice ids. A value that is no token of this
+    item (a bank id typed in, a page of another item) becomes one that no
+    choice has, so the question type refuses it as not one of the choices."""
+    if view.type not in _OPAQUE_TYPES:
+        return list(values)
+    ids = {choice_token(scope, choice.id): choice.id for choice in view.choices}
+    return [ids.get(value.strip(), "?") if value.strip() else value for value in values]

@@ -886,6 +886,38 @@ def roc(points: Iterable[tuple[float, float]]) -> Roc:
     )
 
 
+# --- 7. Sparklines: a trend beside its figures ---------------------------------------
+
+#: A sparkline's box (user units; the CSS sets its size beside the text).
+SPARK_WIDTH = 100
+SPARK_HEIGHT = 24
+SPARK_PAD = 3
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A small line of a few values, oldest first, on a fixed range: the
+    picture of a trend whose figures are written beside it."""
+
+    line: str
+    last: tuple[float, float]
+    #: The y of the range's zero where it is inside (a baseline), else None.
+    zero_y: float | None
+    view_box: str = f"0 0 {SPARK_WIDTH} {SPARK_HEIGHT}"
+
+
+def sparkline(values: Sequence[float], low: float, high: float) -> Sparkline | None:
+    """The sparkline of ``values`` on the range ``low``..``high`` (values
+    outside it are drawn at its edge); None for fewer than two values."""
+    if len(values) < 2 or high <= low:
+        return None
+    x = Scale(0, len(values) - 1, SPARK_PAD, SPARK_WIDTH - SPARK_PAD)
+    y = Scale(low, high, SPARK_HEIGHT - SPARK_PAD, SPARK_PAD)
+    points = [(x(i), y(min(max(value, low), high))) for i, value in enumerate(values)]
+    zero = y(0) if low < 0 < high else None
+    return Sparkline(polyline(points), points[-1], None if zero is None else round(zero, 2))
+
+
 # --- Wiring ----------------------------------------------------------------------------
 
 

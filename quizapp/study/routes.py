@@ -14,7 +14,13 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
-from quizapp.answer_form import answer_options, response_messages
+from quizapp.answer_form import (
+    attempt_scope,
+    choice_ids,
+    opaque_options,
+    opaque_values,
+    response_messages,
+)
 from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.question_types import ResponseError
 from quizapp.domain.scoring import STATUSES
@@ -145,7 +151,7 @@ def _render_question(
         attempt=attempt,
         item=item,
         view=view,
-        options=answer_options(view),
+        options=opaque_options(view, _scope(attempt, item)),
         form=form,
         values=list(values),
         confidence=confidence,
@@ -155,7 +161,12 @@ def _render_question(
     return page, status
 
 
-def _draft_values(item: AttemptItem) -> tuple[list[str], str | None]:
+def _scope(attempt: Attempt, item: AttemptItem) -> str:
+    """What a choice's form value is bound to: this attempt's item."""
+    return attempt_scope(attempt.public_id, item.position)
+
+
+def _draft_values(attempt: Attempt, item: AttemptItem) -> tuple[list[str], str | None]:
     """A test item's saved draft as the form's values, to fill the form in again."""
     draft = item.draft
     if draft is None:
@@ -169,7 +180,7 @@ def _draft_values(item: AttemptItem) -> tuple[list[str], str | None]:
     else:
         values = [str(draft)]
     confidence = None if item.draft_confidence is None else str(item.draft_confidence)
-    return values, confidence
+    return opaque_values(item_view(item), _scope(attempt, item), values), confidence
 
 
 def _render_answered(attempt: Attempt, item: AttemptItem):
@@ -197,7 +208,7 @@ def question(public_id: str, number: int):
     if item.answer is not None:
         return _render_answered(attempt, item)
     if _open_test(attempt):  # any question, in any order, with what was saved
-        return _render_question(attempt, item, *_draft_values(item))
+        return _render_question(attempt, item, *_draft_values(attempt, item))
     if item.position != current_position(attempt):
         flash(_("Answer the questions in order; this is where you are."), "info")
         return _go_to_current(attempt)
@@ -218,7 +229,7 @@ def answer(public_id: str, number: int):
         submission = submit_answer(
             attempt,
             item.position,
-            values,
+            choice_ids(item_view(item), _scope(attempt, item), values),
             whole_number_or(confidence),
             time_taken_ms(form.shown.data, attempt.public_id, item.position),
         )
@@ -254,7 +265,7 @@ def _save_test_answer(attempt: Attempt, item: AttemptItem, form, values, confide
         save_draft(
             attempt,
             item.position,
-            values,
+            choice_ids(item_view(item), _scope(attempt, item), values),
             whole_number_or(confidence),
             flagged=request.form.get("flag") == "1",
             time_taken_ms=time_taken_ms(form.shown.data, attempt.public_id, item.position),

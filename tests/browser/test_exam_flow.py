@@ -31,7 +31,7 @@ def start_test(page, base: str, length: str, minutes: str = "") -> None:
 
 def answer_fairly_sure(page, app) -> None:
     content = item_content(app, page.url)
-    fill_in(page, content, right_values(content))
+    fill_in(page, app, content, right_values(content))
     page.get_by_label("Fairly sure").check()
 
 

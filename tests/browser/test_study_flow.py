@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Answer
 from tests.answers import right_values, wrong_values
-from tests.web.study_client import Learner
+from tests.web.study_client import Learner, form_values
 
 HIGHLIGHT = "rgb(255, 201, 77)"  # --target in style.css
 QUESTION_URL = re.compile(r".*/study/([0-9a-f]{32})/(\d+)$")
@@ -59,19 +59,25 @@ def item_content(app, url: str) -> dict:
     return Learner(app).content(public_id, int(number))
 
 
-def fill_in(page, content: dict, values: list[str]):
+def page_values(app, page, content: dict, values: list[str]) -> list[str]:
+    """``values`` (choice ids) as the question page on screen names them."""
+    public_id, number = QUESTION_URL.match(page.url).groups()
+    return form_values(app, public_id, int(number), content, values)
+
+
+def fill_in(page, app, content: dict, values: list[str]):
     """Answer through the page's own inputs, as a learner would."""
     if content["type"] in ("numeric", "short_text"):
         page.locator("#answer").fill(values[0])
     else:
-        for value in values:
+        for value in page_values(app, page, content, values):
             page.locator(f'input[name="answer"][value="{value}"]').check()
 
 
 def answer_here(page, app, words: dict, right: bool = True, double_click: bool = False) -> dict:
     """Answer the question on the page (right or wrong), fairly sure; return its content."""
     content = item_content(app, page.url)
-    fill_in(page, content, right_values(content) if right else wrong_values(content))
+    fill_in(page, app, content, right_values(content) if right else wrong_values(content))
     page.get_by_label(words["fairly"]).check()
     button = page.get_by_role("button", name=words["submit"])
     button.dblclick() if double_click else button.click()
@@ -173,7 +179,7 @@ def test_the_quiz_can_be_done_with_the_keyboard_alone(imported, live_server, new
             tab_to(page, "#answer")
             page.keyboard.type(values[0])
         else:
-            for value in values:
+            for value in page_values(imported, page, content, values):
                 tab_to(page, f'input[name="answer"][value="{value}"]', arrows=True)
                 page.keyboard.press("Space")
         tab_to(page, "#confidence-2", arrows=True)
@@ -214,7 +220,8 @@ def test_a_whole_quiz_is_done_with_the_shortcuts_alone(imported, live_server, ne
             shown = page.locator("fieldset.choices input").evaluate_all(
                 "inputs => inputs.map(input => input.value)"
             )
-            keys = [str(shown.index(value) + 1) for value in values]
+            sent = page_values(imported, page, content, values)
+            keys = [str(shown.index(value) + 1) for value in sent]
             if content["type"] == "multiple":
                 keys.append("Enter")  # the answers are chosen: on to the confidence
         keys += ["2", "Enter"]
@@ -316,8 +323,9 @@ def test_switching_the_language_mid_question_keeps_the_answer_given(
     question = page.url
     content = item_content(imported, page.url)
     values = wrong_values(content)
-    fill_in(page, content, values)
+    fill_in(page, imported, content, values)
     page.get_by_label(words["fairly"]).check()
+    values = page_values(imported, page, content, values)
     page.get_by_role("button", name="中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     assert page.url == question

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from quizapp.answer_form import attempt_scope, choice_token
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 
@@ -15,6 +16,17 @@ EN = {"Accept-Language": "en"}
 def hidden(page: str, name: str) -> str:
     """The value of the hidden input ``name`` in ``page``."""
     return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def form_values(app, public_id: str, number: int, content: dict, values) -> list[str]:
+    """``values`` (choice ids, typed text) as the page of question ``number``
+    of attempt ``public_id`` sends them: each choice id as its token."""
+    if content["type"] not in ("single", "multiple"):
+        return list(values)
+    ids = {choice["id"] for choice in content["choices"]}
+    with app.app_context():
+        scope = attempt_scope(public_id, number - 1)
+        return [choice_token(scope, value) if value in ids else value for value in values]
 
 
 class Learner:
@@ -64,6 +76,11 @@ class Learner:
             )
             return item.question_version.content
 
+    def form_values(self, public_id: str, number: int, values) -> list[str]:
+        """``values`` as question ``number``'s page sends them: each choice id
+        as its opaque token (anything else as it is)."""
+        return form_values(self.app, public_id, number, self.content(public_id, number), values)
+
     def form_for(self, public_id: str, number: int) -> dict:
         """The hidden fields of question ``number``'s form, as served."""
         page = self.text(f"/study/{public_id}/{number}")
@@ -74,7 +91,8 @@ class Learner:
     ):
         """Submit ``values`` to question ``number``; return the response. In a
         test, ``go`` says which button was pressed and ``flag`` ticks the flag."""
-        data = dict(form or self.form_for(public_id, number), answer=list(values))
+        values = self.form_values(public_id, number, values)
+        data = dict(form or self.form_for(public_id, number), answer=values)
         if confidence is not None:
             data["confidence"] = confidence
         if go is not None:

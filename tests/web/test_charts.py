@@ -775,3 +775,20 @@ def test_a_learners_results_draw_the_break_even_marks(imported):
     marks = re.search(r'<g data-part="break-even"[^>]*>(.*?)</g>', page, re.S).group(1)
     assert marks.count("<line") >= 2  # a level per confidence used: 1 and 3 at least
     assert "Pays off from" in page
+
+
+def test_a_sparkline_spans_its_box_oldest_left_and_keeps_to_its_range():
+    line = charts.sparkline([0, 50, 100], 0, 100)
+    points = [tuple(float(v) for v in pair.split(",")) for pair in line.line.split()]
+    assert [x for x, _y in points] == [charts.SPARK_PAD, 50, charts.SPARK_WIDTH - charts.SPARK_PAD]
+    # Higher is better, so higher on the page (SVG's y grows downwards).
+    assert (
+        points[0][1] == charts.SPARK_HEIGHT - charts.SPARK_PAD and points[2][1] == charts.SPARK_PAD
+    )
+    assert line.last == points[-1] and line.zero_y is None
+    # Certainty-based marks (−6..3): a baseline at 0, a value out of range at the edge.
+    marks = charts.sparkline([-9, 3], -6, 3)
+    assert marks.zero_y is not None and marks.line.startswith(
+        f"{charts.SPARK_PAD},{charts.SPARK_HEIGHT - charts.SPARK_PAD}"
+    )
+    assert charts.sparkline([80], 0, 100) is None

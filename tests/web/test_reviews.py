@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from quizapp import charts
 from quizapp.extensions import db
 from quizapp.models import Attempt, ReviewCard
 from tests.answers import right_values, wrong_values
@@ -125,6 +126,9 @@ def test_my_progress_says_what_to_do_next_and_each_banks_trend(imported):
     assert "Your next review:" in page and "What to practise next" in page
     assert "By bank, weakest first" in page
     assert re.search(r"25 % → 75 %\s*<span class=\"meta\">\(\+50 points\)</span>", page)
+    # The trend as a picture too: 25 % then 75 %, drawn beside the figures.
+    line = charts.sparkline([25, 75], 0, 100).line
+    assert '<svg class="sparkline"' in page and f'points="{line}"' in page
     a_day_passes(imported)
     page = learner.text("/study/progress")
     assert "reviews due" in page and "Start my review" in page

@@ -1,5 +1,6 @@
 """Self-study through HTTP: the flow, the guarantees, and the bad inputs."""
 
+import random
 import re
 from datetime import UTC, datetime
 
@@ -8,8 +9,8 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Bank
-from quizapp.services.attempts import start_attempt
+from quizapp.models import Answer, Attempt, Bank, QuestionVersion
+from quizapp.services.attempts import create_attempt, published_versions, start_attempt
 from quizapp.services.banks import retire
 from quizapp.study.timing import serializer as shown_serializer
 from tests.answers import right_values, secrets_of, wrong_values
@@ -416,3 +417,56 @@ def test_a_stale_form_elsewhere_gets_the_expired_form_page(imported):
     response = learner.post(f"/study/{public_id}/retry", {"csrf_token": "stale", "token": "t"})
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
+
+
+def test_choice_values_are_opaque_per_attempt_and_a_bank_id_is_refused(imported):
+    """The page does not send the bank's choice ids; each attempt's item has its
+    own values, and a bank id posted instead is not an answer."""
+    with imported.app_context():
+        single = next(
+            version
+            for version in published_versions(["starter"])
+            if version.content["type"] == "single"
+        )
+        ids = [choice["id"] for choice in single.content["choices"]]
+    learner = Learner(imported)
+    learner.start(length="1")  # this browser's learner cookie
+    with imported.app_context():
+        key = db.session.scalar(select(Attempt.learner_key))
+        first, second = (
+            create_attempt(
+                key,
+                [db.session.get(QuestionVersion, single.id)],
+                mode="practice",
+                confidence_enabled=True,
+                settings={"banks": ["starter"]},
+                request_token=None,
+                rng=random.Random(seed),
+            ).public_id
+            for seed in (1, 2)
+        )
+    shown = {}
+    for public_id in (first, second):
+        page = learner.text(f"/study/{public_id}/1")
+        values = re.findall(r'name="answer" id="answer-\d+" value="([^"]*)"', page)
+        assert len(values) == len(ids) and not set(values) & set(ids)
+        assert values == re.findall(  # the same on every load
+            r'name="answer" id="answer-\d+" value="([^"]*)"', learner.text(f"/study/{public_id}/1")
+        )
+        shown[public_id] = set(values)
+    assert not shown[first] & shown[second]
+    refused = learner.post(
+        f"/study/{first}/1",
+        dict(learner.form_for(first, 1), answer=[single.content["answer"]], confidence="2"),
+    )
+    assert refused.status_code == 422
+    assert "That answer is not one of the choices." in refused.get_data(as_text=True)
+    # A value of the other attempt's page is no answer here either.
+    borrowed = learner.form_values(second, 1, [single.content["answer"]])
+    stolen = learner.post(
+        f"/study/{first}/1", dict(learner.form_for(first, 1), answer=borrowed, confidence="2")
+    )
+    assert stolen.status_code == 422
+    assert answers_stored(imported) == []
+    right = learner.answer(first, 1, [single.content["answer"]])
+    assert "Right." in learner.text(right.headers["Location"])
