@@ -906,15 +906,30 @@ class Sparkline:
     view_box: str = f"0 0 {SPARK_WIDTH} {SPARK_HEIGHT}"
 
 
+#: The least part of a sparkline's range its box shows: a fall from 20 to
+#: 0 % is plain to see, and a change of a point or two does not look steep.
+SPARK_LEAST_SPAN = 0.3
+
+
 def sparkline(values: Sequence[float], low: float, high: float) -> Sparkline | None:
-    """The sparkline of ``values`` on the range ``low``..``high`` (values
-    outside it are drawn at its edge); None for fewer than two values."""
+    """The sparkline of ``values`` within the range ``low``..``high`` (values
+    outside it are drawn at its edge): the box shows the values' own span,
+    widened to at least :data:`SPARK_LEAST_SPAN` of the range and kept
+    inside it. None for fewer than two values."""
     if len(values) < 2 or high <= low:
         return None
+    kept = [min(max(value, low), high) for value in values]
+    least = SPARK_LEAST_SPAN * (high - low)
+    bottom, top = min(kept), max(kept)
+    if top - bottom < least:
+        middle = (bottom + top) / 2
+        bottom, top = middle - least / 2, middle + least / 2
+        shift = max(0.0, low - bottom) - max(0.0, top - high)
+        bottom, top = bottom + shift, top + shift
     x = Scale(0, len(values) - 1, SPARK_PAD, SPARK_WIDTH - SPARK_PAD)
-    y = Scale(low, high, SPARK_HEIGHT - SPARK_PAD, SPARK_PAD)
-    points = [(x(i), y(min(max(value, low), high))) for i, value in enumerate(values)]
-    zero = y(0) if low < 0 < high else None
+    y = Scale(bottom, top, SPARK_HEIGHT - SPARK_PAD, SPARK_PAD)
+    points = [(x(i), y(value)) for i, value in enumerate(kept)]
+    zero = y(0) if bottom < 0 < top else None
     return Sparkline(polyline(points), points[-1], None if zero is None else round(zero, 2))
 
 

@@ -19,7 +19,9 @@ SECURITY_HEADERS = (
 
 
 #: Areas whose every page and download is staff-only: answer keys, results,
-#: nicknames. Kept out of every cache (a shared computer's, a proxy's).
+#: nicknames. Kept out of every cache (a shared computer's, a proxy's), as
+#: are a learner's own attempt pages (answers, results; and Back after
+#: submitting a test must not show it still open from the cache).
 STAFF_AREAS = ("admin", "classroom", "auth")
 NO_STORE = "no-store"
 #: Two years, as the HSTS preload list asks; only sent over HTTPS set-ups.
@@ -70,8 +72,9 @@ def init_app(app: Flask) -> None:
         # keeps it; anything else shown to staff is stored nowhere. Logged
         # in is read from the cookie, not the database: this also runs on
         # the page saying the database is away.
+        attempt_page = request.blueprint == "study" and "public_id" in (request.view_args or {})
         if "Cache-Control" not in headers and (
-            request.blueprint in STAFF_AREAS or "_user_id" in session
+            request.blueprint in STAFF_AREAS or attempt_page or "_user_id" in session
         ):
             headers["Cache-Control"] = NO_STORE
         return response

@@ -49,12 +49,15 @@ def confidently_wrong(fraction: float, confidence: int | None) -> bool:
 
 
 #: What became of an answer, as a results page shows it (the worst last).
-STATUSES = ("right", "partly", "wrong", "confidently_wrong")
+STATUSES = ("right", "partly", "wrong", "confidently_wrong", "unanswered")
 
 
-def answer_status(fraction: float | None, confidence: int | None) -> str:
-    """``fraction`` given with ``confidence`` as one of :data:`STATUSES`
-    (not answered counts as wrong)."""
+def answer_status(fraction: float | None, confidence: int | None, answered: bool = True) -> str:
+    """``fraction`` given with ``confidence`` as one of :data:`STATUSES`:
+    "unanswered" for a test's question left blank (``answered`` False),
+    and no fraction at all counts as wrong."""
+    if not answered:
+        return "unanswered"
     if fraction is None:
         return "wrong"
     if is_right(fraction):
@@ -182,7 +185,9 @@ def summarise(outcomes: Iterable[Outcome], confidence_enabled: bool) -> Summary:
     calibration = []
     cbm_total = None
     if confidence_enabled:
-        cbm_total = sum(points_for(o.fraction, o.confidence) for o in answered if o.confidence)
+        # An answer without a confidence (a test's draft left without one)
+        # earns the mark of "not sure", which is what points_for gives it.
+        cbm_total = sum(points_for(o.fraction, o.confidence) for o in answered)
         for level in CONFIDENCE_LEVELS:
             at_level = [o for o in answered if o.confidence == level]
             if at_level:

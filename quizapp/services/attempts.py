@@ -486,11 +486,13 @@ def save_draft(
     """Save the learner's working answer to a test's item and its flag.
 
     No values clears the draft (the question counts as unanswered until
-    answered again). Values that are not an answer, or an answer without
-    the confidence the test asks for, raise :class:`ResponseError` and save
-    nothing. A test already submitted or past its deadline (and its grace)
-    raises :class:`ClosedTest`. An item answered before tests kept drafts
-    keeps that answer.
+    answered again). A draft may leave the confidence out (a learner moving
+    on to come back later): submitted so, it is marked as "not sure" would
+    be (right 1, wrong 0) and says no confidence. Values that are not an
+    answer, or a confidence that is not a level, raise
+    :class:`ResponseError` and save nothing. A test already submitted or
+    past its deadline (and its grace) raises :class:`ClosedTest`. An item
+    answered before tests kept drafts keeps that answer.
     """
     item = item_at(attempt, position)
     if item is None:
@@ -498,7 +500,8 @@ def save_draft(
     now = now or utcnow()
     if any(value.strip() for value in values):
         draft = _read_response(item, values)
-        confidence = _checked_confidence(attempt, confidence)
+        if confidence is not None or not attempt.confidence_enabled:
+            confidence = _checked_confidence(attempt, confidence)
     else:
         draft, confidence = None, None
     if not _hold_open_test(attempt, now - DEADLINE_GRACE):
@@ -608,7 +611,7 @@ def item_status(item: AttemptItem) -> str:
     answer = item.answer
     if answer is None:
         return answer_status(None, None)
-    return answer_status(answer.fraction, answer.confidence)
+    return answer_status(answer.fraction, answer.confidence, answered=answer.response is not None)
 
 
 def item_view(item: AttemptItem):

@@ -94,17 +94,27 @@
 
   // --- A test's time limit -------------------------------------------------
   // Counts down from the seconds left when the page was made (the server's
-  // clock, not this device's). When it runs out, the page's answer is saved
-  // (or the test submitted, on the check page); the server submits the
-  // test as it stands either way, and refuses anything later.
+  // clock, not this device's). When it runs out, an answer changed on this
+  // page is saved; otherwise the page goes to the results, and the server
+  // submits the test as it stands either way (and refuses anything later).
+  // A page left untouched never saves: in a second tab it would put back
+  // an answer the learner has changed since in the first.
   var timer = document.querySelector("[data-deadline-in]");
   if (timer) {
     var value = timer.querySelector("[data-timer-value]");
     var announce = document.querySelector("[data-timer-announce]");
     var ends = Date.now() + 1000 * parseInt(timer.getAttribute("data-deadline-in"), 10);
+    var changed = false;
+    if (form) {
+      form.addEventListener("input", function () { changed = true; });
+      form.addEventListener("change", function () { changed = true; });
+    }
     var warned = {};
+    var remaining = function () { return Math.max(0, Math.round((ends - Date.now()) / 1000)); };
+    // A mark already passed when the page loads is not announced again.
+    [300, 60].forEach(function (mark) { if (remaining() <= mark) warned[mark] = true; });
     var tick = function () {
-      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      var left = remaining();
       value.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
       timer.classList.toggle("test-timer-low", left <= 60);
       [300, 60].forEach(function (mark) {
@@ -116,10 +126,8 @@
       if (left > 0) return;
       clearInterval(running);
       var save = form && form.querySelector("button[name=go][value=review]");
-      var submit = document.querySelector("form.submit-test");
-      if (save) form.requestSubmit(save);
-      else if (submit) submit.requestSubmit();
-      else location.reload();
+      if (save && changed) form.requestSubmit(save);
+      else location.assign(timer.getAttribute("data-results"));
     };
     var running = setInterval(tick, 1000);
     tick();

@@ -271,14 +271,15 @@ def _save_test_answer(attempt: Attempt, item: AttemptItem, form, values, confide
             time_taken_ms=time_taken_ms(form.shown.data, attempt.public_id, item.position),
         )
     except ClosedTest:
-        attempt = _own_attempt(attempt.public_id)  # submits it if the time is up
-        if attempt.finished_at is None:  # time up but not yet submitted: settle it
-            submit_test(attempt)
+        if settle_if_time_is_up(attempt):
             flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
         else:
             flash(_("This test is submitted: its answers can no longer change."), "info")
         return redirect(url_for(".results", public_id=attempt.public_id))
     except ResponseError as problem:
+        if settle_if_time_is_up(attempt):  # no time to put it right: the test goes in
+            flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+            return redirect(url_for(".results", public_id=attempt.public_id))
         message = response_messages()[problem.code]
         return _render_question(attempt, item, values, confidence, message, 422)
     if settle_if_time_is_up(attempt):  # saved in the grace after the deadline
@@ -308,6 +309,12 @@ def test_overview(public_id: str):
         items=items,
         unanswered=sum(item.answer is None and item.draft is None for item in items),
         flagged=sum(item.flagged for item in items if item.answer is None),
+        unsure=sum(
+            item.answer is None and item.draft is not None and item.draft_confidence is None
+            for item in items
+        )
+        if attempt.confidence_enabled
+        else 0,
         form=SubmitTestForm(),
     )
 
@@ -344,7 +351,7 @@ def expired_form(error):
 #: The results page's filters: which answer statuses each one lists.
 RESULT_FILTERS = {
     "all": set(STATUSES),
-    "missed": {"partly", "wrong", "confidently_wrong"},
+    "missed": {"partly", "wrong", "confidently_wrong", "unanswered"},
     "confident": {"confidently_wrong"},
 }
 

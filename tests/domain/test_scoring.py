@@ -124,3 +124,9 @@ def test_each_answer_has_one_status_on_the_results_page(fraction, confidence, st
 )
 def test_a_mark_is_written_with_its_sign_and_a_true_minus(value, places, text):
     assert scoring.signed(value, places) == text
+
+
+def test_a_question_left_blank_in_a_test_is_unanswered_not_wrong():
+    assert scoring.answer_status(0.0, None, answered=False) == "unanswered"
+    assert scoring.answer_status(0.0, None) == "wrong"
+    assert "unanswered" in scoring.STATUSES

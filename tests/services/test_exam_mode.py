@@ -87,18 +87,23 @@ def test_clearing_a_draft_leaves_the_question_unanswered(imported):
         assert db.session.scalar(select(func.count()).where(AttemptItem.draft.is_not(None))) == 0
 
 
-def test_a_draft_that_is_not_an_answer_or_lacks_its_confidence_saves_nothing(imported):
+def test_a_draft_may_leave_the_confidence_out_and_is_then_marked_as_not_sure(imported):
     with imported.app_context():
-        attempt = start(length=1)
-        content = content_at(attempt, 0)
-        save_draft(attempt, 0, right_values(content), 2, flagged=False)
-        with pytest.raises(ResponseError) as refused:
-            save_draft(attempt, 0, right_values(content), None, flagged=True)
+        attempt = start(length=2)
+        first, second = content_at(attempt, 0), content_at(attempt, 1)
+        save_draft(attempt, 0, right_values(first), None, flagged=False)  # come back later
+        save_draft(attempt, 1, wrong_values(second), None, flagged=False)
+        with pytest.raises(ResponseError) as refused:  # not a level
+            save_draft(attempt, 0, right_values(first), 7, flagged=True)
         assert refused.value.code == "no_confidence"
         with pytest.raises(ResponseError):
             save_draft(attempt, 0, ["no-such-choice"], 2, flagged=True)
         item = reload(attempt).items[0]
-        assert item.draft_confidence == 2 and not item.flagged
+        assert item.draft is not None and item.draft_confidence is None and not item.flagged
+        submit_test(reload(attempt))
+        marked = [item.answer for item in reload(attempt).items]
+        assert [(a.confidence, a.points) for a in marked] == [(None, 1.0), (None, 0.0)]
+        assert attempt_summary(reload(attempt)).cbm_total == 1.0  # "not sure": +1 and 0
 
 
 def test_a_submitted_test_refuses_drafts_and_a_second_submission(imported):

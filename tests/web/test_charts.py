@@ -792,3 +792,12 @@ def test_a_sparkline_spans_its_box_oldest_left_and_keeps_to_its_range():
         f"{charts.SPARK_PAD},{charts.SPARK_HEIGHT - charts.SPARK_PAD}"
     )
     assert charts.sparkline([80], 0, 100) is None
+    # A small fall is drawn on its own span, widened to 30 % of the range (0..30):
+    # 20 → 0 takes two thirds of the height (on 0..100 it took a fifth).
+    fall = charts.sparkline([20, 17, 0], 0, 100)
+    ys = [float(pair.split(",")[1]) for pair in fall.line.split()]
+    inner = charts.SPARK_HEIGHT - 2 * charts.SPARK_PAD
+    assert ys[2] == charts.SPARK_HEIGHT - charts.SPARK_PAD and ys[2] - ys[0] == inner * 2 / 3
+    flat = charts.sparkline([98, 100], 0, 100)  # near the top: the range shifts down
+    ys = [float(pair.split(",")[1]) for pair in flat.line.split()]
+    assert ys[1] == charts.SPARK_PAD and ys[0] - ys[1] < 2

@@ -32,7 +32,7 @@ from quizapp.models import (
 from tests.answers import right_values, wrong_values
 from tests.conftest import QUESTIONS, database_url, shipped_bank_size
 from tests.web.classroom_client import Browser, Student, Teacher
-from tests.web.study_client import Learner, hidden
+from tests.web.study_client import Learner, form_values, hidden
 
 #: The class routes as of this writing: the URL map must still have them all.
 KNOWN_ENDPOINTS = {
@@ -641,7 +641,7 @@ def test_the_export_holds_the_members_answers(app, site, lesson):
         {
             "csrf_token": hidden(page, "csrf_token"),
             "shown": shown,
-            "answer": right_values(item_content),
+            "answer": form_values(app, attempt, 1, item_content, right_values(item_content)),
             "confidence": "2",
         },
     )

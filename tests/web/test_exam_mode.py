@@ -77,6 +77,9 @@ def test_a_test_is_worked_on_in_any_order_and_marked_only_when_submitted(importe
     assert "Your test is submitted." in results
     assert [a.fraction for a in answers_stored(imported)] == [0.0, 1.0, 0.0]
     assert "Not answered." in learner.text(f"{base}/1")
+    # The grid says "not answered", and "Missed" lists it.
+    assert re.search(r'class="cell unanswered"[^>]*>\s*<span class="cell-number">1<', results)
+    assert "Missed (2)" in results
 
 
 def test_clear_removes_the_saved_answer_and_stays_on_the_question(imported):
@@ -94,10 +97,36 @@ def test_a_bad_answer_in_a_test_is_shown_again_with_its_message_and_saves_nothin
     learner = Learner(imported)
     public_id = learner.start(length="1", mode="test")
     content = learner.content(public_id, 1)
-    response = learner.answer(public_id, 1, right_values(content), confidence=None, go="next")
+    response = learner.answer(public_id, 1, right_values(content), confidence="7", go="next")
     assert response.status_code == 422
     assert "Say how sure you are" in response.get_data(as_text=True)
     assert items_of(imported, public_id)[0].draft is None
+    # Without a confidence the answer is kept, and the check page says so.
+    learner.answer(public_id, 1, right_values(content), confidence=None, go="review")
+    assert items_of(imported, public_id)[0].draft is not None
+    check = learner.text(f"/study/{public_id}/check")
+    assert "1 answer does not say how sure you are" in check
+
+
+def test_when_the_time_is_up_an_answer_the_server_refuses_still_submits_the_test(imported):
+    """The page's own save at time-up may carry a refused answer (a number that
+    is not one): the test is submitted as saved, not shown again for ever."""
+    learner = Learner(imported)
+    form = dict(learner.start_form(length="2", mode="test"), time_limit="5")
+    public_id = learner.post("/study/start", form).headers["Location"].rsplit("/", 1)[1]
+    page = learner.form_for(public_id, 1)
+    with imported.app_context():
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.public_id == public_id)
+            .values(deadline=utcnow() - timedelta(seconds=1))
+        )
+        db.session.commit()
+    late = learner.answer(public_id, 1, ["no-such-choice"], confidence="9", form=page, go="review")
+    assert late.headers["Location"] == f"/study/{public_id}/results"
+    results = learner.text(late.headers["Location"])
+    assert results.count("Time is up: your test was submitted") == 1
+    assert "its answers can no longer change" not in results
 
 
 def test_a_submitted_test_keeps_its_answers_and_a_second_submit_changes_nothing(imported):

@@ -37,6 +37,16 @@ def test_admin_downloads_with_answer_keys_are_stored_nowhere(app, imported):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_a_learners_attempt_pages_are_stored_nowhere(app, imported):
+    """Back after submitting a test must not show its questions still open."""
+    from tests.web.study_client import Learner
+
+    learner = Learner(app)
+    public_id = learner.start(length="1", mode="test")
+    for path in (f"/study/{public_id}/1", f"/study/{public_id}/check"):
+        assert learner.get(path).headers["Cache-Control"] == "no-store", path
+
+
 def test_public_pages_are_not_marked_no_store(app, imported, client):
     assert "no-store" not in client.get("/", headers=EN).headers.get("Cache-Control", "")
     assert "no-store" not in client.get("/study/start", headers=EN).headers.get("Cache-Control", "")
