@@ -136,6 +136,13 @@
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
     var target = event.target instanceof Element ? event.target : document.body;
+    // A typed answer: typing where the focus starts (the question) goes into
+    // the answer box, first key included.
+    if (textAnswer && event.key.length === 1 && event.key !== " " &&
+        !target.closest("input, textarea, select, button, a, summary")) {
+      textAnswer.focus();
+      return;
+    }
     if (event.key === "Enter") { enter(event, target); return; }
     var number = parseInt(event.key, 10);
     if (number >= 1 && number <= 9) digit(event, target, number);

@@ -73,9 +73,17 @@ def _own_attempt(public_id: str, whole: bool = False, settle: bool = True) -> At
     if attempt is None:
         abort(404)
     if settle and settle_if_time_is_up(attempt):
-        flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+        _say_time_is_up()
         attempt = find_attempt(public_id, learner_key(), whole)
     return attempt
+
+
+def _say_time_is_up() -> None:
+    flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+
+
+def _say_submitted() -> None:
+    flash(_("This test is submitted: its answers can no longer change."), "info")
 
 
 def _open_test(attempt: Attempt) -> bool:
@@ -176,7 +184,7 @@ def _draft_values(attempt: Attempt, item: AttemptItem) -> tuple[list[str], str |
     elif isinstance(draft, bool):
         values = ["true" if draft else "false"]
     elif isinstance(draft, float):
-        values = [f"{draft:g}"]
+        values = [f"{draft:.12g}"]
     else:
         values = [str(draft)]
     confidence = None if item.draft_confidence is None else str(item.draft_confidence)
@@ -255,9 +263,11 @@ def answer(public_id: str, number: int):
 def _save_test_answer(attempt: Attempt, item: AttemptItem, form, values, confidence):
     """Save a test question's draft and flag, then go where the learner asked:
     the next or previous question, one by number, or the check before submitting."""
-    if attempt.finished_at is not None or item.answer is not None:
-        flash(_("This test is submitted: its answers can no longer change."), "info")
+    if attempt.finished_at is not None:
+        _say_submitted()
         return redirect(url_for(".results", public_id=attempt.public_id))
+    if item.answer is not None:  # answered before tests kept drafts: it stands
+        return redirect(url_for(".question", public_id=attempt.public_id, number=item.position + 1))
     go = request.form.get("go", "next")
     if go == "clear":
         values, confidence = [], None
@@ -272,18 +282,18 @@ def _save_test_answer(attempt: Attempt, item: AttemptItem, form, values, confide
         )
     except ClosedTest:
         if settle_if_time_is_up(attempt):
-            flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+            _say_time_is_up()
         else:
-            flash(_("This test is submitted: its answers can no longer change."), "info")
+            _say_submitted()
         return redirect(url_for(".results", public_id=attempt.public_id))
     except ResponseError as problem:
         if settle_if_time_is_up(attempt):  # no time to put it right: the test goes in
-            flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+            _say_time_is_up()
             return redirect(url_for(".results", public_id=attempt.public_id))
         message = response_messages()[problem.code]
         return _render_question(attempt, item, values, confidence, message, 422)
     if settle_if_time_is_up(attempt):  # saved in the grace after the deadline
-        flash(_("Time is up: your test was submitted with the answers you had saved."), "info")
+        _say_time_is_up()
         return redirect(url_for(".results", public_id=attempt.public_id))
     number = item.position + 1
     total = len(attempt.items)
