@@ -364,3 +364,29 @@ def test_an_empty_answer_is_refused_in_the_interfaces_language(imported, live_se
     page.get_by_role("button", name=TEXT["zh"]["submit"]).click()
     expect(page.locator(".form-error")).to_have_text("请先选择或填写答案。")
     expect(page.locator("input[name=answer]:checked")).to_have_count(0)
+
+
+def test_a_tap_anywhere_on_a_choices_tile_chooses_it_and_the_verdict_stays_beside_next(
+    imported, live_server, new_page
+):
+    words = TEXT["en"]
+    page = new_page(width=360, height=740)
+    start_quiz(page, live_server, words, "")
+    while item_content(imported, page.url)["type"] in ("numeric", "short_text", "multiple"):
+        answer_here(page, imported, words)
+        page.get_by_role("link", name=words["next"]).click()
+    tiles = page.locator("fieldset.choices .choice")
+    tile = tiles.nth(1)
+    box = tile.bounding_box()
+    assert box["height"] >= 44 and box["width"] > 250
+    # Beyond the words, at the tile's right edge: still this choice.
+    page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] / 2)
+    expect(tile.locator("input")).to_be_checked()
+    expect(tiles.nth(0).locator("input")).not_to_be_checked()
+    page.get_by_label(words["fairly"]).check()
+    page.get_by_role("button", name=words["submit"]).click()
+    verdict = page.locator(".next-verdict")
+    expect(verdict).to_be_visible()
+    expect(verdict).to_have_text(re.compile(r"^(✓ Right\.|½ Partly right\.|✗ Not right\.)$"))
+    bar = page.locator("p.next").bounding_box()
+    assert bar["y"] + bar["height"] <= 740 + 0.5  # in the bar at the bottom of the screen

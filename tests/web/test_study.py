@@ -89,7 +89,7 @@ def test_no_page_reveals_an_answer_before_it_is_given(imported, headers, mode):
         if mode == "test" and number % 7 == 1:  # back to it: the answer saved, no key
             again = learner.text(f"/study/{public_id}/{number}")
             assert_reveals_nothing(again, content, has_form=False)
-            assert 'class="question-form"' in again
+            assert 'class="question-form study-form"' in again
         number += 1
     if mode == "test":  # nothing is marked before the test is submitted
         assert answers_stored(imported) == []
