@@ -27,6 +27,21 @@ def items_of(app, public_id: str) -> list[AttemptItem]:
         )
 
 
+def start_timed(learner, minutes: str, length: str = "2") -> str:
+    """Start a test with a time limit through the form; return its public id."""
+    form = dict(learner.start_form(length=length, mode="test"), time_limit=minutes)
+    return learner.post("/study/start", form).headers["Location"].rsplit("/", 1)[1]
+
+
+def deadline_passed(app, public_id: str, ago: timedelta) -> None:
+    """Move the test's deadline to ``ago`` before now."""
+    with app.app_context():
+        db.session.execute(
+            update(Attempt).where(Attempt.public_id == public_id).values(deadline=utcnow() - ago)
+        )
+        db.session.commit()
+
+
 def checked_values(page: str) -> set[str]:
     return set(re.findall(r'name="answer" id="answer-\d+" value="([^"]*)"\s*checked', page))
 
@@ -112,16 +127,9 @@ def test_when_the_time_is_up_an_answer_the_server_refuses_still_submits_the_test
     """The page's own save at time-up may carry a refused answer (a number that
     is not one): the test is submitted as saved, not shown again for ever."""
     learner = Learner(imported)
-    form = dict(learner.start_form(length="2", mode="test"), time_limit="5")
-    public_id = learner.post("/study/start", form).headers["Location"].rsplit("/", 1)[1]
+    public_id = start_timed(learner, "5")
     page = learner.form_for(public_id, 1)
-    with imported.app_context():
-        db.session.execute(
-            update(Attempt)
-            .where(Attempt.public_id == public_id)
-            .values(deadline=utcnow() - timedelta(seconds=1))
-        )
-        db.session.commit()
+    deadline_passed(imported, public_id, timedelta(seconds=1))
     late = learner.answer(public_id, 1, ["no-such-choice"], confidence="9", form=page, go="review")
     assert late.headers["Location"] == f"/study/{public_id}/results"
     results = learner.text(late.headers["Location"])
@@ -170,9 +178,7 @@ def test_the_timer_shows_the_time_left_and_a_late_answer_is_refused_but_nothing_
     imported,
 ):
     learner = Learner(imported)
-    form = dict(learner.start_form(length="2", mode="test"), time_limit="15")
-    started = learner.post("/study/start", form)
-    public_id = started.headers["Location"].rsplit("/", 1)[1]
+    public_id = start_timed(learner, "15")
     page = learner.text(f"/study/{public_id}/1")
     left = int(re.search(r'data-deadline-in="(\d+)"', page).group(1))
     assert 15 * 60 - 5 <= left <= 15 * 60
@@ -181,13 +187,8 @@ def test_the_timer_shows_the_time_left_and_a_late_answer_is_refused_but_nothing_
     content = learner.content(public_id, 1)
     learner.answer(public_id, 1, right_values(content))
     question_2 = learner.form_for(public_id, 2)
-    with imported.app_context():  # the time runs out, and the grace after it
-        db.session.execute(
-            update(Attempt)
-            .where(Attempt.public_id == public_id)
-            .values(deadline=utcnow() - DEADLINE_GRACE - timedelta(seconds=1))
-        )
-        db.session.commit()
+    # The time runs out, and the grace after it.
+    deadline_passed(imported, public_id, DEADLINE_GRACE + timedelta(seconds=1))
     second = learner.content(public_id, 2)
     late = learner.answer(public_id, 2, right_values(second), form=question_2)
     assert late.headers["Location"] == f"/study/{public_id}/results"
@@ -198,16 +199,9 @@ def test_the_timer_shows_the_time_left_and_a_late_answer_is_refused_but_nothing_
 
 def test_an_answer_saved_in_the_grace_after_the_deadline_counts(imported):
     learner = Learner(imported)
-    form = dict(learner.start_form(length="2", mode="test"), time_limit="5")
-    public_id = learner.post("/study/start", form).headers["Location"].rsplit("/", 1)[1]
+    public_id = start_timed(learner, "5")
     question_1 = learner.form_for(public_id, 1)
-    with imported.app_context():
-        db.session.execute(
-            update(Attempt)
-            .where(Attempt.public_id == public_id)
-            .values(deadline=utcnow() - timedelta(seconds=2))
-        )
-        db.session.commit()
+    deadline_passed(imported, public_id, timedelta(seconds=2))
     content = learner.content(public_id, 1)
     saved = learner.answer(public_id, 1, right_values(content), form=question_1)
     assert saved.headers["Location"] == f"/study/{public_id}/results"
