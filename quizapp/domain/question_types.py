@@ -75,6 +75,15 @@ class QuestionType:
         """
         raise NotImplementedError
 
+    def form_values(self, response: Any) -> list[str]:
+        """The form values that :meth:`read_response` reads back as
+        ``response`` (a saved answer shown in its form again)."""
+        if response is None:
+            return []
+        if isinstance(response, list):
+            return [str(value) for value in response]
+        return [str(response)]
+
 
 def _one_value(values: list[str]) -> str:
     text = values[0].strip() if values else ""
@@ -177,6 +186,9 @@ class TrueFalse(QuestionType):
             raise ResponseError("unknown_choice")
         return given == "true"
 
+    def form_values(self, response):
+        return [] if response is None else ["true" if response else "false"]
+
 
 @register
 class Claim(QuestionType):
@@ -262,6 +274,15 @@ class Numeric(QuestionType):
         if not math.isfinite(number):
             raise ResponseError("not_a_number")
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+    def form_values(self, response):
+        if response is None:
+            return []
+        # The shortest digits that read back as the same number (never "1e-05").
+        text = repr(response)
+        if "e" in text:
+            text = f"{response:.20f}".rstrip("0").rstrip(".")
+        return [text]
 
 
 @register

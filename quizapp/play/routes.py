@@ -21,7 +21,7 @@ from quizapp.domain.live import clean_code
 from quizapp.domain.nicknames import NicknameError
 from quizapp.domain.numbers import whole_number_or
 from quizapp.domain.presentation import review
-from quizapp.domain.question_types import ResponseError
+from quizapp.domain.question_types import REGISTRY, ResponseError
 from quizapp.errors import expired_form_page
 from quizapp.i18n import current_language
 from quizapp.models import ClassSession, Player
@@ -189,10 +189,7 @@ def _chosen(session, player, item, answer) -> list[tuple[int, str]]:
     view = play.device_view(session, player, item)
     shapes = _shapes(item_content(session.id, item.position))
     labels = dict(answer_options(view))
-    response = answer.response
-    if isinstance(response, bool):
-        response = "true" if response else "false"
-    picked = response if isinstance(response, list) else [response]
+    picked = REGISTRY[view.type].form_values(answer.response)
     if view.type in ("single", "multiple", "true_false", "claim"):
         return [(shapes.get(value, -1), labels.get(value, str(value))) for value in picked]
     # A typed answer is not shown back: on a screen a neighbour can see, a

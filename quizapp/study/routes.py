@@ -22,7 +22,7 @@ from quizapp.answer_form import (
     response_messages,
 )
 from quizapp.domain.numbers import whole_number_or
-from quizapp.domain.question_types import ResponseError
+from quizapp.domain.question_types import REGISTRY, ResponseError
 from quizapp.domain.scoring import STATUSES
 from quizapp.errors import expired_form_page
 from quizapp.i18n import current_language
@@ -176,17 +176,8 @@ def _scope(attempt: Attempt, item: AttemptItem) -> str:
 
 def _draft_values(attempt: Attempt, item: AttemptItem) -> tuple[list[str], str | None]:
     """A test item's saved draft as the form's values, to fill the form in again."""
-    draft = item.draft
-    if draft is None:
-        values = []
-    elif isinstance(draft, list):
-        values = [str(value) for value in draft]
-    elif isinstance(draft, bool):
-        values = ["true" if draft else "false"]
-    elif isinstance(draft, float):
-        values = [f"{draft:.12g}"]
-    else:
-        values = [str(draft)]
+    content = item.question_version.content
+    values = REGISTRY[content["type"]].form_values(item.draft)
     confidence = None if item.draft_confidence is None else str(item.draft_confidence)
     return opaque_values(item_view(item), _scope(attempt, item), values), confidence
 

@@ -110,3 +110,24 @@ def test_a_response_that_is_not_an_answer_is_refused_with_a_reason(kind, content
     with pytest.raises(ResponseError) as refused:
         REGISTRY[kind].read_response(values, content)
     assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "responses"),
+    [
+        ("single", {"choices": [{"id": "a"}, {"id": "b"}]}, ["b"]),
+        ("multiple", {"choices": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}, [["a", "c"]]),
+        ("true_false", {}, [True, False]),
+        ("claim", {}, ["supported", "not_supported"]),
+        ("numeric", {"answer": {"value": 60}}, [60, 2.5, 0.1 + 0.2, -3, 0.00001]),
+        ("short_text", {}, ["AI换脸"]),
+    ],
+)
+def test_a_saved_response_shown_in_its_form_again_reads_back_the_same(kind, content, responses):
+    """``form_values`` is the inverse of ``read_response`` (a test's draft, a
+    phone's own choice): what the form shows is what was saved."""
+    question_type = REGISTRY[kind]
+    for response in responses:
+        values = question_type.form_values(response)
+        assert question_type.read_response(values, content) == response
+    assert question_type.form_values(None) == []
