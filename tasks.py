@@ -7,6 +7,8 @@
     python3 tasks.py test-postgres [ARGS]
                                      the same suite against a throwaway PostgreSQL server
     python3 tasks.py translations    re-extract interface strings into the catalogues
+    python3 tasks.py screenshots     retake the pictures in docs/images from the browser
+                                     tests (needs Chromium, see README.md)
     python3 tasks.py serve [--lan]   production: set up, migrate, import, run gunicorn
                                      with gunicorn.conf.py (QUIZ_BIND, default 127.0.0.1:8000)
                                      (--lan: for the classroom network, nginx in front on
@@ -305,6 +307,21 @@ def bench(args: list[str]) -> int:
         return subprocess.run([*command, "--postgres-url", url], cwd=ROOT).returncode
 
 
+#: Where the README's and the docs' pictures live (made by ``screenshots``).
+IMAGES = ROOT / "docs" / "images"
+
+
+def screenshots() -> int:
+    """Retake every picture in docs/images: tests/browser/test_screenshots.py,
+    run alone with its pictures going there. The old ones go first, so a
+    picture of a screen no test takes any more does not linger."""
+    setup()
+    for old in IMAGES.glob("*.png"):
+        old.unlink()
+    env = {**os.environ, "QUIZ_SCREENSHOTS": str(IMAGES), "QUIZ_REQUIRE_BROWSER": "1"}
+    return test(["tests/browser/test_screenshots.py", "-p", "no:cacheprovider", "-q"], env=env)
+
+
 def translations() -> None:
     """Extract interface strings and merge them into each language's catalogue."""
     setup()
@@ -350,6 +367,8 @@ def main(argv: list[str]) -> int:
         return bench(rest)
     elif task == "translations":
         translations()
+    elif task == "screenshots":
+        return screenshots()
     elif task == "setup":
         setup()
     else:

@@ -588,7 +588,9 @@ def calibration(levels: Iterable[Any]) -> Calibration:
         levels=table,
         plotted=tuple(points),
         line=polyline((point.x, point.y) for point in points),
-        over_label=(frame.right - 8, frame.bottom - 12),
+        # "Too sure" ends left of the lowest confidence level (stated at 50 %):
+        # in the corner it met "very sure" when those answers were all wrong.
+        over_label=(x(0.42), frame.bottom - 12),
         under_label=(frame.left + 8, frame.top + 20),
     )
 

@@ -8,9 +8,11 @@ template filter; interface strings go through Flask-Babel.
 
 from __future__ import annotations
 
-from babel import Locale
+from datetime import datetime
+
+from babel import Locale, dates
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
 from quizapp.domain.scoring import signed
@@ -57,11 +59,29 @@ def pick(text: dict | None, language: str | None = None) -> str:
     return text.get(language) or next(iter(text.values()), "")
 
 
+def when(moment: datetime | None) -> str:
+    """A date and time nobody misreads: "Dec 6, 2026, 8:02 PM", "2026年12月6日 20:02".
+
+    Babel's "short" date ("12/6/26") reads as June 12th in most of the
+    world; the month named and the year whole leave no doubt, and the time
+    stays short (no seconds).
+    """
+    if moment is None:
+        return ""
+    locale = get_locale()
+    local = to_user_timezone(moment)
+    return str(locale.datetime_formats["medium"]).format(
+        dates.format_time(local, "short", locale=locale),
+        dates.format_date(local, "medium", locale=locale),
+    )
+
+
 def init_app(app: Flask, babel: Babel) -> None:
     """Bind Babel and make the helpers available to templates."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["tr"] = pick
     app.jinja_env.filters["signed"] = signed
+    app.jinja_env.filters["when"] = when
 
     @app.context_processor
     def language_context():

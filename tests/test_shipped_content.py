@@ -155,3 +155,18 @@ def test_every_number_question_names_its_unit_in_both_languages_or_none(shipped)
 def test_every_bank_says_the_reports_describe_the_february_2024_preview(shipped):
     for bank in shipped.banks:
         assert "2024" in bank.description["zh"] and "2024" in bank.description["en"], bank.slug
+
+
+def test_every_picture_the_readme_shows_is_one_the_screenshot_tests_take():
+    """No broken image, and none drawn by hand that would go stale: each
+    picture in docs/images is named by tests/browser/test_screenshots.py."""
+    root = QUESTIONS.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"\]\((docs/images/[^)]+)\)", readme))
+    assert shown, "the README shows no picture"
+    assert sorted(p for p in shown if not (root / p).is_file()) == []
+    taker = (root / "tests" / "browser" / "test_screenshots.py").read_text(encoding="utf-8")
+    for picture in sorted((root / "docs" / "images").glob("*.png")):
+        stem = picture.stem
+        named = stem in taker or re.sub(r"-(en|zh)$", "-{language}", stem) in taker
+        assert named, f"{picture.name} is not taken by the screenshot tests"

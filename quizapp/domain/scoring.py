@@ -225,6 +225,54 @@ class ObjectiveScore:
         return round(100 * self.score / self.answered) if self.answered else 0
 
 
+@dataclass(frozen=True)
+class ObjectiveTrend:
+    """One objective's score overall, and attempt by attempt (oldest first)."""
+
+    overall: ObjectiveScore
+    #: The share of full marks in each attempt that had the objective.
+    percents: list[int]
+    #: Certainty-based points per question in each such attempt that asked
+    #: how sure the learner was (−6 to 3).
+    cbm: list[float]
+
+    @property
+    def objective(self) -> str:
+        return self.overall.objective
+
+    @property
+    def change(self) -> int | None:
+        """Percentage points from the first attempt shown to the last (None with one)."""
+        return self.percents[-1] - self.percents[0] if len(self.percents) > 1 else None
+
+
+def objective_trends(
+    answered: list[tuple[int, str | None, float, float | None]],
+    order: list[str] | None = None,
+    last: int = 5,
+) -> list[ObjectiveTrend]:
+    """Per objective, of (attempt, objective, fraction, certainty-based points or
+    None) for answered items in the order the attempts were taken: the score
+    over all of them and the ``last`` attempts' scores, weakest objective first
+    (among equals, the one with more answers: its weakness is surer)."""
+    per_attempt: dict[str, dict[int, list[tuple[float, float | None]]]] = {}
+    for attempt, objective, fraction, points in answered:
+        if objective:
+            per_attempt.setdefault(objective, {}).setdefault(attempt, []).append((fraction, points))
+    overall = by_objective([(objective, fraction) for _, objective, fraction, _ in answered], order)
+    trends = []
+    for score in overall:
+        attempts = list(per_attempt[score.objective].values())[-last:]
+        percents = [round(100 * sum(f for f, _ in marks) / len(marks)) for marks in attempts]
+        cbm = [
+            sum(p for _, p in marks) / len(marks)
+            for marks in attempts
+            if all(p is not None for _, p in marks)
+        ]
+        trends.append(ObjectiveTrend(score, percents, cbm))
+    return sorted(trends, key=lambda trend: (trend.overall.percent, -trend.overall.answered))
+
+
 def by_objective(
     answered: list[tuple[str | None, float]], order: list[str] | None = None
 ) -> list[ObjectiveScore]:

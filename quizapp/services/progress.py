@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
-from quizapp.domain.scoring import ObjectiveScore, by_objective
+from quizapp.domain.scoring import ObjectiveTrend, objective_trends
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AttemptItem, Bank, Question, QuestionVersion
 
@@ -185,18 +185,25 @@ def bank_trends(learner_key: str | None) -> list[BankTrend]:
     return sorted(trends, key=lambda trend: (trend.latest.percent, trend.bank.slug))
 
 
-def objective_scores(
+def objective_progress(
     learner_key: str | None, order: list[str] | None = None
-) -> list[ObjectiveScore]:
-    """The learner's answers in all their attempts, scored per learning objective.
+) -> list[ObjectiveTrend]:
+    """Each learning objective the learner has answered, weakest first, with
+    its score attempt by attempt (the last ``TREND_LENGTH``).
 
-    Each question counts with the version the learner was given: an
-    objective changed since does not move old answers.
+    Reviews count here, unlike in a bank's trend: an objective's questions
+    are the same skill whichever quiz asked them.
     """
     if not learner_key:
         return []
     rows = db.session.execute(
-        select(QuestionVersion.content["objective"].as_string(), Answer.fraction)
+        select(
+            Attempt.id,
+            QuestionVersion.content["objective"].as_string(),
+            Answer.fraction,
+            Answer.points,
+            Attempt.confidence_enabled,
+        )
         .select_from(Attempt)
         .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
@@ -204,4 +211,11 @@ def objective_scores(
         .where(Attempt.learner_key == learner_key)
         .order_by(Attempt.id, AttemptItem.position)
     )
-    return by_objective([(objective, float(fraction)) for objective, fraction in rows], order)
+    return objective_trends(
+        [
+            (attempt, objective, float(fraction), float(points) if confidence else None)
+            for attempt, objective, fraction, points, confidence in rows
+        ],
+        order,
+        TREND_LENGTH,
+    )

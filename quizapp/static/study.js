@@ -58,6 +58,7 @@
     if (choice.type === "checkbox") choice.checked = !choice.checked;
     else choice.checked = true;
     if (!inConfidence && choice.type === "radio" && confidence.length) focusConfidence();
+    keep();  // set by script: no change event tells the keeper
   }
 
   // `autofocus` puts the focus on the question (or the feedback) as the page
@@ -65,22 +66,32 @@
   var start = document.querySelector("main [autofocus]");
   if (start && (!document.activeElement || document.activeElement === document.body)) start.focus();
 
-  // --- Switching the language keeps what was typed and chosen -------------
-  // The switch is its own form (a round trip to the server): what the form
-  // holds is kept in this tab for the same page and put back once.
+  // --- What was typed and chosen outlives a reload or a language switch ---
+  // Until the answer is sent, what the form holds is kept in this tab for
+  // this page (each change, and as the language switch, its own form, goes
+  // to the server) and put back when the page comes again without it.
+  // Sending the answer forgets it: the server has it from then on.
   var KEPT = "quizapp.kept:" + location.pathname;
   var languageForm = document.querySelector("form.language-switch");
-  if (form && languageForm) {
-    languageForm.addEventListener("submit", function () {
+  if (form) {
+    var keep = function () {
       var kept = { text: textAnswer ? textAnswer.value : null, checked: [] };
       form.querySelectorAll("input:checked").forEach(function (input) {
         kept.checked.push(input.name + "=" + input.value);
       });
       try { sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* storage off: nothing kept */ }
+    };
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    if (languageForm) languageForm.addEventListener("submit", keep);
+    form.addEventListener("submit", function () {
+      try { sessionStorage.removeItem(KEPT); } catch (e) { /* nothing was kept */ }
     });
     var saved = null;
-    try { saved = JSON.parse(sessionStorage.getItem(KEPT) || "null"); sessionStorage.removeItem(KEPT); } catch (e) { saved = null; }
-    if (saved) {
+    try { saved = JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (e) { saved = null; }
+    // A page that already shows an answer (a test's saved one) keeps it.
+    var shown = (textAnswer && textAnswer.value.trim() !== "") || form.querySelector("fieldset.choices input:checked");
+    if (saved && !shown) {
       if (textAnswer && saved.text && !textAnswer.value) textAnswer.value = saved.text;
       form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
         if (saved.checked.indexOf(input.name + "=" + input.value) !== -1) input.checked = true;
@@ -138,8 +149,10 @@
     var target = event.target instanceof Element ? event.target : document.body;
     // A typed answer: typing where the focus starts (the question) goes into
     // the answer box, first key included.
-    if (textAnswer && event.key.length === 1 && event.key !== " " &&
-        !target.closest("input, textarea, select, button, a, summary")) {
+    // With a Chinese input method the key is "Process" (composing): the
+    // answer box takes the focus, and the input method goes on there.
+    var typing = (event.key.length === 1 && event.key !== " ") || event.key === "Process" || event.isComposing;
+    if (textAnswer && typing && !target.closest("input, textarea, select, button, a, summary")) {
       textAnswer.focus();
       return;
     }

@@ -54,7 +54,7 @@ from quizapp.services.catalog import objective_names
 from quizapp.services.classes import is_check_attempt
 from quizapp.services.content import bank_overview, quotes_of
 from quizapp.services.learning import attempt_learning, learner_learning
-from quizapp.services.progress import bank_trends, learner_attempts, objective_scores
+from quizapp.services.progress import bank_trends, learner_attempts, objective_progress
 from quizapp.study import bp
 from quizapp.study.forms import MAX_TIME_LIMIT, AnswerForm, OneTimeForm, StartForm, SubmitTestForm
 from quizapp.study.reviews import review_context
@@ -435,14 +435,13 @@ def progress():
     names = objective_names(current_language())
     learner = learner_key()
     settle_expired_tests(learner)  # a test whose time ran out is not "under way"
-    objectives = objective_scores(learner, list(names))
+    objectives = objective_progress(learner, list(names))  # weakest first
     return render_template(
         "study/progress.html",
         attempts=learner_attempts(learner),
         trends=bank_trends(learner),
         objectives=objectives,
-        # Weak areas first: the objectives answered least well.
-        weakest=sorted(objectives, key=lambda row: (row.percent, -row.answered))[:3],
+        weakest=[trend.overall for trend in objectives[:3]],
         objective_names=names,
         learning=learner_learning(learner) if learner else None,
         **review_context(learner),

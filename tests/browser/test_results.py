@@ -43,7 +43,7 @@ def test_fifteen_questions_fit_two_phone_screens_and_a_cell_opens_its_review(
     review = page.locator("#q-8")
     expect(review).to_be_visible()
     expect(review).to_be_in_viewport()
-    expect(page.locator(".review-item", has=review).locator("details")).to_have_attribute(
+    expect(page.locator(".review-item", has=review).locator("> details")).to_have_attribute(
         "open", ""
     )
     expect(review.locator(".verdict")).to_be_visible()

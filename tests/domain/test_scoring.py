@@ -130,3 +130,31 @@ def test_a_question_left_blank_in_a_test_is_unanswered_not_wrong():
     assert scoring.answer_status(0.0, None, answered=False) == "unanswered"
     assert scoring.answer_status(0.0, None) == "wrong"
     assert "unanswered" in scoring.STATUSES
+
+
+def test_objective_trends_score_each_attempt_weakest_objective_first():
+    answered = [
+        # attempt 1: "source" half right, "fact" right, with confidence
+        (1, "source", 1.0, 3.0),
+        (1, "source", 0.0, -6.0),
+        (1, "fact", 1.0, 2.0),
+        (1, None, 0.0, 0.0),  # no objective: left out
+        # attempt 2: "source" wrong, no confidence asked
+        (2, "source", 0.0, None),
+        # attempts 3..8: "fact", right each time
+        *[(n, "fact", 1.0, 1.0) for n in range(3, 9)],
+    ]
+    trends = scoring.objective_trends(answered, order=["fact", "source", "unused"], last=5)
+    assert [t.objective for t in trends] == ["source", "fact"]  # weakest first
+    source, fact = trends
+    assert (source.overall.answered, source.overall.percent) == (3, 33)
+    assert source.percents == [50, 0] and source.change == -50
+    assert source.cbm == [-1.5]  # attempt 2 asked no confidence: not a certainty-based point
+    assert fact.percents == [100] * 5 and fact.change == 0  # the last five of seven attempts
+    assert fact.overall.answered == 7 and fact.cbm == [1.0] * 5
+
+
+def test_objective_trends_put_the_surer_weakness_first_among_equals():
+    answered = [(1, "a", 0.0, None), (1, "b", 0.0, None), (2, "b", 0.0, None)]
+    assert [t.objective for t in scoring.objective_trends(answered)] == ["b", "a"]
+    assert scoring.objective_trends([]) == []

@@ -69,6 +69,8 @@ def test_a_stale_upload_is_shown_as_a_conflict_with_both_values_and_a_choice(sit
         "<td>What is wrong with the cookie?</td>"
         "<td><span>What </span><del>is wrong with</del><ins>became of</ins>"
     ) in page
+    # Or leave with nothing imported: the link goes back to the banks.
+    assert '<a class="button" href="/admin/">Import nothing</a>' in page
     confirm = form_fields(page, CONFIRM)
     # Confirming without choosing imports nothing.
     refused = site.admin.post(CONFIRM, confirm)
@@ -185,6 +187,7 @@ def test_importing_the_files_in_conflict_needs_the_admins_choice(site):
     assert "not yet imported: test-bank" not in files
     plan_page = site.admin.text("/admin/files/import")
     assert "1 conflict: changed in the file and in the database" in plan_page
+    assert '<a class="button" href="/admin/files">Import nothing</a>' in plan_page
     confirm = form_fields(plan_page, "/admin/files/import")
     refused = site.admin.post("/admin/files/import", confirm)
     assert "Choose whose change wins" in text_of(refused)

@@ -801,3 +801,21 @@ def test_a_sparkline_spans_its_box_oldest_left_and_keeps_to_its_range():
     flat = charts.sparkline([98, 100], 0, 100)  # near the top: the range shifts down
     ys = [float(pair.split(",")[1]) for pair in flat.line.split()]
     assert ys[1] == charts.SPARK_PAD and ys[0] - ys[1] < 2
+
+
+def test_the_too_sure_label_stays_clear_of_every_level_and_under_the_diagonal():
+    """All answers wrong put every level's label on the bottom edge, where
+    "Too sure" once sat in the corner under "very sure"."""
+    levels = [
+        {"label": label, "stated": stated, "accuracy": 0.0, "answered": 3}
+        for label, stated in (("not sure", 0.5), ("fairly sure", 0.73), ("very sure", 0.9))
+    ]
+    g = charts.calibration(levels)
+    y = charts.Scale(0, 1, g.frame.bottom, g.frame.top)
+    label_x, label_y = g.over_label  # the text ends there (anchored at its end)
+    words = 10 * charts.SMALL * 0.6  # "Not sure enough"-sized text at most
+    assert all(label_x < p.placement.x - words / 2 for p in g.plotted)  # labels centred on points
+    assert all(label_x < p.x - p.radius for p in g.plotted)
+    # Its top left corner (where the diagonal is lowest along it) is under the diagonal.
+    left_share = (label_x - words - g.frame.left) / (g.frame.right - g.frame.left)
+    assert label_y - charts.SMALL > y(max(left_share, 0.0))

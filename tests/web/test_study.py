@@ -391,7 +391,7 @@ def test_times_are_shown_in_the_configured_time_zone(monkeypatch, app_factory, t
         attempt = db.session.scalar(select(Attempt))
         attempt.created_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
         db.session.commit()
-    assert "3/2/26, 7:30" in learner.text("/study/progress")  # 07:30 the next day in Shanghai
+    assert "Mar 2, 2026, 7:30" in learner.text("/study/progress")  # 07:30 the next day in Shanghai
 
 
 def test_starting_a_bank_whose_questions_were_all_withdrawn_says_so(imported):

@@ -60,6 +60,17 @@ def test_feedback_shows_the_english_gloss_under_the_chinese_quote(imported):
             assert f'<blockquote lang="zh-Hans">{source["exact"]}</blockquote>' in feedback
             assert str(escape(source["gloss"]["en"])) in feedback
         assert "In English (the project's translation):" in feedback
+    # A Chinese reader reads the passage itself: the English is folded away, a click off.
+    chinese = Learner(imported, {"Accept-Language": "zh"})
+    public_id = chinese.start(length="1")
+    content = chinese.content(public_id, 1)
+    location = chinese.answer(public_id, 1, right_values(content)).headers["Location"]
+    feedback = main_part(chinese.text(location))
+    folded = re.findall(
+        r'<details class="gloss"><summary[^>]*>[^<]+</summary><p lang="en">([^<]*)</p>', feedback
+    )
+    assert folded == [str(escape(source["gloss"]["en"])) for source in content["sources"]]
+    assert '<p class="gloss">' not in feedback
 
 
 def test_a_claim_is_shown_with_its_passage_judged_and_counted_as_a_judgement(imported):
@@ -132,6 +143,35 @@ def test_results_and_progress_are_broken_down_by_objective(imported):
     assert "By learning objective" in progress
     for name in rows:
         assert str(escape(name)) in progress or name in progress
+
+
+def test_progress_shows_each_objective_attempt_by_attempt_weakest_first(imported):
+    """Two quizzes, the first all wrong and the second all right: every
+    objective reads "0 % → 100 %" with its change, weakest overall first."""
+    learner = Learner(imported)
+    for right in (False, True):
+        public_id = learner.start()  # the whole starter bank, both times
+        for number in range(1, shipped_bank_size("starter") + 1):
+            content = learner.content(public_id, number)
+            learner.answer(
+                public_id, number, right_values(content) if right else wrong_values(content)
+            )
+    progress = main_part(learner.text("/study/progress"))
+    table = progress[progress.index('id="objectives-heading"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(
+        r'<th scope="row">([^<]+)</th>\s*<td>(\d+)</td>\s*<td>(\d+) %</td>\s*<td>(.*?)</td>',
+        table,
+        re.S,
+    )
+    assert rows, table
+    percents = [int(percent) for _name, _answered, percent, _trend in rows]
+    assert percents == sorted(percents)  # weakest first
+    for _name, answered, percent, trend in rows:
+        assert int(answered) % 2 == 0 and int(percent) == 50  # as many wrong as right
+        assert '<svg class="sparkline"' in trend
+        assert "0 % → 100 %" in re.sub(r"<svg.*?</svg>", "", trend, flags=re.S)
+        assert "(+100 percentage points)" in trend
 
 
 def claim_bank() -> dict:

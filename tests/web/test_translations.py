@@ -23,3 +23,17 @@ def test_form_messages_of_wtforms_itself_follow_the_page_language(imported):
         refused = learner.post("/study/start", data)
         assert refused.status_code in (200, 422)
         assert message in refused.get_data(as_text=True)
+
+
+def test_dates_name_the_month_and_the_whole_year_in_each_language(app):
+    """ "12/6/26" reads as June 12th in most of the world; nobody misreads these."""
+    from datetime import datetime
+
+    from quizapp.i18n import when
+
+    moment = datetime(2026, 12, 6, 20, 2, 13)  # stored naive, in UTC
+    shown = {}
+    for language in ("en", "zh"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            shown[language] = when(moment)
+    assert shown == {"en": "Dec 6, 2026, 8:02\u202fPM", "zh": "2026年12月6日 20:02"}
