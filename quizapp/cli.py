@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from quizapp.domain.banks import CheckResult, bank_files
 from quizapp.domain.coverage import Thresholds, measure, report
 from quizapp.domain.export import dump_bank
+from quizapp.domain.interop import FORMATS, READERS, WRITERS, detect
 from quizapp.domain.lint import lint_bank
 from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES, SAME
 from quizapp.domain.yamlfile import load_yaml
@@ -27,6 +28,7 @@ from quizapp.models import Bank
 from quizapp.services.backup import BackupError, backup_database, restore_database
 from quizapp.services.banks import export_documents
 from quizapp.services.catalog import check_banks, configured_tags
+from quizapp.services.exchange import add_drafts, export_bank, plan_drafts
 from quizapp.services.imports import ImportConflict, ImportSummary, import_banks
 from quizapp.services.sync import (
     CHANGED_IN_BOTH,
@@ -38,6 +40,7 @@ from quizapp.services.sync import (
     plan_write_back,
     write_back,
 )
+from quizapp.sources.links import passage_link
 
 quiz_cli = AppGroup(
     "quiz", help="Check, import and export question banks; back up and restore the database."
@@ -270,8 +273,23 @@ def _files_by_bank(folder: Path) -> dict[str, Path]:
 @quiz_cli.command("export")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--bank", "slugs", multiple=True, help="Export only this bank (repeatable).")
-def export_command(folder: Path | None, slugs: tuple[str, ...]) -> None:
-    """Write the database's banks as YAML files into FOLDER.
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(("yaml", *WRITERS)),
+    default="yaml",
+    show_default=True,
+    help="The bank format (yaml), or another tool's: GIFT, Moodle XML, QTI 2.1, Aiken, CSV.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="The app's address, for the links to the cited passages (default: QUIZ_PUBLIC_URL).",
+)
+def export_command(
+    folder: Path | None, slugs: tuple[str, ...], format_name: str, base_url: str | None
+) -> None:
+    """Write the database's banks into FOLDER: as YAML, or for another tool (--format).
 
     Without FOLDER (or with the questions folder), write back: each bank
     changed in the database goes into its file there, which becomes the
@@ -280,7 +298,14 @@ def export_command(folder: Path | None, slugs: tuple[str, ...]) -> None:
     it came from (`base:`), so that importing it later is checked
     three-way. A bank already in a file there is written to that file;
     others go to BANK-ID.yaml.
+
+    With --format other than yaml, each bank's live questions go into
+    FOLDER in that format, one file per bank; the questions a format
+    cannot express are listed with the reason, never left out silently.
     """
+    if format_name != "yaml":
+        _export_for_other_tools(folder, list(slugs), format_name, base_url)
+        return
     questions = _questions_folder()
     if folder is None or folder.resolve() == questions.resolve():
         _write_back(questions, list(slugs))
@@ -296,6 +321,104 @@ def export_command(folder: Path | None, slugs: tuple[str, ...]) -> None:
         target = existing.get(slug, folder / f"{slug}.yaml")
         target.write_text(dump_bank(document), encoding="utf-8")
         click.echo(f"wrote {target} ({len(document['questions'])} questions)")
+
+
+def _export_for_other_tools(
+    folder: Path | None, slugs: list[str], format_name: str, base_url: str | None
+) -> None:
+    if folder is None:
+        click.echo(f"--format {format_name} needs a FOLDER to write into", err=True)
+        raise SystemExit(2)
+    query = select(Bank).order_by(Bank.slug)
+    if slugs:
+        query = query.where(Bank.slug.in_(slugs))
+    banks = list(db.session.scalars(query))
+    missing = sorted(set(slugs) - {bank.slug for bank in banks})
+    if missing:
+        click.echo(f"no such bank: {', '.join(missing)}", err=True)
+        raise SystemExit(1)
+    base = (base_url or current_app.config["QUIZ_PUBLIC_URL"] or "").rstrip("/")
+    if base and not base.startswith(("http://", "https://")):
+        click.echo(f"--base-url must start with http:// or https:// (got {base})", err=True)
+        raise SystemExit(2)
+    if not base:
+        click.echo(
+            "note: no --base-url nor QUIZ_PUBLIC_URL: the cited passages are written "
+            "without a link to the app",
+            err=True,
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    skipped = 0
+    with current_app.test_request_context():
+        link = (lambda passage: passage_link(passage, base)) if base else (lambda passage: None)
+        for bank in banks:
+            exported = export_bank(bank, format_name, link)
+            target = folder / exported.filename
+            target.write_bytes(exported.data)
+            click.echo(
+                f"wrote {target} ({len(exported.written)} questions, "
+                f"{len(exported.skipped)} skipped)"
+            )
+            for item in exported.skipped:
+                click.echo(f"  skipped {bank.slug}/{item.key} ({item.type}): {item.reason}")
+            skipped += len(exported.skipped)
+    click.echo(f"exported {len(banks)} bank(s) as {format_name}; {skipped} question(s) skipped")
+
+
+@quiz_cli.command("import-drafts")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--bank", "slug", required=True, help="The bank to add them to (made if new).")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(READERS),
+    default=None,
+    help="The file's format (default: told by its name, else its first bytes).",
+)
+@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+def import_drafts_command(file: Path, slug: str, format_name: str | None, dry_run: bool) -> None:
+    """Bring FILE's questions (GIFT, Moodle XML, Aiken, CSV, Kahoot!) into a bank as drafts.
+
+    A draft has no citation: it is published from the editor once a passage
+    is cited. Nothing is added if the file has any problem (each is shown
+    at its line); questions of types quizapp has not are listed and left.
+    """
+    data = file.read_bytes()
+    fmt = FORMATS[format_name] if format_name else detect(file.name, data)
+    if fmt is None:
+        click.echo(
+            f"{file}: cannot tell its format: give --format ({', '.join(READERS)})", err=True
+        )
+        raise SystemExit(2)
+    plan = plan_drafts(slug, str(file), data, fmt)
+    for problem in plan.problems:
+        click.echo(str(problem), err=True)
+    for item in plan.unsupported:
+        click.echo(f"left out (a type quizapp has not): {item}")
+    if not plan.ok:
+        click.echo(f"nothing imported: {len(plan.problems)} problem(s)", err=True)
+        raise SystemExit(1)
+    where = f"bank {slug}" if plan.bank_exists else f"a new bank {slug}"
+    click.echo(f"{fmt.label}: {len(plan.drafts)} draft(s) for {where}")
+    for draft in plan.drafts:
+        click.echo(f"  {draft.key} ({draft.content['type']})")
+    for given, key in plan.already.items():
+        click.echo(f"  already in the bank, not added again: {given or '(no id)'} is {key}")
+    for given, used in plan.renamed.items():
+        click.echo(f"  id {given} is taken in the bank: added as {used}")
+    if plan.one_language:
+        click.echo(
+            f"  {len(plan.one_language)} written in one language: the other holds the same "
+            f"text until translated: {', '.join(plan.one_language)}"
+        )
+    if dry_run:
+        click.echo("dry run: nothing changed")
+        return
+    add_drafts(plan, None, "import")
+    db.session.commit()
+    click.echo(
+        f"added {len(plan.drafts)} draft(s) to {slug}; cite a passage in the editor to publish each"
+    )
 
 
 def _write_back(folder: Path, slugs: list[str]) -> None:

@@ -18,7 +18,10 @@ TEXT = st.text(
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip())
-BILINGUAL = st.fixed_dictionaries({"zh": TEXT, "en": TEXT})
+# The Chinese half has a Chinese character: one without is an untranslated
+# copy, which only a draft may keep.
+ZH_TEXT = st.tuples(st.sampled_from("测试伪造深度"), TEXT).map("".join)
+BILINGUAL = st.fixed_dictionaries({"zh": ZH_TEXT, "en": TEXT})
 QUOTES = [
     "一个人咬了一口饼干",
     "Sora并非毫无弱点",

@@ -13,6 +13,7 @@ from quizapp.admin import (  # noqa: E402,F401
     accounts,
     analysis,
     banks,
+    exchange,
     files,
     picker,
     proposals,

@@ -8,7 +8,7 @@ to its field.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileRequired, MultipleFileField
+from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     FieldList,
@@ -251,3 +251,28 @@ class ConfirmPlanForm(PageForm):
     the one shown (its fingerprint)."""
 
     plan = HiddenField(validators=[DataRequired()])
+
+
+class DraftsUploadForm(PageForm):
+    """A file from another tool whose questions are to come in as drafts."""
+
+    file = FileField(
+        _l("A file from another tool"),
+        validators=[
+            FileRequired(),
+            FileAllowed(
+                ["txt", "gift", "aiken", "xml", "csv", "xlsx"],
+                _l("Only .txt, .gift, .aiken, .xml, .csv or .xlsx files."),
+            ),
+        ],
+    )
+    format = SelectField(_l("Its format"), choices=[], default="")
+
+
+class ConfirmDraftsForm(PageForm):
+    """The checked file, sent back to be added if its plan is unchanged."""
+
+    file_name = HiddenField(validators=[DataRequired(), Length(max=255)])
+    packed = HiddenField(validators=[DataRequired()])
+    format = HiddenField(validators=[DataRequired(), Length(max=32)])
+    plan = HiddenField(validators=[DataRequired(), Length(max=128)])

@@ -87,7 +87,9 @@ def raw_question(form: QuestionForm, key: str) -> dict:
     elif qtype == "short_text":
         lines = [line.strip() for line in (form.answer_texts.data or "").splitlines()]
         raw["answer"] = [line for line in lines if line]
-    raw["explanation"] = _pair(form, "explanation")
+    explanation = _pair(form, "explanation")
+    if any(explanation.values()) or form.status.data != "draft":
+        raw["explanation"] = explanation  # a draft may be saved without one
     wrong = _pair(form, "wrong_feedback")
     if any(wrong.values()) and not (kind is not None and kind.uses_choices):
         raw["wrong_feedback"] = wrong

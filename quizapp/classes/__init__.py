@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("classes", __name__, template_folder="templates")
 
-from quizapp.classes import join, reports, routes  # noqa: E402,F401
+from quizapp.classes import exports, join, reports, routes  # noqa: E402,F401

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("classroom", __name__, template_folder="templates")
 
-from quizapp.classroom import analysis, present, routes  # noqa: E402,F401
+from quizapp.classroom import analysis, exports, present, routes  # noqa: E402,F401

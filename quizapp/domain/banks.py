@@ -22,6 +22,7 @@ from quizapp.domain.quotes import too_short
 from quizapp.domain.sources import SourceCatalog, read_selector
 from quizapp.domain.sync import FileBase
 from quizapp.domain.tags import TagVocabulary, check_tags
+from quizapp.domain.text import has_chinese
 from quizapp.domain.yamlfile import DEFAULT_MAX_BYTES, Located, load_yaml
 
 STATUSES = ("published", "draft", "retired")
@@ -29,8 +30,12 @@ BANK_FIELDS = ("bank", "title", "description", "questions")
 # `base` names the bank revision an exported file came from (see domain.sync).
 BANK_OPTIONAL = ("status", "base")
 BANK_STATUSES = ("active", "retired")
-QUESTION_REQUIRED = ("id", "type", "difficulty", "prompt", "answer", "explanation")
+# A draft may still lack its explanation and its citation: questions brought
+# in from another tool come without them, and are kept as drafts until both
+# are written (see read_question); publishing needs them.
+QUESTION_REQUIRED = ("id", "type", "difficulty", "prompt", "answer")
 QUESTION_OPTIONAL = (
+    "explanation",
     "status",
     "objective",
     "form",
@@ -107,10 +112,23 @@ class CheckResult:
 
 
 def _citations(
-    reader: FieldReader, path, question: dict, catalog: SourceCatalog, budget: SearchBudget
+    reader: FieldReader,
+    path,
+    question: dict,
+    catalog: SourceCatalog,
+    budget: SearchBudget,
+    draft: bool = False,
 ):
     if "source" in question and "sources" in question:
         reader.fail(path, "give either 'source' or 'sources', not both")
+        return None
+    if question.get("sources") == []:  # as the editor sends a question citing nothing
+        if draft:
+            return []  # a draft may cite nothing yet
+        reader.fail(
+            (*path, "sources"),
+            "cite at least one passage that supports the answer (only a draft may be without one)",
+        )
         return None
     if "source" in question:
         entries, paths = [question["source"]], [(*path, "source")]
@@ -121,8 +139,14 @@ def _citations(
         if entries is None:
             return None
         paths = [(*path, "sources", i) for i in range(len(entries))]
+    elif draft:
+        return []
     else:
-        reader.fail(path, "missing field 'source' (the passage that supports the answer)")
+        reader.fail(
+            path,
+            "missing field 'source' (the passage that supports the answer; "
+            "only a draft may be without one)",
+        )
         return None
     citations = []
     for entry_path, entry in zip(paths, entries, strict=True):
@@ -254,14 +278,29 @@ def read_question(
         reader.fail(
             (*path, "type"), f"unknown type '{question['type']}' (known: {', '.join(REGISTRY)})"
         )
+    status = reader.choice((*path, "status"), question.get("status", "published"), STATUSES)
+    draft = status == "draft"
     content = {
         "type": question.get("type"),
-        "status": reader.choice((*path, "status"), question.get("status", "published"), STATUSES),
+        "status": status,
         "difficulty": reader.integer((*path, "difficulty"), question.get("difficulty"), 1, 3),
         "tags": _tags(reader, (*path, "tags"), question.get("tags", []), vocabulary),
         "prompt": reader.bilingual((*path, "prompt"), question.get("prompt")),
-        "explanation": reader.bilingual((*path, "explanation"), question.get("explanation")),
     }
+    if "explanation" in question:
+        content["explanation"] = reader.bilingual((*path, "explanation"), question["explanation"])
+    elif not draft:
+        reader.fail(path, "missing field 'explanation' (only a draft may be without one)")
+    if not draft:
+        # A question brought in from another tool has its one language in
+        # both halves until it is translated: it stays a draft till then.
+        for name in ("prompt", "explanation"):
+            text = content.get(name)
+            if text and not has_chinese(text["zh"]):
+                reader.fail(
+                    (*path, name, "zh"),
+                    "has no Chinese: translate it first (only a draft may be in one language)",
+                )
     if "objective" in question:
         content["objective"] = _objective(
             reader, (*path, "objective"), question["objective"], vocabulary
@@ -291,7 +330,7 @@ def read_question(
                 content["wrong_feedback"] = reader.bilingual(
                     (*path, "wrong_feedback"), question["wrong_feedback"]
                 )
-    citations = _citations(reader, path, question, catalog, budget or SearchBudget())
+    citations = _citations(reader, path, question, catalog, budget or SearchBudget(), draft)
     if len(reader.problems) > before or key is None or citations is None:
         return None
     content["sources"] = [

@@ -51,11 +51,13 @@ def question_document(key: str, content: dict) -> dict:
         del document["status"]
     if not document.get("tags"):
         document.pop("tags", None)
-    sources = document.pop("sources")
-    # One passage is written as `source:`, the common case; several as `sources:`.
-    document["source" if len(sources) == 1 else "sources"] = (
-        sources[0] if len(sources) == 1 else sources
-    )
+    sources = document.pop("sources", [])
+    # One passage is written as `source:`, the common case; several as
+    # `sources:`; none (a draft not yet cited) not at all.
+    if sources:
+        document["source" if len(sources) == 1 else "sources"] = (
+            sources[0] if len(sources) == 1 else sources
+        )
     return document
 
 

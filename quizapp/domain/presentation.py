@@ -110,7 +110,7 @@ def review(content: dict, order: list[str] | None, response: Any, fraction: floa
     """The question with the learner's ``response`` marked and explained."""
     view = question_view(content, order)
     answer = content["answer"]
-    result = Review(view, response, fraction, explanation=content["explanation"])
+    result = Review(view, response, fraction, explanation=content.get("explanation"))
     if view.choices:
         right_ids = set(answer) if isinstance(answer, list) else {answer}
         picked_ids = set(response) if isinstance(response, list) else {response}

@@ -55,3 +55,9 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
+
+
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` has a Chinese (CJK ideograph) character: a Chinese text
+    that has none is an untranslated copy of the English."""
+    return any(unicodedata.name(char, "").startswith("CJK") for char in text)

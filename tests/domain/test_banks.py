@@ -149,3 +149,56 @@ def test_a_check_of_files_full_of_wrong_quotes_searches_for_a_few_only(catalog, 
     assert len(result.problems) == 30 and len(searched) == MAX_SEARCHES
     assert "closest passage (" in str(result.problems[0])
     assert "searched for the first 20 quotes not found only" in str(result.problems[-1])
+
+
+def uncited(**overrides) -> dict:
+    """make_question() with no citation and no explanation (as one imported from another tool)."""
+    question = make_question()
+    del question["source"], question["explanation"]
+    return question | overrides
+
+
+def test_a_draft_may_lack_its_citation_and_explanation_until_it_is_published(catalog):
+    from quizapp.domain.export import bank_document, dump_bank
+
+    bank, problems = read_bank(
+        dump(make_bank(questions=[uncited(status="draft")])).encode(), "b.yaml", catalog
+    )
+    assert problems == []
+    content = bank.questions[0].content
+    assert content["sources"] == [] and "explanation" not in content
+    # Written back without the missing fields, it reads the same again.
+    document = bank_document("test-bank", bank.title, bank.description, [("q1", content)])
+    again, problems = read_bank(dump_bank(document).encode(), "b.yaml", catalog)
+    assert problems == [] and again.questions[0].content == content
+    # The editor sends an empty list of passages: the same for a draft.
+    bank, problems = read_bank(
+        dump(make_bank(questions=[uncited(status="draft", sources=[])])).encode(), "b.yaml", catalog
+    )
+    assert problems == [] and bank.questions[0].content["sources"] == []
+
+
+@pytest.mark.parametrize("status", ["published", "retired"])
+def test_publishing_needs_the_citation_and_the_explanation(catalog, status):
+    _bank, problems = read_bank(
+        dump(make_bank(questions=[uncited(status=status)])).encode(), "b.yaml", catalog
+    )
+    messages = [problem.message for problem in problems]
+    assert any("missing field 'explanation'" in message for message in messages), messages
+    assert any("missing field 'source'" in message for message in messages), messages
+    _bank, problems = read_bank(
+        dump(
+            make_bank(
+                questions=[
+                    uncited(status=status, sources=[], explanation={"zh": "解释。", "en": "Why."})
+                ]
+            )
+        ).encode(),
+        "b.yaml",
+        catalog,
+    )
+    # An empty list of passages is no citation either.
+    assert [problem.message for problem in problems] == [
+        "questions[0].sources: cite at least one passage that supports the answer "
+        "(only a draft may be without one)"
+    ]

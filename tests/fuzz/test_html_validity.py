@@ -12,6 +12,7 @@ duplicate ids, references to ids that are not there.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import random
@@ -97,6 +98,25 @@ def study_states(world) -> list[str]:
     ]
 
 
+def posted_pages(world) -> dict[str, str]:
+    """Pages shown only as the answer to a post: the plan of questions brought
+    in from another tool (with a draft, a left-out essay and, second, a problem)."""
+    admin = world.client("admin")
+    slug = world.named["bank"]
+    pages = {}
+    for name, body in (
+        ("plan", b"::a:: Right? {T}\n\n::b:: Essay {}\n"),
+        ("problem", b"::a:: Never closed {=x ~y\n"),
+    ):
+        response = admin.post(
+            f"/admin/banks/{slug}/drafts",
+            data={"csrf_token": world.roles["admin"].csrf, "file": (io.BytesIO(body), "q.gift")},
+        )
+        assert response.status_code in (200, 422), response.status_code
+        pages[f"admin-posted-drafts-{name}.html"] = response.get_data(as_text=True)
+    return pages
+
+
 def test_every_page_type_is_valid_html(world, tmp_path):
     world.start_over()
     pages = collect_pages(world, tmp_path)
@@ -107,6 +127,9 @@ def test_every_page_type_is_valid_html(world, tmp_path):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"student-state{url}") + ".html"
         (tmp_path / name).write_bytes(response.get_data())
         pages[name] = f"student GET {url} (a study state)"
+    for name, page in posted_pages(world).items():
+        (tmp_path / name).write_text(page, encoding="utf-8")
+        pages[name] = f"admin POST {name}"
     world.start_over()  # the fuzz tests after this one start from the prepared world
     endpoints = {page.rsplit("(", 1)[1] for page in pages.values() if "(" in page}
     # The world reaches the pages of every area (a broken world would check nothing).

@@ -58,6 +58,11 @@ ROUTES = {
     ("admin.confirm_upload", "POST"): "admin",
     ("admin.download_bank", "GET"): "staff",
     ("admin.download_all", "GET"): "staff",
+    ("admin.bank_exchange", "GET"): "staff",
+    ("admin.export_bank_as", "GET"): "staff",
+    ("admin.csv_template", "GET"): "staff",
+    ("admin.plan_bank_drafts", "POST"): "admin",
+    ("admin.confirm_bank_drafts", "POST"): "admin",
     ("admin.propose_question", "GET"): "staff",
     ("admin.propose_question", "POST"): "propose",
     ("admin.propose_edit", "GET"): "staff",
@@ -82,7 +87,12 @@ ROUTES = {
     ("admin.unlock_user", "POST"): "admin",
 }
 #: What an admin's POST answers when it goes through (anything else is a redirect).
-ADMIN_POST_STATUS = {"admin.upload": 200, "admin.write_back_files": 200, "admin.import_files": 200}
+ADMIN_POST_STATUS = {
+    "admin.upload": 200,
+    "admin.write_back_files": 200,
+    "admin.import_files": 200,
+    "admin.plan_bank_drafts": 200,
+}
 SOURCE = "huanqiu-2024-02"
 QUOTE = "一个人咬了一口饼干"
 
@@ -146,6 +156,7 @@ def path_of(rule, site: Site) -> str:
         "proposal_id": site.proposal_id,
         "user_id": site.author_id,
         "kind": "items",
+        "format_name": "gift",
     }
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
@@ -167,6 +178,11 @@ def upload_file(slug: str = "more-bank") -> dict:
     """A bank file to upload, as the multipart field ``files``."""
     raw = dump(make_bank(slug, [make_question(id="m1")])).encode("utf-8")
     return {"files": [(io.BytesIO(raw), f"{slug}.yaml")]}
+
+
+def drafts_file() -> dict:
+    """A file from another tool with one question, as the multipart field ``file``."""
+    return {"file": (io.BytesIO(b"::d1:: Drafted from another tool? {T}\n"), "other.gift")}
 
 
 def admin_form(endpoint: str, site: Site) -> dict:
@@ -227,6 +243,14 @@ def admin_form(endpoint: str, site: Site) -> dict:
         page = admin.client.post("/admin/upload", data={"csrf_token": token, **upload_file()})
         assert page.status_code == 200
         return form_fields(page.get_data(as_text=True), "/admin/upload/confirm")
+    if endpoint == "admin.plan_bank_drafts":
+        return {"csrf_token": token, **drafts_file()}
+    if endpoint == "admin.confirm_bank_drafts":
+        page = admin.client.post(
+            "/admin/banks/test-bank/drafts", data={"csrf_token": token, **drafts_file()}
+        )
+        assert page.status_code == 200
+        return form_fields(page.get_data(as_text=True), "/admin/banks/test-bank/drafts/confirm")
     raise AssertionError(f"{endpoint}: add what its form posts to admin_form()")
 
 
@@ -348,6 +372,9 @@ def test_the_read_only_pages_a_teacher_may_see_are_exactly_these():
         "admin.question_history",
         "admin.download_bank",
         "admin.download_all",
+        "admin.bank_exchange",
+        "admin.export_bank_as",
+        "admin.csv_template",
         "admin.picker",
         "admin.quote",
         "admin.find",
@@ -382,8 +409,8 @@ def test_an_admin_may_use_every_route(site):
         assert question.current_version.status == "published"
         assert question.current_version.content["prompt"]["en"] == "What happened to the cookie?"
         keys = db.session.scalars(select(Question.key).order_by(Question.id)).all()
-        # p1: the other teacher's proposal, published.
-        assert keys == ["q1", "q2", "p1", "m1"]
+        # d1: brought in from another tool; p1: the other teacher's proposal, published.
+        assert keys == ["q1", "d1", "q2", "p1", "m1"]
 
 
 # CSRF: on in these tests, as in production
@@ -403,7 +430,7 @@ def test_no_admin_form_is_accepted_without_its_token(site, token):
         for method in methods_of(rule)
         if method == "POST"
     ]
-    assert len(posts) == 22
+    assert len(posts) == 24
     problems = []
     for rule, _method in posts:
         data = admin_form(rule.endpoint, site)
