@@ -8,13 +8,15 @@
                                      the same suite against a throwaway PostgreSQL server
     python3 tasks.py translations    re-extract interface strings into the catalogues
     python3 tasks.py screenshots     retake the pictures in docs/images from the browser
-                                     tests (needs Chromium, see README.md)
+                                     tests (needs Chromium, see docs/development.md)
+    python3 tasks.py docs [--serve]  build the documentation site into docs/_build/html
+                                     (--serve: then serve it at http://127.0.0.1:8001)
     python3 tasks.py serve [--lan]   production: set up, migrate, import, run gunicorn
                                      with gunicorn.conf.py (QUIZ_BIND, default 127.0.0.1:8000)
                                      (--lan: for the classroom network, nginx in front on
                                      QUIZ_LAN_BIND, default 0.0.0.0:8000; needs nginx)
     python3 tasks.py bench [ARGS]    the load benchmark, SQLite and a throwaway PostgreSQL
-                                     (ARGS go to python -m tests.bench; see README.md)
+                                     (ARGS go to python -m tests.bench; see docs/development.md)
 
 Set-up creates .venv, installs the project with its test dependencies (again
 only when pyproject.toml changes) and compiles the translations.
@@ -261,7 +263,7 @@ def nginx(listen: str, upstream: str, env=os.environ, stderr=None) -> Iterator[s
     if not binary:
         raise SystemExit(
             "The classroom network needs nginx in front of gunicorn, to hold slow"
-            " clients (README.md, Production): apt-get install nginx"
+            " clients (docs/operations.md, 'The classroom network'): apt-get install nginx"
         )
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-nginx-"))
     workdir.chmod(0o755)
@@ -322,6 +324,28 @@ def screenshots() -> int:
     return test(["tests/browser/test_screenshots.py", "-p", "no:cacheprovider", "-q"], env=env)
 
 
+DOCS = ROOT / "docs"
+
+
+def docs(serve: bool = False) -> int:
+    """Build the docs site (warnings, such as a link to a missing heading, are
+    errors); with ``serve``, serve it on this machine until interrupted."""
+    setup()
+    built = DOCS / "_build" / "html"
+    status = subprocess.run(
+        [BIN / "python", "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", DOCS, built],
+        cwd=ROOT,
+    ).returncode
+    if status or not serve:
+        return status
+    print("Serving the docs at http://127.0.0.1:8001 (Ctrl-C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(
+            [BIN / "python", "-m", "http.server", "8001", "--bind", "127.0.0.1", "-d", built]
+        )
+    return 0
+
+
 def translations() -> None:
     """Extract interface strings and merge them into each language's catalogue."""
     setup()
@@ -369,6 +393,8 @@ def main(argv: list[str]) -> int:
         translations()
     elif task == "screenshots":
         return screenshots()
+    elif task == "docs":
+        return docs(serve="--serve" in rest)
     elif task == "setup":
         setup()
     else:

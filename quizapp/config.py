@@ -1,4 +1,7 @@
-"""Configuration from the environment (every variable is listed in README.md)."""
+"""Configuration from the environment.
+
+Every variable is listed in docs/operations.md, "Configuration".
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ A held poll gives its place up while it waits (see
 Kept here, below the services and the web layer: lending an answer's place
 while the database commits it was tried for issue 23 and left out, as its
 effect could not be told from the noise of the benchmark on a shared
-machine (see README.md, "Performance").
+machine (see docs/development.md, "The benchmark").
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ region. The projector asks once a second; a student's screen asks with
 ``?wait=1`` and its poll is held until the session moves on (see
 :mod:`quizapp.play.polls`). A poll costs one indexed read of the session
 row, and the revision lives in the database only, so it works under any
-number of gunicorn workers, hosts and proxies. See README.md, "Live
-sessions".
+number of gunicorn workers, hosts and proxies. See docs/development.md,
+"How a live session works".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Run the load benchmark: ``python3 tasks.py bench`` (see README.md, "Performance").
+"""Run the load benchmark: ``python3 tasks.py bench`` (see docs/development.md, "The benchmark").
 
     python -m tests.bench [--postgres-url URL] [--only sqlite|postgres] [--quick]
                           [--workers N] [--threads N] [--out DIR]
