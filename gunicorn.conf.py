@@ -4,7 +4,7 @@
 
 (``python3 tasks.py serve`` sets up, migrates, imports and runs exactly
 that.) Command-line options and the environment variables named below
-override these. See README.md, "Production" and "Performance".
+override these. See docs/operations.md, "Production with gunicorn".
 
 gunicorn listens on this machine only: its threads read each request, so
 a client sending requests slowly can hold them all (see

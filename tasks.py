@@ -4,6 +4,7 @@
     python3 tasks.py run [--lan]     set up, migrate, import the banks, serve on :5000
                                      (--lan: reachable from the classroom network)
     python3 tasks.py test [ARGS]     set up and run the whole test suite (ARGS go to pytest)
+    python3 tasks.py setup           only set up: .venv, the project, the translations
     python3 tasks.py test-postgres [ARGS]
                                      the same suite against a throwaway PostgreSQL server
     python3 tasks.py translations    re-extract interface strings into the catalogues
