@@ -60,6 +60,7 @@ def test_each_format_downloads_with_links_and_what_it_leaves_out_listed(imported
         assert f'href="/admin/banks/reading-sources/export/{name}"' in page
     # The day-of-month numeric questions have no GIFT, Moodle or QTI form: listed, with why.
     assert "2 questions left out" in page
+    assert "</code> (A number): " in page  # each named with its type in words, and why
     gift = admin.get("/admin/banks/starter/export/gift")
     assert gift.status_code == 200
     assert gift.headers["Content-Disposition"] == 'attachment; filename="starter.gift.txt"'
