@@ -36,7 +36,13 @@ from quizapp.auth.access import staff_required
 from quizapp.domain.interop import FORMATS, READERS, WRITERS, Format, csv_bank, detect
 from quizapp.extensions import db
 from quizapp.services.banks import bank_by_slug
-from quizapp.services.exchange import DraftPlan, add_drafts, export_bank, plan_drafts
+from quizapp.services.exchange import (
+    DraftPlan,
+    add_drafts,
+    export_bank,
+    export_every_way,
+    plan_drafts,
+)
 from quizapp.sources.links import passage_link
 
 #: The formats' names in the interface's language, where a name has words.
@@ -78,7 +84,7 @@ def bank_exchange(slug: str):
     """The bank for other tools: each format's download with what it leaves out,
     and (for admins) a file from another tool brought in as drafts."""
     bank = _bank_or_404(slug)
-    exports = {name: export_bank(bank, name, passage_link) for name in WRITERS}
+    exports = export_every_way(bank, passage_link)
     return render_template(
         "admin/exchange.html",
         bank=bank,
@@ -163,7 +169,7 @@ def plan_bank_drafts(slug: str):
 
 
 def _exchange_again(bank, form):
-    exports = {name: export_bank(bank, name, passage_link) for name in WRITERS}
+    exports = export_every_way(bank, passage_link)
     page = render_template(
         "admin/exchange.html", bank=bank, exports=exports, formats=FORMATS, form=form
     )

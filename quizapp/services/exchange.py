@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from quizapp.domain.banks import QuestionSpec, read_bank
 from quizapp.domain.export import dump_bank
-from quizapp.domain.interop import FORMATS, Format
+from quizapp.domain.interop import FORMATS, WRITERS, Format
+from quizapp.domain.interop.common import Citation as Cited
 from quizapp.domain.interop.common import (
-    Citation,
     Exported,
     Incoming,
     OutgoingBank,
@@ -31,7 +32,7 @@ from quizapp.domain.interop.common import (
 )
 from quizapp.domain.problems import Problem
 from quizapp.extensions import db
-from quizapp.models import Bank, Passage, Question, QuestionVersion, Source, User
+from quizapp.models import Bank, Citation, Passage, Question, QuestionVersion, Source, User
 from quizapp.services.audit import record
 from quizapp.services.bank_edits import create_bank
 from quizapp.services.banks import PassageCache, add_version, bank_by_slug
@@ -44,17 +45,27 @@ def outgoing_bank(bank: Bank, passage_url: Callable[[Passage], str | None]) -> O
     ``passage_url`` gives the address of a passage in the source viewer (an
     absolute one: the file is read outside the app).
     """
-    versions = [q.live_version for q in bank.questions if q.live_version is not None]
+    # One query for the versions with their question and passages (not one per question).
+    versions = db.session.scalars(
+        select(QuestionVersion)
+        .join(Question, Question.live_version_id == QuestionVersion.id)
+        .where(Question.bank_id == bank.id)
+        .order_by(Question.position)
+        .options(
+            selectinload(QuestionVersion.question),
+            selectinload(QuestionVersion.citations).selectinload(Citation.passage),
+        )
+    ).all()
     passages: dict[tuple, Passage] = {}
     for version in versions:
         for source, row in zip(version.content.get("sources", ()), version.citations, strict=False):
             passages[_citation_key(source)] = row.passage
     sources = {source.id: source for source in db.session.scalars(select(Source))}
 
-    def cite(entry: dict) -> Citation:
+    def cite(entry: dict) -> Cited:
         source = sources.get(entry["doc"])
         passage = passages.get(_citation_key(entry))
-        return Citation(
+        return Cited(
             exact=entry["exact"],
             gloss=(entry.get("gloss") or {}).get("en"),
             outlet=source.outlet if source else {"zh": entry["doc"], "en": entry["doc"]},
@@ -80,6 +91,12 @@ def export_bank(
 ) -> Exported:
     """``bank`` written in the format ``format_name`` (one of ``WRITERS``)."""
     return FORMATS[format_name].write(outgoing_bank(bank, passage_url))
+
+
+def export_every_way(bank: Bank, passage_url: Callable[[Passage], str | None]) -> dict:
+    """``bank`` in every format it can be written in (name → Exported), read once."""
+    outgoing = outgoing_bank(bank, passage_url)
+    return {name: FORMATS[name].write(outgoing) for name in WRITERS}
 
 
 # --- in ----------------------------------------------------------------------------
@@ -123,14 +140,20 @@ def plan_drafts(slug: str, file: str, data: bytes, fmt: Format) -> DraftPlan:
     if not incoming.questions and not incoming.unsupported:
         plan.problems.append(Problem(file, 1, 1, "no questions found in this file"))
         return plan
-    taken = set() if bank is None else {q.key for q in bank.questions}
+    # Each question of the bank with its current content, in one query.
+    current = (
+        []
+        if bank is None
+        else db.session.execute(
+            select(Question.key, QuestionVersion.content)
+            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .where(Question.bank_id == bank.id)
+        ).all()
+    )
+    taken = {key for key, _content in current}
     # A file brought in twice adds its questions once: one the bank has
     # (the same type and prompt) is named, not added again.
-    known = (
-        {}
-        if bank is None
-        else {_sameness(q.current_version.content): q.key for q in bank.questions}
-    )
+    known = {_sameness(content): key for key, content in current}
     documents, lines = [], []
     for index, question in enumerate(incoming.questions):
         document = dict(question, status="draft")

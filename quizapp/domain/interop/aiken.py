@@ -52,6 +52,7 @@ from quizapp.domain.interop.common import (
     both,
     has_cjk,
     question_id,
+    utf8_text,
 )
 
 MEDIA_TYPE = "text/plain; charset=utf-8"
@@ -144,11 +145,8 @@ def _misread(prompt: str) -> str | None:
 def read(data: bytes, file: str) -> Incoming:
     """An Aiken file's questions as draft single-choice questions."""
     incoming = Incoming()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        incoming.fail(file, line, f"the file is not UTF-8 text (byte {error.start + 1})")
+    text = utf8_text(data, file, incoming)
+    if text is None:
         return incoming
     _Reader(file, incoming).read(text)
     return incoming

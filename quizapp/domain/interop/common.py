@@ -99,6 +99,36 @@ class Unsupported:
         return f"{self.file}:{self.line}: {self.kind}: {self.reason}"
 
 
+#: The fields of an imported question, in the order a bank file writes them.
+QUESTION_FIELDS = (
+    "id",
+    "type",
+    "status",
+    "difficulty",
+    "prompt",
+    "choices",
+    "answer",
+    "explanation",
+    "wrong_feedback",
+)
+
+
+def in_bank_order(question: dict) -> dict:
+    """An imported question with its fields in :data:`QUESTION_FIELDS` order."""
+    return {name: question[name] for name in QUESTION_FIELDS if name in question}
+
+
+def utf8_text(data: bytes, file: str, incoming: Incoming, hint: str = "") -> str | None:
+    """``data`` as text (a leading byte order mark dropped), or None with a
+    problem at the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        incoming.fail(file, line, hint or f"the file is not UTF-8 text (byte {error.start + 1})")
+        return None
+
+
 @dataclass
 class Incoming:
     """A file read for import: draft question documents (bank format), the

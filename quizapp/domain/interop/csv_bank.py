@@ -45,6 +45,7 @@ from quizapp.domain.interop.common import (
     Unsupported,
     feedback_text,
     question_id,
+    utf8_text,
 )
 from quizapp.domain.spreadsheet import safe_cell
 
@@ -582,14 +583,10 @@ def _decode(data: bytes, file: str, incoming: Incoming) -> str | None:
     if len(data) > MAX_BYTES:
         incoming.fail(file, 1, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
         return None
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        incoming.fail(
-            file, line, "not UTF-8 text: in Excel, save it as 'CSV UTF-8 (Comma delimited)'"
-        )
+    text = utf8_text(
+        data, file, incoming, "not UTF-8 text: in Excel, save it as 'CSV UTF-8 (Comma delimited)'"
+    )
+    if text is None:
         return None
     bad = CONTROL.search(text)
     if bad:

@@ -99,8 +99,10 @@ from quizapp.domain.interop.common import (
     feedback_text,
     from_multilang,
     has_cjk,
+    in_bank_order,
     multilang,
     question_id,
+    utf8_text,
 )
 
 MEDIA_TYPE = "text/plain; charset=utf-8"
@@ -117,17 +119,6 @@ WRONG_PARAGRAPH = re.compile(r'<p class="wrong-feedback">(.*?)</p>', re.S)
 MAX_CHOICES = 8
 MAX_ANSWER = 200
 FORMATS = ("html", "moodle", "plain", "markdown")
-#: The order of an imported question's fields, as a bank file writes them.
-ORDER = (
-    "type",
-    "status",
-    "difficulty",
-    "prompt",
-    "choices",
-    "answer",
-    "explanation",
-    "wrong_feedback",
-)
 
 #: Characters that end a GIFT line (a text must stay on one line: a blank
 #: line ends a question).
@@ -331,11 +322,8 @@ def _short_answer(answer: str) -> str:
 def read(data: bytes, file: str) -> Incoming:
     """A GIFT file's questions as drafts; problems and unsupported types located by line."""
     incoming = Incoming()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        incoming.fail(file, line, f"the file is not UTF-8 text (byte {error.start + 1})")
+    text = utf8_text(data, file, incoming)
+    if text is None:
         return incoming
     taken: set[str] = set()
     for block in _blocks(text):
@@ -572,9 +560,8 @@ class _Question:
         question = self.answers(answers_start, answers_end)
         if question is None or self.failed:
             return
-        ordered = {"id": question_id(title or self.name_from(question), self.taken)}
-        ordered.update((key, question[key]) for key in ORDER if key in question)
-        self.incoming.questions.append(ordered)
+        key = question_id(title or self.name_from(question), self.taken)
+        self.incoming.questions.append(in_bank_order({**question, "id": key}))
         self.incoming.lines.append(self.block.first)
 
     def name_from(self, question: dict) -> str:

@@ -79,6 +79,7 @@ from quizapp.domain.interop.common import (
     feedback_text,
     from_multilang,
     has_cjk,
+    in_bank_order,
     multilang,
     plain_text,
     question_id,
@@ -423,7 +424,7 @@ def read(data: bytes, file: str) -> Incoming:
         prompt = question["prompt"]
         name = plain_text(element.findtext("name/text") or "")
         question["id"] = question_id(name or prompt.get("en") or prompt.get("zh", ""), taken)
-        incoming.questions.append(_ordered(question))
+        incoming.questions.append(in_bank_order(question))
         incoming.lines.append(line)
     return incoming
 
@@ -449,24 +450,6 @@ UNSUPPORTED = {
 
 def _unsupported_reason(kind: str) -> str:
     return UNSUPPORTED.get(kind, f"quizapp has no question type like Moodle's '{kind}'")
-
-
-#: The order of a bank file's question fields.
-FIELD_ORDER = (
-    "id",
-    "type",
-    "status",
-    "difficulty",
-    "prompt",
-    "choices",
-    "answer",
-    "explanation",
-    "wrong_feedback",
-)
-
-
-def _ordered(question: dict) -> dict:
-    return {field: question[field] for field in FIELD_ORDER if field in question}
 
 
 def _both(text: dict) -> dict:
