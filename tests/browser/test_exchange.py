@@ -39,6 +39,12 @@ def test_a_bank_goes_to_moodle_and_a_gift_file_comes_in_as_a_draft(
     ).to_be_visible()
     expect(page.locator("main")).to_contain_text("quiz.gift:3 essay")
     axe_check(page, "drafts-plan")
+    # A link-button stands as tall as the button beside it (it was 62 px to 44).
+    heights = [
+        page.get_by_role(role, name=name).bounding_box()["height"]
+        for role, name in (("button", "Add these drafts"), ("link", "Add nothing"))
+    ]
+    assert heights[0] == heights[1] >= 44, heights
     page.get_by_role("button", name="Add these drafts").click()
     expect(page).to_have_url(re.compile(r"/admin/questions\?bank=test-bank&status=draft$"))
     page.get_by_role("link", name="capital").first.click()
