@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from quizapp.domain.banks import CheckResult, bank_files
 from quizapp.domain.coverage import Thresholds, measure, report
 from quizapp.domain.export import dump_bank
+from quizapp.domain.fields import IDENTIFIER
 from quizapp.domain.interop import FORMATS, READERS, WRITERS, detect
 from quizapp.domain.lint import lint_bank
 from quizapp.domain.sync import BOTH, CONFLICT, DATABASE, FILE, PREFERENCES, SAME
@@ -365,9 +366,24 @@ def _export_for_other_tools(
     click.echo(f"exported {len(banks)} bank(s) as {format_name}; {skipped} question(s) skipped")
 
 
+def _bank_id(value: str) -> str:
+    """A bank id as the bank format allows it, or a usage error naming the option."""
+    if not IDENTIFIER.fullmatch(value):
+        raise click.BadParameter(
+            f"'{value}' is not a bank id (use a-z, 0-9, '-' and '_', at most 64)"
+        )
+    return value
+
+
 @quiz_cli.command("import-drafts")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--bank", "slug", required=True, help="The bank to add them to (made if new).")
+@click.option(
+    "--bank",
+    "slug",
+    required=True,
+    callback=lambda _ctx, _param, value: _bank_id(value),
+    help="The bank to add them to (made if new).",
+)
 @click.option(
     "--format",
     "format_name",

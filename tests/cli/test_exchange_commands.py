@@ -98,6 +98,10 @@ def test_a_file_with_a_problem_adds_nothing_and_one_unknown_format_is_refused(
     mystery.write_bytes(b"hello")
     unknown = runner.invoke(args=["quiz", "import-drafts", str(mystery), "--bank", "starter"])
     assert unknown.exit_code == 2 and "cannot tell its format" in unknown.output
+    # A bank id the format refuses is the option's error, not the file's.
+    bad_id = runner.invoke(args=["quiz", "import-drafts", str(broken), "--bank", "Bad Slug!"])
+    assert bad_id.exit_code == 2
+    assert "Invalid value for '--bank': 'Bad Slug!' is not a bank id" in bad_id.output
     with imported.app_context():
         starter = db.session.scalar(select(Bank).filter_by(slug="starter"))
         assert all(q.current_version.status != "draft" for q in starter.questions)
