@@ -364,6 +364,10 @@ def test_a_choice_made_by_key_outlives_a_reload(imported, live_server, new_page)
     while item_content(imported, page.url)["type"] != "single":
         answer_here(page, imported, words)
         page.get_by_role("link", name=words["next"]).click()
+    # The keys work once the page's script runs, which shows their hint: a key
+    # pressed before that (a slow machine) would be the browser's alone.
+    expect(page.locator("#prompt")).to_be_focused()
+    expect(page.locator("form [data-key-hint]")).to_be_visible()
     page.keyboard.press("2")
     chosen = page.locator("fieldset.choices input:checked")
     expect(chosen).to_have_count(1)
