@@ -18,7 +18,7 @@ from quizapp.domain.interop.gradebook import LAYOUTS
 from quizapp.downloads import csv_download
 from quizapp.services import results_export
 
-#: JSON lines: one statement per line.
+#: JSON lines: one statement per line. (The array is plain application/json.)
 STATEMENTS_TYPE = "application/x-ndjson"
 
 
@@ -47,14 +47,15 @@ def gradebook_export(public_id: str):
     return csv_download(results_export.session_gradebook(session, layout), name)
 
 
-@bp.get("/<public_id>/statements.jsonl")
+@bp.get("/<public_id>/statements.jsonl", defaults={"array": False})
+@bp.get("/<public_id>/statements.json", defaults={"array": True})
 @staff_required()
-def statements_export(public_id: str):
-    """Every answer as an xAPI statement, one per line."""
+def statements_export(public_id: str, array: bool):
+    """Every answer as an xAPI statement: one per line, or one JSON array."""
     session = _own(public_id)
-    name = f"session-{session.public_id[:8]}-statements.jsonl"
+    name = f"session-{session.public_id[:8]}-statements.json{'' if array else 'l'}"
     return Response(
-        results_export.session_statements(session, base_url()),
-        mimetype=STATEMENTS_TYPE,
+        results_export.session_statements(session, base_url(), array=array),
+        mimetype="application/json" if array else STATEMENTS_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -212,11 +212,13 @@ def session_records(session: ClassSession) -> list[xapi.AnswerRecord]:
     return records
 
 
-def session_statements(session: ClassSession, base_url: str) -> str:
-    """The session's answers as xAPI statements, one JSON object per line;
-    ``base_url`` is the app's address (ids and the actors' home page)."""
+def session_statements(session: ClassSession, base_url: str, array: bool = False) -> str:
+    """The session's answers as xAPI statements, one JSON object per line (or,
+    with ``array``, one JSON array); ``base_url`` is the app's address (ids
+    and the actors' home page)."""
     activity = xapi.SessionActivity(session.public_id, session.title, options_of(session).scoring)
-    return xapi.json_lines(base_url, activity, session_records(session))
+    write = xapi.json_array if array else xapi.json_lines
+    return write(base_url, activity, session_records(session))
 
 
 # --- a class --------------------------------------------------------------------

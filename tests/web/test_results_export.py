@@ -39,6 +39,10 @@ def rows_of(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:])))
 
 
+#: A session's files for other systems, as the results page links them.
+FILES = ("gradebook.csv", "gradebook.csv?layout=canvas", "statements.jsonl", "statements.json")
+
+
 def statements_of(response) -> list[dict]:
     assert response.status_code == 200
     assert response.mimetype == "application/x-ndjson"
@@ -261,6 +265,17 @@ def test_every_answer_is_one_valid_statement_with_the_same_ids_each_time(lesson)
     assert kinds == {"choice", "numeric"}
 
 
+def test_the_statements_also_come_as_one_json_array_for_an_lrss_upload(lesson):
+    teacher, public_id, _ = lesson
+    response = teacher.get(f"/classroom/{public_id}/statements.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="session-{public_id[:8]}-statements.json"'
+    )
+    lines = statements_of(teacher.get(f"/classroom/{public_id}/statements.jsonl"))
+    assert json.loads(response.get_data(as_text=True)) == lines != []
+
+
 def test_statements_name_the_public_address_when_one_is_set(lesson):
     teacher, public_id, _ = lesson
     teacher.app.config["QUIZ_PUBLIC_URL"] = "https://quiz.school.example"
@@ -303,7 +318,7 @@ def test_only_the_sessions_teacher_gets_the_files(lesson):
     teacher, public_id, _ = lesson
     other = Teacher.quick(teacher.app, "mr-wang")
     visitor = Browser(teacher.app)
-    for path in ("gradebook.csv", "gradebook.csv?layout=canvas", "statements.jsonl"):
+    for path in FILES:
         assert other.get(f"/classroom/{public_id}/{path}").status_code == 404
         response = visitor.get(f"/classroom/{public_id}/{path}")
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -312,7 +327,7 @@ def test_only_the_sessions_teacher_gets_the_files(lesson):
 def test_the_results_page_links_the_files(lesson):
     teacher, public_id, _ = lesson
     page = teacher.text(f"/classroom/{public_id}/results")
-    for path in ("gradebook.csv", "gradebook.csv?layout=canvas", "statements.jsonl"):
+    for path in FILES:
         assert f'href="/classroom/{public_id}/{path}" download' in page
 
 

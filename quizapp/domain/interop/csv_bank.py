@@ -5,7 +5,8 @@ right), comma-separated, quoted as RFC 4180 says (a cell with a comma, a
 quote or a line break is put in double quotes; a quote inside is doubled).
 The first row names the columns (:data:`TEMPLATE_COLUMNS`); on import they
 may come in any order, and a file Excel saved with semicolons (as it does in
-many languages) or tabs is read too: the header line tells which.
+many languages) or tabs is read too: the header line tells which. In such
+a file a number may have a decimal comma ("0,5"), as Excel writes it there.
 
 Every type fits, so an export skips nothing: choices are numbered 1 to 8
 with their feedback beside them, the answer is written in one cell in a way
@@ -127,6 +128,11 @@ IMPORT_COLUMNS = tuple(name for name in COLUMN_NAMES if name not in EXPORT_ONLY)
 IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 INTEGER = re.compile(r"[+-]?[0-9]+")
+#: A number with a decimal comma ("0,5", "-12,75"), as Excel writes numbers in
+#: the languages whose files it separates with semicolons. Read as a number
+#: only in such a file: in a comma-separated one the cell could not hold it
+#: unquoted, and "1,500" there is more likely a thousand and a half.
+DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 #: Control characters no text of ours holds (tab and line breaks are fine).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TRUE_FALSE = {"true": True, "false": False, "对": True, "错": False}
@@ -352,9 +358,18 @@ def _delimiter(text: str) -> str:
 class _Row:
     """One row being read: its cells by column name, and where problems go."""
 
-    def __init__(self, file: str, line: int, cells: dict, where: dict, incoming: Incoming):
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        cells: dict,
+        where: dict,
+        incoming: Incoming,
+        decimal_comma: bool = False,
+    ):
         self.file, self.line, self.cells, self.where = file, line, cells, where
         self.incoming = incoming
+        self.decimal_comma = decimal_comma
         self.failed = False
 
     def fail(self, column: str | None, message: str) -> None:
@@ -375,8 +390,10 @@ class _Row:
 
     def number(self, column: str) -> int | float | None:
         text = self.get(column)
+        if self.decimal_comma and DECIMAL_COMMA.fullmatch(text):
+            text = text.replace(",", ".")
         if not NUMBER.fullmatch(text):
-            self.fail(column, f"'{text}' is not a number (write it like 12 or 0.5)")
+            self.fail(column, f"'{self.get(column)}' is not a number (write it like 12 or 0.5)")
             return None
         value = int(text) if INTEGER.fullmatch(text) else float(text)
         if not math.isfinite(value):
@@ -629,6 +646,7 @@ def read(data: bytes, file: str) -> Incoming:
     if names is None:
         return incoming
     where = {name: index + 1 for index, name in names.items()}
+    decimal_comma = _delimiter(text) != ","
     found: list[tuple[int, dict]] = []
     for line, cells in rows:
         values = [restore(cell.strip()).strip() for cell in cells]
@@ -643,7 +661,7 @@ def read(data: bytes, file: str) -> Incoming:
             if value and index not in names and index >= len(first[1])
         ]
         named = {names[index]: value for index, value in enumerate(values) if index in names}
-        row = _Row(file, line, named, where, incoming)
+        row = _Row(file, line, named, where, incoming, decimal_comma)
         if stray:
             row.fail(None, f"cell {stray[0]} is beyond the last column of the header")
         unnamed = [index + 1 for index, value in enumerate(values) if value and index not in names]

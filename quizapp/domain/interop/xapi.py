@@ -3,8 +3,9 @@
 A learning record store (LRS) collects "someone did something" statements
 from many tools (xAPI 1.0.3, https://github.com/adlnet/xAPI-Spec). This module
 writes one statement per answer (every round: a revote is a second answer),
-as JSON lines: one statement per line, to be posted to an LRS's statements
-resource in batches by any xAPI client.
+as JSON lines (one statement per line, to be posted to an LRS's statements
+resource in batches by any xAPI client) or as one JSON array (what that
+resource takes in a single POST, for an LRS whose upload page wants it).
 
 What a statement holds, and why:
 
@@ -358,3 +359,14 @@ def json_lines(base_url: str, session: SessionActivity, records: list[AnswerReco
         json.dumps(statement(base_url, session, record), ensure_ascii=False) + "\n"
         for record in records
     )
+
+
+def json_array(base_url: str, session: SessionActivity, records: list[AnswerRecord]) -> str:
+    """The statements of ``records`` as one JSON array (UTF-8 text), a
+    statement per line inside it so that it still reads and diffs well."""
+    if not records:
+        return "[]\n"
+    lines = ",\n".join(
+        json.dumps(statement(base_url, session, record), ensure_ascii=False) for record in records
+    )
+    return f"[\n{lines}\n]\n"

@@ -310,17 +310,28 @@ def test_columns_in_any_order_with_or_without_a_bom():
         assert question["id"] == "which"
 
 
-def test_a_file_excel_saved_with_semicolons():
-    text = 'type;prompt_en;answer;tolerance\r\nnumeric;"How long, in seconds?";60;0,5\r\n'
-    incoming = read_text(text)
-    # The decimal comma is refused, with the line and the column.
-    assert problems(incoming) == [
-        "bank.csv:2:4: tolerance: '0,5' is not a number (write it like 12 or 0.5)"
-    ]
+def test_a_file_excel_saved_with_semicolons_reads_its_decimal_commas():
+    text = 'type;prompt_en;answer;tolerance\r\nnumeric;"How long, in seconds?";-60,25;0,5\r\n'
+    for separator in (";", "\t"):
+        incoming = read_text(text.replace(";", separator))
+        assert incoming.problems == []
+        assert incoming.questions[0]["answer"] == {"value": -60.25, "tolerance": 0.5}
+        assert incoming.questions[0]["prompt"]["zh"] == "How long, in seconds?"
     incoming = read_text(text.replace("0,5", "0.5"))
-    assert incoming.problems == []
-    assert incoming.questions[0]["answer"] == {"value": 60, "tolerance": 0.5}
-    assert incoming.questions[0]["prompt"]["zh"] == "How long, in seconds?"
+    assert incoming.questions[0]["answer"] == {"value": -60.25, "tolerance": 0.5}
+    # Two separators in one number are still no number, with the line and the column.
+    incoming = read_text(text.replace("0,5", "1,000,5"))
+    assert problems(incoming) == [
+        "bank.csv:2:4: tolerance: '1,000,5' is not a number (write it like 12 or 0.5)"
+    ]
+
+
+def test_a_comma_separated_file_reads_no_decimal_comma():
+    """There "1,5" needs quotes, and may as well be fifteen hundred: refused, not guessed."""
+    text = 'type,prompt_en,answer\r\nnumeric,"How long, in seconds?","1,5"\r\n'
+    assert problems(read_text(text)) == [
+        "bank.csv:2:3: answer: '1,5' is not a number (write it like 12 or 0.5)"
+    ]
 
 
 def test_every_type_written_by_hand():

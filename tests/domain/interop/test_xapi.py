@@ -18,6 +18,7 @@ from quizapp.domain.interop.xapi import (
     SessionActivity,
     correct_responses,
     duration,
+    json_array,
     json_lines,
     registration,
     response_text,
@@ -403,6 +404,15 @@ def test_json_lines_are_one_statement_per_line_with_chinese_as_it_is():
     assert len({statement["id"] for statement in parsed}) == 3
     for data in parsed:
         check_statement(data)
+
+
+def test_the_json_array_holds_the_same_statements_as_the_lines():
+    records = [record(), record(round=2), record("claim", "supported", position=1)]
+    text = json_array(BASE, SESSION, records)
+    assert "小明" in text and "\\u" not in text
+    parsed = json.loads(text)
+    assert parsed == [json.loads(line) for line in json_lines(BASE, SESSION, records).splitlines()]
+    assert json.loads(json_array(BASE, SESSION, [])) == []
 
 
 def test_every_shipped_question_answered_right_and_wrong_makes_a_valid_statement(shipped):
