@@ -30,7 +30,7 @@ TEXT = {
         "read": "Read it in the article",
         "right": "Right.",
         "wrong": "Not right.",
-        "score": "Score: 2 of 3 (67 %)",
+        "score": "Score: 2 of 3 (67%)",
         "progress": "My progress",
         "continue": "Continue where you left off",
     },
@@ -305,7 +305,7 @@ def test_the_quiz_works_with_javascript_off(imported, browser, live_server):
         answer_here(page, imported, TEXT["en"])
         expect(page.locator(".verdict")).to_contain_text("Right.")
         page.get_by_role("link", name=TEXT["en"]["results"]).click()
-        expect(page.locator(".score")).to_have_text("Score: 1 of 1 (100 %)")
+        expect(page.locator(".score")).to_have_text("Score: 1 of 1 (100%)")
     finally:
         context.close()
 

@@ -125,7 +125,7 @@ def test_my_progress_says_what_to_do_next_and_each_banks_trend(imported):
     page = learner.text("/study/progress")
     assert "Your next review:" in page and "What to practise next" in page
     assert "By bank, weakest first" in page
-    assert re.search(r"25 % → 75 %\s*<span class=\"meta\">\(\+50 percentage points\)</span>", page)
+    assert re.search(r"25% → 75%\s*<span class=\"meta\">\(\+50 percentage points\)</span>", page)
     # The trend as a picture too: 25 % then 75 %, drawn beside the figures.
     line = charts.sparkline([25, 75], 0, 100).line
     assert '<svg class="sparkline"' in page and f'points="{line}"' in page

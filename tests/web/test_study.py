@@ -122,7 +122,7 @@ def test_a_practice_quiz_from_start_to_results(imported):
         expected = "See your results" if number == 5 else "Next question"
         assert expected in feedback
     results = main_part(learner.text(f"/study/{public_id}/results"))
-    assert "Score: 3 of 5 (60 %)" in results
+    assert "Score: 3 of 5 (60%)" in results
     assert "Certainty-based score: −3, −0.60 per question" in results  # true minus signs
     assert "When you said “very sure”, you were right 3 out of 5 times." in results
     assert "Retry the 2 questions I missed" in results
@@ -289,7 +289,7 @@ def test_test_mode_gives_feedback_only_at_the_end(imported):
     assert answers_stored(imported) == []  # nothing marked yet
     assert learner.get(f"/study/{public_id}/results").headers["Location"].endswith("/check")
     assert learner.submit_test(public_id).headers["Location"] == f"/study/{public_id}/results"
-    assert "Score: 2 of 2 (100 %)" in learner.text(f"/study/{public_id}/results")
+    assert "Score: 2 of 2 (100%)" in learner.text(f"/study/{public_id}/results")
     assert str(escape(content["explanation"]["en"])) in learner.text(f"/study/{public_id}/1")
 
 
@@ -301,7 +301,7 @@ def test_without_confidence_there_is_no_confidence_question_and_marks_are_plain(
     location = learner.answer(public_id, 1, right_values(content), confidence=None)
     assert "Mark: 1 of 1" in learner.text(location.headers["Location"])
     results = learner.text(f"/study/{public_id}/results")
-    assert "Certainty-based" not in results and "Score: 1 of 1 (100 %)" in results
+    assert "Certainty-based" not in results and "Score: 1 of 1 (100%)" in results
 
 
 def test_time_taken_is_measured_from_when_the_question_was_shown(imported):
@@ -356,7 +356,7 @@ def test_the_home_page_shows_the_last_score_on_each_bank(imported):
     public_id = learner.start(length="2")
     for number in (1, 2):
         learner.answer(public_id, number, right_values(learner.content(public_id, number)))
-    assert "Your last score: 100 %" in learner.text("/")
+    assert "Your last score: 100%" in learner.text("/")
     assert "Your last score" not in Learner(imported).text("/")
 
 
@@ -470,3 +470,23 @@ def test_choice_values_are_opaque_per_attempt_and_a_bank_id_is_refused(imported)
     assert answers_stored(imported) == []
     right = learner.answer(first, 1, [single.content["answer"]])
     assert "Right." in learner.text(right.headers["Location"])
+
+
+@pytest.mark.parametrize("headers", [EN, ZH])
+def test_a_number_questions_hint_says_what_its_refusal_says(imported, headers):
+    """The hint under the box and the message after a refused answer name the
+    same accepted forms (digits or Chinese numerals, a unit allowed): the hint
+    once said "in digits" while Chinese numerals were taken."""
+    learner = Learner(imported, headers)
+    public_id = learner.start()
+    number = 1
+    while learner.content(public_id, number)["type"] != "numeric":
+        learner.answer(public_id, number, right_values(learner.content(public_id, number)))
+        number += 1
+    page = learner.text(f"/study/{public_id}/{number}")
+    hint = re.search(r'<p class="hint" id="answer-hint">([^<]+)</p>', page).group(1)
+    refused = learner.answer(public_id, number, ["about a minute"]).get_data(as_text=True)
+    error = re.search(r'<p class="form-error" id="form-error" role="alert">([^<]+)</p>', refused)
+    # "A number, such as 60: …" under the box; "Enter a number, such as 60: …" refused.
+    forms = re.split(r"[,，]", hint, maxsplit=1)[1]
+    assert "60" in forms and forms in error.group(1) and hint != error.group(1)

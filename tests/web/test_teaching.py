@@ -97,7 +97,7 @@ def test_a_claim_is_shown_with_its_passage_judged_and_counted_as_a_judgement(imp
         tally[1] += right
     results = main_part(learner.text(f"/study/{public_id}/results"))
     score = sum(judged for _statements, judged in expected.values())
-    assert f"Score: {score} of {size} ({round(100 * score / size)} %)" in results
+    assert f"Score: {score} of {size} ({round(100 * score / size)}%)" in results
     assert "Judging statements" in results
     supported, unsupported = expected[True], expected[False]
     if supported[0]:
@@ -128,7 +128,7 @@ def test_results_and_progress_are_broken_down_by_objective(imported):
     rows = dict(
         (name, (int(answered), int(percent)))
         for name, answered, percent in re.findall(
-            r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+) %</td></tr>', results
+            r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)%</td></tr>', results
         )
     )
     with imported.app_context():
@@ -147,7 +147,7 @@ def test_results_and_progress_are_broken_down_by_objective(imported):
 
 def test_progress_shows_each_objective_attempt_by_attempt_weakest_first(imported):
     """Two quizzes, the first all wrong and the second all right: every
-    objective reads "0 % → 100 %" with its change, weakest overall first."""
+    objective reads "0% → 100%" with its change, weakest overall first."""
     learner = Learner(imported)
     for right in (False, True):
         public_id = learner.start()  # the whole starter bank, both times
@@ -160,7 +160,7 @@ def test_progress_shows_each_objective_attempt_by_attempt_weakest_first(imported
     table = progress[progress.index('id="objectives-heading"') :]
     table = table[: table.index("</table>")]
     rows = re.findall(
-        r'<th scope="row">([^<]+)</th>\s*<td>(\d+)</td>\s*<td>(\d+) %</td>\s*<td>(.*?)</td>',
+        r'<th scope="row">([^<]+)</th>\s*<td>(\d+)</td>\s*<td>(\d+)%</td>\s*<td>(.*?)</td>',
         table,
         re.S,
     )
@@ -170,7 +170,7 @@ def test_progress_shows_each_objective_attempt_by_attempt_weakest_first(imported
     for _name, answered, percent, trend in rows:
         assert int(answered) % 2 == 0 and int(percent) == 50  # as many wrong as right
         assert '<svg class="sparkline"' in trend
-        assert "0 % → 100 %" in re.sub(r"<svg.*?</svg>", "", trend, flags=re.S)
+        assert "0% → 100%" in re.sub(r"<svg.*?</svg>", "", trend, flags=re.S)
         assert "(+100 percentage points)" in trend
 
 
