@@ -158,6 +158,7 @@ def path_of(rule, site: Site) -> str:
         "kind": "items",
         "format_name": "gift",
     }
+    values = {**(rule.defaults or {}), **values}  # a rule's own fixed values
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
     path = rule.build({name: values[name] for name in rule.arguments})[1]

@@ -230,6 +230,7 @@ def class_rules(app) -> list:
 
 def path_of(rule, site: Site, ids: dict) -> str:
     values = {"class_id": site.class_id, "code": site.token, "kind": "items", **ids}
+    values = {**(rule.defaults or {}), **values}  # a rule's own fixed values
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
     return rule.build({name: values[name] for name in rule.arguments})[1]

@@ -106,6 +106,7 @@ def lesson(imported) -> Lesson:
 
 def path_of(rule, lesson: Lesson) -> str:
     values = {"public_id": lesson.public_id, "player_id": lesson.player_id, "kind": "items"}
+    values = {**(rule.defaults or {}), **values}  # a rule's own fixed values
     unknown = set(rule.arguments) - set(values)
     assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
     return rule.build({name: values[name] for name in rule.arguments})[1]
