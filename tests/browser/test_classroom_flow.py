@@ -459,6 +459,13 @@ def test_a_teacher_and_three_students_play_a_teacher_paced_session_to_the_csv(
     # The results page and the students' CSV.
     host.get_by_role("link", name="See the full results").click()
     expect(host.get_by_role("heading", level=1)).to_contain_text("Results")
+    snap(host, "results")
+    # Each "correct" tag on one line, beside an answer that wraps.
+    heights = host.locator(".bars .tag-correct").evaluate_all(
+        "tags => tags.map(t => t.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(t).lineHeight))"
+    )
+    assert heights and max(heights) < 1.5, heights
     with host.expect_download() as download_info:
         host.get_by_role("link", name="Students (CSV)").click()
     raw = Path(download_info.value.path()).read_bytes()
