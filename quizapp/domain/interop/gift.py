@@ -743,12 +743,10 @@ class _Question:
         if wrong:
             question["wrong_feedback"] = wrong
 
-    def numeric(self, start: int, end: int) -> dict | None:
-        catch_all = _find(self.text, "~", start, end)
-        wrong_raw = ""
-        if catch_all >= 0:
-            wrong_raw = self.text[catch_all + 1 : end]
-            end = catch_all
+    def equals_answers(self, start: int, end: int) -> list[tuple] | None:
+        """Each ``=answer`` between ``start`` and ``end`` (numeric and short
+        answer questions), weighted 100% unless it says otherwise; None
+        after a problem."""
         entries = []
         for index, (piece_start, piece_end) in enumerate(_split(self.text, "=", start, end)):
             if index == 0 and not self.text[piece_start:piece_end].strip():
@@ -759,6 +757,17 @@ class _Question:
             if found is None:
                 return None
             entries.append(found)
+        return entries
+
+    def numeric(self, start: int, end: int) -> dict | None:
+        catch_all = _find(self.text, "~", start, end)
+        wrong_raw = ""
+        if catch_all >= 0:
+            wrong_raw = self.text[catch_all + 1 : end]
+            end = catch_all
+        entries = self.equals_answers(start, end)
+        if entries is None:
+            return None
         if not entries:
             self.fail(start, "a numeric question with no number")
             return None
@@ -825,15 +834,10 @@ class _Question:
     def short_answers(self, start: int, end: int) -> dict | None:
         accepted, right_feedback, wrong = [], [], {}
         seen = set()
-        for index, (piece_start, piece_end) in enumerate(_split(self.text, "=", start, end)):
-            if index == 0 and not self.text[piece_start:piece_end].strip():
-                continue
-            if index > 0:
-                piece_start += 1
-            found = self.weighted(piece_start, piece_end, 100)
-            if found is None:
-                return None
-            weight, raw, feedback, where = found
+        entries = self.equals_answers(start, end)
+        if entries is None:
+            return None
+        for weight, raw, feedback, where in entries:
             raw = _format(raw, "plain")[1].strip()
             wildcard = any(raw[i] == "*" for i in _unescaped(raw))
             if weight <= 0 and raw == "*":
